@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.receiver.decode;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A flat view of one decoded remote-write request: series, their labels as byte ranges of {@link
+ * #buffer()}, and their samples as primitive values. Remote write 1.0 and 2.0 requests look the
+ * same here: 2.0 symbol references are already resolved to byte ranges of the symbols they name.
+ *
+ * <p>Series are numbered {@code 0..seriesCount()-1} in request order; labels and samples of a
+ * series are numbered {@code 0..labelCount(series)-1} and {@code 0..sampleCount(series)-1} in the
+ * order they were sent. A request may carry the same series more than once. Accessors check their
+ * indexes and throw {@link IndexOutOfBoundsException} for a series or element that does not exist.
+ *
+ * <p>Not thread-safe. A batch belongs to one {@link RemoteWriteDecoder} (one per decoding thread)
+ * and is valid until that decoder's next {@code decode} call, which resets it. Its primitive arrays
+ * grow by doubling and are kept across requests, so decoding in steady state allocates nothing per
+ * series or per sample. In the worst case (a body made of empty messages) the arrays take about 16
+ * times the decoded body size.
+ *
+ * <p>Label strings are not validated: they may be any bytes, empty, duplicated or unsorted; see
+ * {@link io.sluice.receiver.validate.LabelValidator}.
+ */
+public final class WriteBatch {
+  private static final int INITIAL_SERIES = 16;
+  private static final int INITIAL_LABELS = 128;
+  private static final int INITIAL_SAMPLES = 16;
+
+  private byte[] buffer = new byte[0];
+  private int bufferLength;
+  private RemoteWriteVersion version = RemoteWriteVersion.V1;
+
+  private int seriesCount;
+  // Prefix arrays: the elements of series s are [xStart[s], xStart[s + 1]). xStart[0] is always 0.
+  private int[] labelStart = new int[INITIAL_SERIES + 1];
+  private int[] sampleStart = new int[INITIAL_SERIES + 1];
+  private int[] histogramStart = new int[INITIAL_SERIES + 1];
+  private int[] exemplarStart = new int[INITIAL_SERIES + 1];
+  private int[] seriesOffset = new int[INITIAL_SERIES];
+  private int[] seriesLength = new int[INITIAL_SERIES];
+
+  private int labelTotal;
+  private int[] nameOffset = new int[INITIAL_LABELS];
+  private int[] nameLength = new int[INITIAL_LABELS];
+  private int[] valueOffset = new int[INITIAL_LABELS];
+  private int[] valueLength = new int[INITIAL_LABELS];
+
+  private int sampleTotal;
+  private long[] sampleTimestamps = new long[INITIAL_SAMPLES];
+  private long[] sampleValueBits = new long[INITIAL_SAMPLES];
+
+  private int histogramTotal;
+  private int exemplarTotal;
+  private int metadataCount;
+
+  /** Creates an empty V1 batch. Normally obtained from {@link RemoteWriteDecoder#decode}. */
+  public WriteBatch() {}
+
+  /**
+   * Empties the batch, keeping its arrays. {@link RemoteWriteDecoder#decode} calls this before
+   * decoding and after a failed decode.
+   */
+  public void reset() {
+    bufferLength = 0;
+    seriesCount = 0;
+    labelTotal = 0;
+    sampleTotal = 0;
+    histogramTotal = 0;
+    exemplarTotal = 0;
+    metadataCount = 0;
+  }
+
+  /**
+   * The decoded (decompressed) request body. Every label offset points into it. Only the first
+   * {@link #bufferLength()} bytes belong to the current request. The array is owned by the decoder
+   * and overwritten by its next decode; callers must not modify it.
+   *
+   * @return the decoded body, possibly longer than the request
+   */
+  public byte[] buffer() {
+    return buffer;
+  }
+
+  /** {@return the number of bytes of {@link #buffer()} that hold the decoded body} */
+  public int bufferLength() {
+    return bufferLength;
+  }
+
+  /** {@return the protocol version the request was decoded as} */
+  public RemoteWriteVersion version() {
+    return version;
+  }
+
+  /** {@return the number of TimeSeries elements in the request} */
+  public int seriesCount() {
+    return seriesCount;
+  }
+
+  /**
+   * The byte range of a series' TimeSeries message (without its tag and length prefix) in {@link
+   * #buffer()}. For V1 these bytes are a {@code prometheus.TimeSeries}, which is also the layout of
+   * Thanos' forwarded TimeSeries, so they can be forwarded without re-encoding. For V2 they are an
+   * {@code io.prometheus.write.v2.TimeSeries}, which only makes sense with the request's symbols.
+   *
+   * @param series the series index
+   * @return the offset in {@link #buffer()}
+   */
+  public int seriesOffset(int series) {
+    return seriesOffset[Objects.checkIndex(series, seriesCount)];
+  }
+
+  /**
+   * The length of the byte range described by {@link #seriesOffset(int)}.
+   *
+   * @param series the series index
+   * @return the length in bytes
+   */
+  public int seriesLength(int series) {
+    return seriesLength[Objects.checkIndex(series, seriesCount)];
+  }
+
+  /**
+   * @param series the series index
+   * @return the number of labels of the series, as sent (0 is possible)
+   */
+  public int labelCount(int series) {
+    Objects.checkIndex(series, seriesCount);
+    return labelStart[series + 1] - labelStart[series];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the label index within the series
+   * @return the offset of the label's name in {@link #buffer()}
+   */
+  public int labelNameOffset(int series, int i) {
+    return nameOffset[labelIndex(series, i)];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the label index within the series
+   * @return the length in bytes of the label's UTF-8 name (0 if empty or absent)
+   */
+  public int labelNameLength(int series, int i) {
+    return nameLength[labelIndex(series, i)];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the label index within the series
+   * @return the offset of the label's value in {@link #buffer()}
+   */
+  public int labelValueOffset(int series, int i) {
+    return valueOffset[labelIndex(series, i)];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the label index within the series
+   * @return the length in bytes of the label's UTF-8 value (0 if empty or absent)
+   */
+  public int labelValueLength(int series, int i) {
+    return valueLength[labelIndex(series, i)];
+  }
+
+  /**
+   * @param series the series index
+   * @return the number of float samples of the series
+   */
+  public int sampleCount(int series) {
+    Objects.checkIndex(series, seriesCount);
+    return sampleStart[series + 1] - sampleStart[series];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the sample index within the series
+   * @return the sample's timestamp in milliseconds since the epoch (may be negative)
+   */
+  public long sampleTimestamp(int series, int i) {
+    return sampleTimestamps[sampleIndex(series, i)];
+  }
+
+  /**
+   * The sample's value as raw IEEE-754 bits, exactly as sent: NaN payloads such as the stale marker
+   * {@code 0x7ff0000000000002} are preserved. Convert with {@link Double#longBitsToDouble(long)}
+   * only where the payload no longer matters.
+   *
+   * @param series the series index
+   * @param i the sample index within the series
+   * @return the value's bits
+   */
+  public long sampleValueBits(int series, int i) {
+    return sampleValueBits[sampleIndex(series, i)];
+  }
+
+  /**
+   * @param series the series index
+   * @return the number of native histogram samples of the series (counted, not decoded)
+   */
+  public int histogramCount(int series) {
+    Objects.checkIndex(series, seriesCount);
+    return histogramStart[series + 1] - histogramStart[series];
+  }
+
+  /**
+   * @param series the series index
+   * @return the number of exemplars of the series (counted, not decoded)
+   */
+  public int exemplarCount(int series) {
+    Objects.checkIndex(series, seriesCount);
+    return exemplarStart[series + 1] - exemplarStart[series];
+  }
+
+  /** {@return the number of float samples in the request} */
+  public int totalSamples() {
+    return sampleTotal;
+  }
+
+  /** {@return the number of native histogram samples in the request} */
+  public int totalHistograms() {
+    return histogramTotal;
+  }
+
+  /** {@return the number of exemplars in the request} */
+  public int totalExemplars() {
+    return exemplarTotal;
+  }
+
+  /**
+   * The number of metadata entries: for V1 the {@code WriteRequest.metadata} elements, for V2 the
+   * series that carry a {@code metadata} field.
+   *
+   * @return the metadata count
+   */
+  public int metadataCount() {
+    return metadataCount;
+  }
+
+  private int labelIndex(int series, int i) {
+    Objects.checkIndex(series, seriesCount);
+    int start = labelStart[series];
+    Objects.checkIndex(i, labelStart[series + 1] - start);
+    return start + i;
+  }
+
+  private int sampleIndex(int series, int i) {
+    Objects.checkIndex(series, seriesCount);
+    int start = sampleStart[series];
+    Objects.checkIndex(i, sampleStart[series + 1] - start);
+    return start + i;
+  }
+
+  // ---- Filled by RemoteWriteDecoder. ----
+
+  /** Resets the batch for a request whose decoded body is {@code buffer[0, length)}. */
+  void begin(byte[] buffer, int length, RemoteWriteVersion version) {
+    reset();
+    this.buffer = buffer;
+    this.bufferLength = length;
+    this.version = version;
+  }
+
+  /** Opens series {@link #seriesCount()}; labels and samples added next belong to it. */
+  void startSeries(int offset, int length) {
+    int s = seriesCount;
+    if (s + 1 >= labelStart.length) {
+      int n = grownLength(labelStart.length, s + 2);
+      labelStart = Arrays.copyOf(labelStart, n);
+      sampleStart = Arrays.copyOf(sampleStart, n);
+      histogramStart = Arrays.copyOf(histogramStart, n);
+      exemplarStart = Arrays.copyOf(exemplarStart, n);
+      seriesOffset = Arrays.copyOf(seriesOffset, n - 1);
+      seriesLength = Arrays.copyOf(seriesLength, n - 1);
+    }
+    seriesOffset[s] = offset;
+    seriesLength[s] = length;
+  }
+
+  /** Closes the series opened by {@link #startSeries}. */
+  void endSeries(int histograms, int exemplars) {
+    int s = seriesCount++;
+    histogramTotal += histograms;
+    exemplarTotal += exemplars;
+    labelStart[s + 1] = labelTotal;
+    sampleStart[s + 1] = sampleTotal;
+    histogramStart[s + 1] = histogramTotal;
+    exemplarStart[s + 1] = exemplarTotal;
+  }
+
+  /** Adds a label to the open series. For V2, offsets hold symbol refs until resolved. */
+  void addLabel(int nameOff, int nameLen, int valueOff, int valueLen) {
+    int l = labelTotal;
+    if (l == nameOffset.length) {
+      int n = grownLength(l, l + 1);
+      nameOffset = Arrays.copyOf(nameOffset, n);
+      nameLength = Arrays.copyOf(nameLength, n);
+      valueOffset = Arrays.copyOf(valueOffset, n);
+      valueLength = Arrays.copyOf(valueLength, n);
+    }
+    nameOffset[l] = nameOff;
+    nameLength[l] = nameLen;
+    valueOffset[l] = valueOff;
+    valueLength[l] = valueLen;
+    labelTotal = l + 1;
+  }
+
+  /** Adds a sample to the open series. */
+  void addSample(long timestamp, long valueBits) {
+    int i = sampleTotal;
+    if (i == sampleTimestamps.length) {
+      int n = grownLength(i, i + 1);
+      sampleTimestamps = Arrays.copyOf(sampleTimestamps, n);
+      sampleValueBits = Arrays.copyOf(sampleValueBits, n);
+    }
+    sampleTimestamps[i] = timestamp;
+    sampleValueBits[i] = valueBits;
+    sampleTotal = i + 1;
+  }
+
+  void addMetadata() {
+    metadataCount++;
+  }
+
+  /**
+   * Replaces the symbol refs that V2 decoding stored in the label offsets by the byte ranges of the
+   * symbols they name.
+   *
+   * @throws ProtobufDecodeException if a ref lies outside of {@code [0, symbolCount)}
+   */
+  void resolveSymbolRefs(int[] symbolOffsets, int[] symbolLengths, int symbolCount)
+      throws ProtobufDecodeException {
+    for (int s = 0; s < seriesCount; s++) {
+      for (int l = labelStart[s], end = labelStart[s + 1]; l < end; l++) {
+        int nameRef = nameOffset[l];
+        int valueRef = valueOffset[l];
+        checkRef(nameRef, symbolCount, s);
+        checkRef(valueRef, symbolCount, s);
+        nameOffset[l] = symbolOffsets[nameRef];
+        nameLength[l] = symbolLengths[nameRef];
+        valueOffset[l] = symbolOffsets[valueRef];
+        valueLength[l] = symbolLengths[valueRef];
+      }
+    }
+  }
+
+  private static void checkRef(int ref, int symbolCount, int series)
+      throws ProtobufDecodeException {
+    // Refs are uint32 on the wire: compare unsigned so that refs >= 2^31 are rejected too.
+    if (Integer.compareUnsigned(ref, symbolCount) >= 0) {
+      throw new ProtobufDecodeException(
+          "series "
+              + series
+              + ": labels_refs "
+              + Integer.toUnsignedString(ref)
+              + " outside of symbols table (size "
+              + symbolCount
+              + ")");
+    }
+  }
+
+  /** The next capacity of an array of {@code current} elements that must hold {@code needed}. */
+  static int grownLength(int current, int needed) {
+    long doubled = Math.max(2L * current, 1L);
+    return (int) Math.min(Math.max(doubled, needed), Integer.MAX_VALUE - 8);
+  }
+}
