@@ -6,6 +6,7 @@ import com.google.protobuf.MessageLite;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import org.xerial.snappy.Snappy;
 
@@ -83,7 +84,7 @@ final class Bodies {
     }
 
     Proto string(int field, String value) {
-      return bytes(field, value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return bytes(field, value.getBytes(StandardCharsets.UTF_8));
     }
 
     Proto message(int field, Proto message) {
