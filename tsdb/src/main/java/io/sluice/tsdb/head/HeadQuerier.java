@@ -110,7 +110,11 @@ final class HeadQuerier implements Querier {
     }
     for (Matcher m : matchers) {
       if (m.matches("")) {
-        refs = RefLists.subtract(refs, postings.union(m.name(), v -> !m.matches(v)));
+        long[] rejected =
+            m.type() == Matcher.Type.NEQ
+                ? postings.get(m.name(), m.value())
+                : postings.union(m.name(), v -> !m.matches(v));
+        refs = RefLists.subtract(refs, rejected);
       }
     }
     return refs;
