@@ -17,6 +17,7 @@ for _ in range(max(LENGTHS)):
     gen = (gen * PRIME64) & (2**64 - 1)
 
 with open("xxh64.tsv", "w") as out:
+    out.write("# SPDX-License-Identifier: Apache-2.0\n")
     out.write("# length\txxh64 (hex, seed 0) of the first `length` bytes of the sanity buffer\n")
     for n in LENGTHS:
         out.write("%d\t%016x\n" % (n, lib.XXH64(bytes(buf[:n]), n, 0)))
