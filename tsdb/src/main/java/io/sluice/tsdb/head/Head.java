@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.tsdb.head;
+
+import io.sluice.tsdb.labels.Labels;
+import io.sluice.tsdb.labels.XxHash64;
+import io.sluice.tsdb.query.Querier;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The in-memory head of one tenant's TSDB: series, postings and XOR chunks, with Prometheus 2.42's
+ * append semantics and chunk cutting. Knows nothing of tenants, WAL or HTTP.
+ *
+ * <h2>Write path</h2>
+ *
+ * <pre>{@code
+ * long h = head.hash(key, off, len);            // or the receiver's placement hash
+ * MemSeries s = head.getOrCreate(h, key, off, len);
+ * AppendResult r = head.append(s, timestampMs, Double.doubleToRawLongBits(v));
+ * }</pre>
+ *
+ * <p>{@code key} is a series key ({@link Labels}: {@code name 0xFF value 0xFF ...}, labels sorted).
+ * Looking up a known series compares raw key bytes and allocates nothing; appending allocates
+ * nothing except when a chunk array grows or a chunk is closed.
+ *
+ * <h2>Concurrency</h2>
+ *
+ * <p>Thread-safe. The series map is split into {@value #STRIPES} stripes by the low bits of the
+ * series hash, each a chained hash table under its own monitor; appends lock only the series.
+ * Concurrent appends to different series share no lock. Series creation additionally takes the
+ * ref-map stripe and the postings write lock. Queries see every series whose creation has
+ * completed, and each series' chunks as of the moment they read it.
+ */
+public final class Head {
+  private static final int STRIPE_BITS = 14;
+  private static final int REF_STRIPE_BITS = 10;
+
+  /** Number of series map stripes. */
+  public static final int STRIPES = 1 << STRIPE_BITS;
+
+  private static final int REF_STRIPES = 1 << REF_STRIPE_BITS;
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
+  private static final VarHandle MIN_TIME;
+  private static final VarHandle MAX_TIME;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      MIN_TIME = l.findVarHandle(Head.class, "minTime", long.class);
+      MAX_TIME = l.findVarHandle(Head.class, "maxTime", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final HeadOptions options;
+  private final byte[] hashPrefix;
+  private final long halfChunkRange;
+  private final int samplesPerChunk;
+  private final long chunkRange;
+  private final long tooFarInFuture;
+  private final Stripe[] stripes = new Stripe[STRIPES];
+  private final Stripe[] refStripes = new Stripe[REF_STRIPES];
+  private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
+  private final Postings postings = new Postings();
+  private final AtomicLong lastRef = new AtomicLong();
+  private final AtomicLong numSeries = new AtomicLong();
+
+  @SuppressWarnings("unused") // accessed through MIN_TIME
+  private volatile long minTime = Long.MAX_VALUE;
+
+  @SuppressWarnings("unused") // accessed through MAX_TIME
+  private volatile long maxTime = Long.MIN_VALUE;
+
+  /** Creates an empty head. */
+  public Head(HeadOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.hashPrefix = options.hashPrefixUnsafe();
+    this.chunkRange = options.chunkRangeMs();
+    this.halfChunkRange = options.chunkRangeMs() / 2;
+    this.samplesPerChunk = options.samplesPerChunk();
+    this.tooFarInFuture = options.tooFarInFutureMs();
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new Stripe();
+    }
+    for (int i = 0; i < REF_STRIPES; i++) {
+      refStripes[i] = new Stripe();
+    }
+  }
+
+  /** The options this head was created with. */
+  public HeadOptions options() {
+    return options;
+  }
+
+  /**
+   * xxHash64 of the hash prefix followed by {@code key[off, off+len)}: the hash {@link
+   * #getOrCreate} expects. Uses a per-thread scratch array; allocates only when it must grow.
+   */
+  public long hash(byte[] key, int off, int len) {
+    Objects.checkFromIndexSize(off, len, key.length);
+    byte[] prefix = hashPrefix;
+    if (prefix.length == 0) {
+      return XxHash64.hash(key, off, len);
+    }
+    int need = prefix.length + len;
+    byte[] scratch = SCRATCH.get();
+    if (scratch.length < need) {
+      scratch = new byte[Math.max(need, scratch.length * 2)];
+      SCRATCH.set(scratch);
+    }
+    System.arraycopy(prefix, 0, scratch, 0, prefix.length);
+    System.arraycopy(key, off, scratch, prefix.length, len);
+    return XxHash64.hash(scratch, 0, need);
+  }
+
+  /**
+   * Returns the series with this key, creating it if needed. Exactly one series is created per key
+   * even when many threads ask at once. A known series is found without allocating.
+   *
+   * @param hash {@link #hash}{@code (key, off, len)}, typically computed once by the receiver; two
+   *     keys with the same hash are kept apart by comparing key bytes
+   * @param key a series key (see {@link Labels}); copied on creation, not retained
+   * @throws IllegalArgumentException if a new key is malformed (see {@link Labels#fromKey})
+   */
+  public MemSeries getOrCreate(long hash, byte[] key, int off, int len) {
+    Objects.checkFromIndexSize(off, len, key.length);
+    Stripe stripe = stripes[(int) hash & (STRIPES - 1)];
+    synchronized (stripe) {
+      MemSeries s = stripe.findByHash(hash, key, off, len);
+      if (s != null) {
+        return s;
+      }
+    }
+    // Parse and intern outside the stripe lock; only the winner below gets a ref.
+    Labels labels = Labels.fromKey(key, off, len, this::intern);
+    byte[] ownKey = Arrays.copyOfRange(key, off, off + len);
+    MemSeries created;
+    synchronized (stripe) {
+      MemSeries s = stripe.findByHash(hash, key, off, len);
+      if (s != null) {
+        return s;
+      }
+      created = new MemSeries(lastRef.incrementAndGet(), hash, ownKey, labels);
+      stripe.insertByHash(created);
+    }
+    Stripe refStripe = refStripes[(int) created.ref() & (REF_STRIPES - 1)];
+    synchronized (refStripe) {
+      refStripe.insertByRef(created);
+    }
+    postings.add(created.ref(), labels);
+    numSeries.incrementAndGet();
+    return created;
+  }
+
+  /** The series with this ref, or null. */
+  public MemSeries getByRef(long ref) {
+    Stripe refStripe = refStripes[(int) ref & (REF_STRIPES - 1)];
+    synchronized (refStripe) {
+      return refStripe.findByRef(ref);
+    }
+  }
+
+  private String intern(String s) {
+    String prev = symbols.putIfAbsent(s, s);
+    return prev == null ? s : prev;
+  }
+
+  /**
+   * Appends one float sample to a series of this head, with Prometheus' checks in Prometheus'
+   * order: out of bounds (older than maxTime − chunkRange/2, once the head has samples), too far in
+   * the future (when enabled), then per series duplicate / out of order. Allocates nothing except
+   * when a chunk grows or is closed.
+   *
+   * @param s a series returned by this head's {@link #getOrCreate}
+   * @param timestampMs sample time in ms
+   * @param valueBits raw IEEE-754 bits ({@link Double#doubleToRawLongBits}); stored bit-exactly
+   */
+  public AppendResult append(MemSeries s, long timestampMs, long valueBits) {
+    long headMax = maxTime;
+    if (headMax != Long.MIN_VALUE && timestampMs < minValidTime(headMax)) {
+      return AppendResult.OUT_OF_BOUNDS;
+    }
+    if (tooFarInFuture > 0) {
+      long now = options.clock().millis();
+      long limit = now > Long.MAX_VALUE - tooFarInFuture ? Long.MAX_VALUE : now + tooFarInFuture;
+      if (timestampMs > limit) {
+        return AppendResult.TOO_FAR_IN_FUTURE;
+      }
+    }
+    AppendResult r = s.append(timestampMs, valueBits, samplesPerChunk, chunkRange);
+    if (r == AppendResult.OK) {
+      raiseMaxTime(timestampMs);
+      lowerMinTime(timestampMs);
+    }
+    return r;
+  }
+
+  private long minValidTime(long headMax) {
+    return headMax < Long.MIN_VALUE + halfChunkRange ? Long.MIN_VALUE : headMax - halfChunkRange;
+  }
+
+  private void raiseMaxTime(long t) {
+    long cur;
+    while (t > (cur = (long) MAX_TIME.getVolatile(this))) {
+      if (MAX_TIME.compareAndSet(this, cur, t)) {
+        return;
+      }
+    }
+  }
+
+  private void lowerMinTime(long t) {
+    long cur;
+    while (t < (cur = (long) MIN_TIME.getVolatile(this))) {
+      if (MIN_TIME.compareAndSet(this, cur, t)) {
+        return;
+      }
+    }
+  }
+
+  /** Number of series created so far. */
+  public long numSeries() {
+    return numSeries.get();
+  }
+
+  /** Earliest sample time in ms, or {@link Long#MAX_VALUE} when the head has no samples. */
+  public long minTime() {
+    return minTime;
+  }
+
+  /** Latest sample time in ms, or {@link Long#MIN_VALUE} when the head has no samples. */
+  public long maxTime() {
+    return maxTime;
+  }
+
+  /** A querier over this head's live data. Closing it is a no-op; it holds nothing. */
+  public Querier querier() {
+    return new HeadQuerier(this);
+  }
+
+  Postings postings() {
+    return postings;
+  }
+
+  /**
+   * A chained hash table guarded by its own monitor. Series chain through {@link
+   * MemSeries#nextInHash} (hash map) or {@link MemSeries#nextInRef} (ref map); a stripe is used for
+   * one of the two.
+   */
+  private static final class Stripe {
+    private MemSeries[] table;
+    private int size;
+
+    MemSeries findByHash(long hash, byte[] key, int off, int len) {
+      MemSeries[] t = table;
+      if (t == null) {
+        return null;
+      }
+      for (MemSeries s = t[slot(hash, t.length)]; s != null; s = s.nextInHash) {
+        if (s.hash() == hash && s.keyLength() == len && s.keyEquals(key, off, len)) {
+          return s;
+        }
+      }
+      return null;
+    }
+
+    void insertByHash(MemSeries s) {
+      if (table == null) {
+        table = new MemSeries[4];
+      } else if (size >= table.length - (table.length >> 2)) {
+        MemSeries[] old = table;
+        table = new MemSeries[old.length * 2];
+        for (MemSeries head : old) {
+          for (MemSeries e = head; e != null; ) {
+            MemSeries next = e.nextInHash;
+            int i = slot(e.hash(), table.length);
+            e.nextInHash = table[i];
+            table[i] = e;
+            e = next;
+          }
+        }
+      }
+      int i = slot(s.hash(), table.length);
+      s.nextInHash = table[i];
+      table[i] = s;
+      size++;
+    }
+
+    MemSeries findByRef(long ref) {
+      MemSeries[] t = table;
+      if (t == null) {
+        return null;
+      }
+      for (MemSeries s = t[refSlot(ref, t.length)]; s != null; s = s.nextInRef) {
+        if (s.ref() == ref) {
+          return s;
+        }
+      }
+      return null;
+    }
+
+    void insertByRef(MemSeries s) {
+      if (table == null) {
+        table = new MemSeries[4];
+      } else if (size >= table.length - (table.length >> 2)) {
+        MemSeries[] old = table;
+        table = new MemSeries[old.length * 2];
+        for (MemSeries head : old) {
+          for (MemSeries e = head; e != null; ) {
+            MemSeries next = e.nextInRef;
+            int i = refSlot(e.ref(), table.length);
+            e.nextInRef = table[i];
+            table[i] = e;
+            e = next;
+          }
+        }
+      }
+      int i = refSlot(s.ref(), table.length);
+      s.nextInRef = table[i];
+      table[i] = s;
+      size++;
+    }
+
+    // The low bits of the hash chose the stripe; index with the bits above them.
+    private static int slot(long hash, int length) {
+      return (int) (hash >>> STRIPE_BITS ^ hash >>> 40) & (length - 1);
+    }
+
+    // Refs are dense: the bits above the ref stripe's bits spread them evenly.
+    private static int refSlot(long ref, int length) {
+      return (int) (ref >>> REF_STRIPE_BITS) & (length - 1);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.tsdb.head;
+
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Configuration of a {@link Head}. Immutable; {@code hashPrefix} is copied in and out.
+ *
+ * @param chunkRangeMs block range in ms (Prometheus' chunk range, 2 h by default): chunks never
+ *     cross a multiple of it, and samples older than head maxTime − chunkRangeMs/2 are out of
+ *     bounds
+ * @param samplesPerChunk target samples per chunk (Prometheus 2.42: 120); a chunk is cut at twice
+ *     this at the latest
+ * @param tooFarInFutureMs reject samples later than now + this many ms; 0 disables the check
+ * @param clock source of "now" for the future check
+ * @param hashPrefix bytes prepended to the series key when the head computes a series hash itself
+ *     ({@link Head#hash}); a receiver sets {@code UTF-8(tenant) 0xFF} so that the head hash equals
+ *     Thanos' placement hash
+ */
+public record HeadOptions(
+    long chunkRangeMs,
+    int samplesPerChunk,
+    long tooFarInFutureMs,
+    InstantSource clock,
+    byte[] hashPrefix) {
+
+  /** Prometheus' default block range: 2 h in ms. */
+  public static final long DEFAULT_CHUNK_RANGE_MS = 7_200_000L;
+
+  /** Prometheus 2.42's samples per chunk. */
+  public static final int DEFAULT_SAMPLES_PER_CHUNK = 120;
+
+  /**
+   * Validates and copies.
+   *
+   * @throws IllegalArgumentException if chunkRangeMs &lt; 1, samplesPerChunk is not in [1, 32767]
+   *     (twice it must fit the chunk's uint16 count), or tooFarInFutureMs &lt; 0
+   */
+  public HeadOptions {
+    if (chunkRangeMs < 1) {
+      throw new IllegalArgumentException("chunkRangeMs must be positive: " + chunkRangeMs);
+    }
+    if (samplesPerChunk < 1 || samplesPerChunk > 32767) {
+      throw new IllegalArgumentException(
+          "samplesPerChunk must be in [1, 32767]: " + samplesPerChunk);
+    }
+    if (tooFarInFutureMs < 0) {
+      throw new IllegalArgumentException("tooFarInFutureMs must be >= 0: " + tooFarInFutureMs);
+    }
+    Objects.requireNonNull(clock, "clock");
+    hashPrefix = Objects.requireNonNull(hashPrefix, "hashPrefix").clone();
+  }
+
+  /** 2 h chunk range, 120 samples per chunk, no future check, no hash prefix. */
+  public static HeadOptions defaults(InstantSource clock) {
+    return new HeadOptions(
+        DEFAULT_CHUNK_RANGE_MS, DEFAULT_SAMPLES_PER_CHUNK, 0, clock, new byte[0]);
+  }
+
+  /** A copy of the hash prefix. */
+  @Override
+  public byte[] hashPrefix() {
+    return hashPrefix.clone();
+  }
+
+  /** The same options with another hash prefix. */
+  public HeadOptions withHashPrefix(byte[] prefix) {
+    return new HeadOptions(chunkRangeMs, samplesPerChunk, tooFarInFutureMs, clock, prefix);
+  }
+
+  /** The same options with another future window (0 disables). */
+  public HeadOptions withTooFarInFutureMs(long ms) {
+    return new HeadOptions(chunkRangeMs, samplesPerChunk, ms, clock, hashPrefix);
+  }
+
+  // Package-private: the head reads the prefix without copying.
+  byte[] hashPrefixUnsafe() {
+    return hashPrefix;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HeadOptions h
+        && h.chunkRangeMs == chunkRangeMs
+        && h.samplesPerChunk == samplesPerChunk
+        && h.tooFarInFutureMs == tooFarInFutureMs
+        && h.clock.equals(clock)
+        && Arrays.equals(h.hashPrefix, hashPrefix);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(chunkRangeMs, samplesPerChunk, tooFarInFutureMs, clock)
+        + 31 * Arrays.hashCode(hashPrefix);
+  }
+
+  @Override
+  public String toString() {
+    return "HeadOptions[chunkRangeMs="
+        + chunkRangeMs
+        + ", samplesPerChunk="
+        + samplesPerChunk
+        + ", tooFarInFutureMs="
+        + tooFarInFutureMs
+        + ", clock="
+        + clock
+        + ", hashPrefix="
+        + Arrays.toString(hashPrefix)
+        + "]";
+  }
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.tsdb.head;
+
+import io.sluice.tsdb.labels.Labels;
+import io.sluice.tsdb.labels.Utf8;
+import io.sluice.tsdb.query.ChunkMeta;
+import io.sluice.tsdb.query.ChunkSeries;
+import io.sluice.tsdb.query.Matcher;
+import io.sluice.tsdb.query.Querier;
+import io.sluice.tsdb.query.SeriesSet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Querier over a live {@link Head}. Postings narrow the candidates: EQ matchers by lookup, other
+ * matchers by scanning the values of their label; a matcher that accepts "" removes the series
+ * whose value it rejects instead, so series lacking the label stay. Each candidate's chunks are
+ * then snapshotted under its lock. Thread-safe and stateless.
+ */
+final class HeadQuerier implements Querier {
+  private final Head head;
+
+  HeadQuerier(Head head) {
+    this.head = head;
+  }
+
+  @Override
+  public SeriesSet select(long mint, long maxt, List<Matcher> matchers) {
+    List<ChunkSeries> out = new ArrayList<>();
+    for (long ref : refs(matchers)) {
+      ChunkSeries s = snapshot(ref, mint, maxt);
+      if (s != null) {
+        out.add(s);
+      }
+    }
+    out.sort(Comparator.comparing(ChunkSeries::labels));
+    return SeriesSet.of(out);
+  }
+
+  @Override
+  public List<String> labelNames(long mint, long maxt, List<Matcher> matchers) {
+    if (matchers.isEmpty()) {
+      List<String> out = new ArrayList<>();
+      Postings postings = head.postings();
+      for (String name : postings.names()) {
+        if (postings.any(name, null, ref -> hasSample(ref, mint, maxt))) {
+          out.add(name);
+        }
+      }
+      return out;
+    }
+    TreeSet<String> names = new TreeSet<>(Utf8.ORDER);
+    for (long ref : refs(matchers)) {
+      MemSeries s = head.getByRef(ref);
+      if (s != null && hasSample(s, mint, maxt)) {
+        Labels l = s.labels();
+        for (int i = 0; i < l.size(); i++) {
+          names.add(l.name(i));
+        }
+      }
+    }
+    return List.copyOf(names);
+  }
+
+  @Override
+  public List<String> labelValues(String name, long mint, long maxt, List<Matcher> matchers) {
+    if (matchers.isEmpty()) {
+      List<String> out = new ArrayList<>();
+      Postings postings = head.postings();
+      for (String value : postings.values(name)) {
+        if (postings.any(name, value, ref -> hasSample(ref, mint, maxt))) {
+          out.add(value);
+        }
+      }
+      return out;
+    }
+    TreeSet<String> values = new TreeSet<>(Utf8.ORDER);
+    for (long ref : refs(matchers)) {
+      MemSeries s = head.getByRef(ref);
+      if (s != null) {
+        String v = s.labels().get(name);
+        if (v != null && !values.contains(v) && hasSample(s, mint, maxt)) {
+          values.add(v);
+        }
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  @Override
+  public void close() {}
+
+  /** Refs of the series matching all matchers, ascending. */
+  private long[] refs(List<Matcher> matchers) {
+    Postings postings = head.postings();
+    long[] refs = null;
+    for (Matcher m : matchers) {
+      if (!m.matches("")) {
+        long[] p = postings.matching(m);
+        refs = refs == null ? p : RefLists.intersect(refs, p);
+        if (refs.length == 0) {
+          return refs;
+        }
+      }
+    }
+    if (refs == null) {
+      refs = postings.all();
+    }
+    for (Matcher m : matchers) {
+      if (m.matches("")) {
+        long[] rejected =
+            m.type() == Matcher.Type.NEQ
+                ? postings.get(m.name(), m.value())
+                : postings.union(m.name(), v -> !m.matches(v));
+        refs = RefLists.subtract(refs, rejected);
+      }
+    }
+    return refs;
+  }
+
+  private ChunkSeries snapshot(long ref, long mint, long maxt) {
+    MemSeries s = head.getByRef(ref);
+    if (s == null) {
+      return null;
+    }
+    List<ChunkMeta> chunks = s.chunks(mint, maxt);
+    if (chunks.isEmpty()) {
+      return null;
+    }
+    ChunkSeries series = new ChunkSeries(s.labels(), chunks, mint, maxt);
+    return series.hasSampleInRange() ? series : null;
+  }
+
+  private boolean hasSample(long ref, long mint, long maxt) {
+    MemSeries s = head.getByRef(ref);
+    return s != null && hasSample(s, mint, maxt);
+  }
+
+  private static boolean hasSample(MemSeries s, long mint, long maxt) {
+    if (!s.overlaps(mint, maxt)) {
+      return false;
+    }
+    return new ChunkSeries(s.labels(), s.chunks(mint, maxt), mint, maxt).hasSampleInRange();
+  }
+}
