@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.server;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.sluice.receiver.MultiTsdb;
+import io.sluice.receiver.write.LocalWriter;
+import io.sluice.server.cli.ReceiveConfig;
+import io.sluice.server.http.BoundedAggregator;
+import io.sluice.server.http.HttpServer;
+import io.sluice.server.http.OpsHandler;
+import io.sluice.server.http.RemoteWriteHandler;
+import io.sluice.server.metrics.ReceiveMetrics;
+import io.sluice.tsdb.head.HeadOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.time.InstantSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running receiver: the remote-write listener, the HTTP listener for metrics and probes, and
+ * the per-tenant storage behind them. Process wiring only; the work is done by the modules below.
+ *
+ * <p>Lifecycle: {@link #start} binds both listeners and turns ready; {@link #close} turns not
+ * ready, closes the listeners and releases the event loops.
+ */
+public final class Receiver implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
+
+  private final ReceiveMetrics metrics;
+  private final MultiTsdb tsdbs;
+  private final EventLoopGroup boss;
+  private final EventLoopGroup workers;
+  private volatile boolean ready;
+  private HttpServer remoteWrite;
+  private HttpServer http;
+
+  private Receiver(ReceiveConfig cfg, InstantSource clock) {
+    metrics = new ReceiveMetrics();
+    tsdbs =
+        new MultiTsdb(
+            prefix -> {
+              HeadOptions d = HeadOptions.defaults(clock);
+              return new HeadOptions(
+                  d.chunkRangeMs(), d.samplesPerChunk(), cfg.tooFarInFutureMs(), clock, prefix);
+            },
+            t -> metrics.headSeries(t.id(), t.head(), h -> h.numSeries()));
+    boss = new NioEventLoopGroup(1);
+    workers = new NioEventLoopGroup();
+  }
+
+  /**
+   * Starts a receiver.
+   *
+   * @throws IOException when the data directory cannot be created or a port cannot be bound
+   */
+  public static Receiver start(ReceiveConfig cfg, InstantSource clock) throws IOException {
+    Files.createDirectories(cfg.tsdbPath().resolve(cfg.defaultTenant()));
+    Receiver r = new Receiver(cfg, clock);
+    try {
+      r.bind(cfg);
+    } catch (IOException | RuntimeException e) {
+      r.close();
+      throw e;
+    }
+    r.ready = true;
+    LOG.atInfo()
+        .addKeyValue("remote_write", r.remoteWriteAddress())
+        .addKeyValue("http", r.httpAddress())
+        .log("receiver ready");
+    return r;
+  }
+
+  private void bind(ReceiveConfig cfg) throws IOException {
+    LocalWriter writer = new LocalWriter(tsdbs);
+    RemoteWriteHandler rw =
+        new RemoteWriteHandler(
+            writer,
+            metrics,
+            () -> ready,
+            cfg.tenantHeader(),
+            cfg.defaultTenant(),
+            cfg.maxDecodedBytes());
+    remoteWrite =
+        HttpServer.bind(
+            cfg.remoteWriteAddress().toSocketAddress(),
+            boss,
+            workers,
+            ch ->
+                ch.pipeline()
+                    .addLast(new HttpServerCodec())
+                    .addLast(new HttpServerKeepAliveHandler())
+                    .addLast(
+                        new BoundedAggregator(
+                            cfg.maxBodyBytes(),
+                            (req, resp) ->
+                                metrics.request(
+                                    "receive",
+                                    req.method().name().toLowerCase(java.util.Locale.ROOT),
+                                    rw.tenantOf(req.headers()),
+                                    resp.status().code(),
+                                    0,
+                                    0,
+                                    0,
+                                    0)))
+                    .addLast(rw));
+    OpsHandler ops = new OpsHandler(metrics::scrape, () -> ready);
+    http =
+        HttpServer.bind(
+            cfg.httpAddress().toSocketAddress(),
+            boss,
+            workers,
+            ch ->
+                ch.pipeline()
+                    .addLast(new HttpServerCodec())
+                    .addLast(new HttpObjectAggregator(64 * 1024))
+                    .addLast(ops));
+  }
+
+  /** The bound remote-write address. */
+  public InetSocketAddress remoteWriteAddress() {
+    return remoteWrite.address();
+  }
+
+  /** The bound HTTP address of metrics and probes. */
+  public InetSocketAddress httpAddress() {
+    return http.address();
+  }
+
+  /** The per-tenant storage. */
+  public MultiTsdb tsdbs() {
+    return tsdbs;
+  }
+
+  /** The metrics registry. */
+  public ReceiveMetrics metrics() {
+    return metrics;
+  }
+
+  /** Whether the receiver serves. */
+  public boolean ready() {
+    return ready;
+  }
+
+  @Override
+  public void close() {
+    ready = false;
+    if (remoteWrite != null) {
+      remoteWrite.close();
+    }
+    if (http != null) {
+      http.close();
+    }
+    boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}

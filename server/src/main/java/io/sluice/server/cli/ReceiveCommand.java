@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.server.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice receive}: the flags of {@code thanos receive} with Thanos' names and defaults.
+ * Parsing yields a {@link ReceiveConfig}; a malformed value fails with a message naming the flag.
+ * What runs the receiver is passed in, so the command can be tested without starting servers.
+ */
+@Command(
+    name = "receive",
+    mixinStandardHelpOptions = true,
+    description = "Accept Prometheus remote write and store it, as thanos receive does.")
+public final class ReceiveCommand implements Callable<Integer> {
+  private static final String MIB_32 = "33554432";
+  private static final String MIB_128 = "134217728";
+
+  @Spec CommandSpec spec;
+
+  private final Function<ReceiveConfig, Integer> runner;
+
+  @Option(
+      names = "--remote-write.address",
+      defaultValue = "0.0.0.0:19291",
+      paramLabel = "host:port",
+      description = "Address to listen on for remote write requests (default: ${DEFAULT-VALUE}).")
+  String remoteWriteAddress;
+
+  @Option(
+      names = "--http-address",
+      defaultValue = "0.0.0.0:10902",
+      paramLabel = "host:port",
+      description = "Listen host:port for HTTP endpoints (default: ${DEFAULT-VALUE}).")
+  String httpAddress;
+
+  @Option(
+      names = "--grpc-address",
+      defaultValue = "0.0.0.0:10901",
+      paramLabel = "host:port",
+      description = "Listen host:port for the gRPC StoreAPI (default: ${DEFAULT-VALUE}).")
+  String grpcAddress;
+
+  @Option(
+      names = "--tsdb.path",
+      defaultValue = "./data",
+      description = "Data directory of the TSDBs (default: ${DEFAULT-VALUE}).")
+  Path tsdbPath;
+
+  @Option(
+      names = "--label",
+      paramLabel = "key=\"value\"",
+      description = "External label to announce; repeatable. At least one is required.")
+  List<String> labels = new ArrayList<>();
+
+  @Option(
+      names = "--receive.tenant-header",
+      defaultValue = "THANOS-TENANT",
+      description = "HTTP header naming the tenant of a write request (default: ${DEFAULT-VALUE}).")
+  String tenantHeader;
+
+  @Option(
+      names = "--receive.default-tenant-id",
+      defaultValue = "default-tenant",
+      description = "Tenant of requests without the tenant header (default: ${DEFAULT-VALUE}).")
+  String defaultTenant;
+
+  @Option(
+      names = "--receive.tenant-label-name",
+      defaultValue = "tenant_id",
+      description = "External label that announces the tenant (default: ${DEFAULT-VALUE}).")
+  String tenantLabelName;
+
+  @Option(
+      names = "--tsdb.too-far-in-future.time-window",
+      defaultValue = "0s",
+      description =
+          "Samples newer than now plus this window are rejected as out of bounds; 0s disables"
+              + " (default: ${DEFAULT-VALUE}).")
+  String tooFarInFuture;
+
+  @Option(
+      names = "--remote-write.max-body-bytes",
+      defaultValue = MIB_32,
+      description =
+          "Sluice only: largest compressed remote-write body; larger ones get 413 before they are"
+              + " read (default: ${DEFAULT-VALUE}).")
+  int maxBodyBytes;
+
+  @Option(
+      names = "--remote-write.max-decoded-bytes",
+      defaultValue = MIB_128,
+      description =
+          "Sluice only: largest decoded remote-write body; checked against the declared snappy"
+              + " length before anything is allocated (default: ${DEFAULT-VALUE}).")
+  int maxDecodedBytes;
+
+  @Option(
+      names = "--log.level",
+      defaultValue = "info",
+      description = "Log filtering level: debug, info, warn, error (default: ${DEFAULT-VALUE}).")
+  String logLevel;
+
+  @Option(
+      names = "--log.format",
+      defaultValue = "logfmt",
+      description = "Log format: logfmt or json (default: ${DEFAULT-VALUE}).")
+  String logFormat;
+
+  /**
+   * Creates the command.
+   *
+   * @param runner runs the receiver with the parsed configuration and returns the exit code
+   */
+  public ReceiveCommand(Function<ReceiveConfig, Integer> runner) {
+    this.runner = runner;
+  }
+
+  /**
+   * Builds a command line for {@code receive} with the not-yet-implemented Thanos flags added as
+   * hidden options.
+   */
+  public static CommandLine commandLine(Function<ReceiveConfig, Integer> runner) {
+    CommandLine cl = new CommandLine(new ReceiveCommand(runner));
+    addThanosFlags(cl.getCommandSpec());
+    return cl;
+  }
+
+  /** Adds the accepted-but-ignored Thanos flags to {@code spec}. */
+  public static void addThanosFlags(CommandSpec spec) {
+    for (String name : ThanosFlags.BOOLEAN) {
+      spec.addOption(
+          OptionSpec.builder(name, "--no-" + name.substring(2))
+              .type(boolean.class)
+              .arity("0..1")
+              .hidden(true)
+              .build());
+    }
+    for (String name : ThanosFlags.VALUED) {
+      spec.addOption(
+          OptionSpec.builder(name)
+              .type(List.class)
+              .auxiliaryTypes(String.class)
+              .arity("1")
+              .hidden(true)
+              .build());
+    }
+  }
+
+  @Override
+  public Integer call() {
+    return runner.apply(toConfig());
+  }
+
+  /** Validates the parsed flags; every error names its flag. */
+  ReceiveConfig toConfig() {
+    Map<String, String> ext = new TreeMap<>();
+    for (String l : labels) {
+      String[] nv = parse("--label", l, LabelFlag::parse);
+      ext.put(nv[0], nv[1]);
+    }
+    if (ext.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "no external labels configured for receive, uniquely identifying external labels must be"
+              + " configured (ideally with `receive_` prefix); see --label");
+    }
+    if (tenantLabelName.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "--receive.tenant-label-name must not be empty");
+    }
+    if (!Set.of("debug", "info", "warn", "error").contains(logLevel)) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--log.level must be one of debug, info, warn, error: \"" + logLevel + "\"");
+    }
+    if (!Set.of("logfmt", "json").contains(logFormat)) {
+      throw new ParameterException(
+          spec.commandLine(), "--log.format must be logfmt or json: \"" + logFormat + "\"");
+    }
+    if (maxBodyBytes <= 0 || maxDecodedBytes <= 0) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--remote-write.max-body-bytes and --remote-write.max-decoded-bytes must be positive");
+    }
+    Set<String> ignored = new LinkedHashSet<>();
+    for (OptionSpec o : spec.options()) {
+      if (o.hidden() && spec.commandLine().getParseResult().hasMatchedOption(o)) {
+        ignored.add(o.longestName());
+      }
+    }
+    return new ReceiveConfig(
+        parse("--remote-write.address", remoteWriteAddress, HostPort::parse),
+        parse("--http-address", httpAddress, HostPort::parse),
+        parse("--grpc-address", grpcAddress, HostPort::parse),
+        tsdbPath,
+        ext,
+        tenantHeader,
+        defaultTenant,
+        tenantLabelName,
+        parse("--tsdb.too-far-in-future.time-window", tooFarInFuture, Durations::parseMillis),
+        maxBodyBytes,
+        maxDecodedBytes,
+        logLevel,
+        logFormat,
+        new ArrayList<>(ignored));
+  }
+
+  private <T> T parse(String flag, String value, Function<String, T> parser) {
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "invalid value for " + flag + ": " + e.getMessage());
+    }
+  }
+}

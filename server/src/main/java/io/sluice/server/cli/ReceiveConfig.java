@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.server.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The validated configuration of one {@code sluice receive} process.
+ *
+ * @param remoteWriteAddress where {@code POST /api/v1/receive} is served
+ * @param httpAddress where {@code /metrics} and the probes are served
+ * @param grpcAddress the StoreAPI address (validated now, served by a later release)
+ * @param tsdbPath the data directory; one sub-directory per tenant
+ * @param externalLabels the {@code --label} flags, sorted by name
+ * @param tenantHeader the HTTP header that names the tenant
+ * @param defaultTenant the tenant of requests without the header
+ * @param tenantLabelName the external label that announces the tenant
+ * @param tooFarInFutureMs samples newer than now plus this are out of bounds; 0 disables
+ * @param maxBodyBytes the largest compressed request body accepted (413 above)
+ * @param maxDecodedBytes the largest decoded request accepted (413 above)
+ * @param logLevel debug, info, warn or error
+ * @param logFormat logfmt or json
+ * @param ignoredFlags Thanos flags given but not implemented yet, to warn about once each
+ */
+public record ReceiveConfig(
+    HostPort remoteWriteAddress,
+    HostPort httpAddress,
+    HostPort grpcAddress,
+    Path tsdbPath,
+    Map<String, String> externalLabels,
+    String tenantHeader,
+    String defaultTenant,
+    String tenantLabelName,
+    long tooFarInFutureMs,
+    int maxBodyBytes,
+    int maxDecodedBytes,
+    String logLevel,
+    String logFormat,
+    List<String> ignoredFlags) {
+
+  public ReceiveConfig {
+    Objects.requireNonNull(remoteWriteAddress, "remoteWriteAddress");
+    Objects.requireNonNull(httpAddress, "httpAddress");
+    Objects.requireNonNull(grpcAddress, "grpcAddress");
+    Objects.requireNonNull(tsdbPath, "tsdbPath");
+    externalLabels = Map.copyOf(externalLabels);
+    ignoredFlags = List.copyOf(ignoredFlags);
+    if (tooFarInFutureMs < 0) {
+      throw new IllegalArgumentException("tooFarInFutureMs must be >= 0: " + tooFarInFutureMs);
+    }
+    if (maxBodyBytes <= 0 || maxDecodedBytes <= 0) {
+      throw new IllegalArgumentException(
+          "body limits must be positive: " + maxBodyBytes + ", " + maxDecodedBytes);
+    }
+  }
+}

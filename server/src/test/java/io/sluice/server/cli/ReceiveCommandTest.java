@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.server.Main;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ReceiveCommandTest {
+  private final AtomicReference<ReceiveConfig> seen = new AtomicReference<>();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cl =
+        ReceiveCommand.commandLine(
+            cfg -> {
+      seen.set(cfg);
+      return 0;
+    });
+    cl.setErr(new PrintWriter(err));
+    return cl.execute(args);
+  }
+
+  @Test
+  void usesThanosDefaults() {
+    assertThat(run("--label=replica=\"a\"")).isZero();
+    ReceiveConfig c = seen.get();
+    assertThat(c.remoteWriteAddress()).isEqualTo(new HostPort("0.0.0.0", 19291));
+    assertThat(c.httpAddress()).isEqualTo(new HostPort("0.0.0.0", 10902));
+    assertThat(c.grpcAddress()).isEqualTo(new HostPort("0.0.0.0", 10901));
+    assertThat(c.tsdbPath()).isEqualTo(Path.of("./data"));
+    assertThat(c.tenantHeader()).isEqualTo("THANOS-TENANT");
+    assertThat(c.defaultTenant()).isEqualTo("default-tenant");
+    assertThat(c.tenantLabelName()).isEqualTo("tenant_id");
+    assertThat(c.tooFarInFutureMs()).isZero();
+    assertThat(c.logLevel()).isEqualTo("info");
+    assertThat(c.logFormat()).isEqualTo("logfmt");
+    assertThat(c.externalLabels()).isEqualTo(Map.of("replica", "a"));
+    assertThat(c.ignoredFlags()).isEmpty();
+  }
+
+  @Test
+  void acceptsBothFlagForms() {
+    assertThat(
+            run(
+                "--remote-write.address",
+                "127.0.0.1:1234",
+                "--http-address=127.0.0.1:0",
+                "--tsdb.path",
+                "/tmp/x",
+                "--label",
+                "a=\"1\"",
+                "--label=b=\"two words\"",
+                "--tsdb.too-far-in-future.time-window=1h30m"))
+        .isZero();
+    ReceiveConfig c = seen.get();
+    assertThat(c.remoteWriteAddress()).isEqualTo(new HostPort("127.0.0.1", 1234));
+    assertThat(c.httpAddress().port()).isZero();
+    assertThat(c.tsdbPath()).isEqualTo(Path.of("/tmp/x"));
+    assertThat(c.externalLabels()).containsEntry("a", "1").containsEntry("b", "two words");
+    assertThat(c.tooFarInFutureMs()).isEqualTo(5_400_000);
+  }
+
+  @Test
+  void startsWithAKubeThanosArgumentListAndWarnsAboutUnimplementedFlags() {
+    assertThat(
+            run(
+                "--log.level=info",
+                "--log.format=logfmt",
+                "--grpc-address=0.0.0.0:10901",
+                "--http-address=0.0.0.0:10902",
+                "--remote-write.address=0.0.0.0:19291",
+                "--receive.replication-factor=1",
+                "--objstore.config=type: FILESYSTEM",
+                "--tsdb.path=/var/thanos/receive",
+                "--tsdb.retention",
+                "15d",
+                "--label=replica=\"thanos-receive-0\"",
+                "--label=receive=\"true\"",
+                "--receive.local-endpoint=thanos-receive-0.thanos-receive.svc:10901",
+                "--receive.hashrings-file=/var/lib/thanos-receive/hashrings.json",
+                "--tsdb.wal-compression",
+                "--no-tsdb.no-lockfile",
+                "--enable-feature=metric-names-filter"))
+        .as(err.toString())
+        .isZero();
+    assertThat(seen.get().ignoredFlags())
+        .containsExactlyInAnyOrder(
+            "--receive.replication-factor",
+            "--objstore.config",
+            "--tsdb.retention",
+            "--receive.local-endpoint",
+            "--receive.hashrings-file",
+            "--tsdb.wal-compression",
+            "--tsdb.no-lockfile",
+            "--enable-feature");
+  }
+
+  @Test
+  void rejectsAMalformedAddressNamingTheFlag() {
+    assertThat(run("--label=a=\"1\"", "--http-address=localhost")).isEqualTo(2);
+    assertThat(err.toString()).contains("--http-address").contains("missing port");
+    assertThat(seen.get()).isNull();
+  }
+
+  @Test
+  void rejectsAMalformedDurationNamingTheFlag() {
+    assertThat(run("--label=a=\"1\"", "--tsdb.too-far-in-future.time-window=soon")).isEqualTo(2);
+    assertThat(err.toString()).contains("--tsdb.too-far-in-future.time-window");
+  }
+
+  @Test
+  void rejectsAnUnquotedLabelValueNamingTheFlag() {
+    assertThat(run("--label=a=1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--label").contains("quoted");
+  }
+
+  @Test
+  void requiresAtLeastOneLabelAsThanosDoes() {
+    assertThat(run()).isEqualTo(2);
+    assertThat(err.toString()).contains("--label");
+  }
+
+  @Test
+  void rejectsAnUnknownLogFormat() {
+    assertThat(run("--label=a=\"1\"", "--log.format=xml")).isEqualTo(2);
+    assertThat(err.toString()).contains("--log.format");
+  }
+
+  @Test
+  void rejectsAFlagThanosDoesNotHave() {
+    assertThat(run("--label=a=\"1\"", "--no-such-flag=1")).isEqualTo(2);
+    assertThat(err.toString()).contains("--no-such-flag");
+  }
+
+  @Test
+  void mainKnowsTheReceiveSubcommand() {
+    assertThat(Main.commandLine().getSubcommands()).containsKey("receive");
+  }
+}

@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.server.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.sluice.receiver.MultiTsdb;
+import io.sluice.receiver.proto.prometheus.RemoteWrite;
+import io.sluice.receiver.proto.writev2.RemoteWriteV2;
+import io.sluice.receiver.write.LocalWriter;
+import io.sluice.server.metrics.ReceiveMetrics;
+import io.sluice.tsdb.head.HeadOptions;
+import io.sluice.tsdb.labels.Labels;
+import io.sluice.tsdb.query.Matcher;
+import io.sluice.tsdb.query.Querier;
+import io.sluice.tsdb.query.Series;
+import io.sluice.tsdb.query.SeriesSet;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.xerial.snappy.Snappy;
+
+/** The status-code table of the remote-write endpoint, on an embedded channel. */
+class RemoteWriteHandlerTest {
+  private static final long NOW = 1_700_000_000_000L;
+  private static final int MAX_BODY = 64 * 1024;
+  private static final int MAX_DECODED = 256 * 1024;
+  private static final String V2_TYPE = "application/x-protobuf;proto=io.prometheus.write.v2.Request";
+
+  private final ReceiveMetrics metrics = new ReceiveMetrics();
+  private final MultiTsdb tsdbs =
+      new MultiTsdb(
+          prefix -> {
+            HeadOptions d = HeadOptions.defaults(InstantSource.fixed(Instant.ofEpochMilli(NOW)));
+            return new HeadOptions(d.chunkRangeMs(), d.samplesPerChunk(), 600_000, d.clock(), prefix);
+          },
+          t -> metrics.headSeries(t.id(), t.head(), h -> h.numSeries()));
+  private final RemoteWriteHandler handler =
+      new RemoteWriteHandler(
+          new LocalWriter(tsdbs), metrics, () -> true, "THANOS-TENANT", "default-tenant", MAX_DECODED);
+  private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+  @AfterEach
+  void closeChannels() {
+    for (EmbeddedChannel ch : channels) {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  private EmbeddedChannel channel() {
+    EmbeddedChannel ch =
+        new EmbeddedChannel(new BoundedAggregator(MAX_BODY, (req, resp) -> {}), handler);
+    channels.add(ch);
+    return ch;
+  }
+
+  private static RemoteWrite.TimeSeries series(long t, double v, String... labels) {
+    RemoteWrite.TimeSeries.Builder b = RemoteWrite.TimeSeries.newBuilder();
+    for (int i = 0; i < labels.length; i += 2) {
+      b.addLabels(RemoteWrite.Label.newBuilder().setName(labels[i]).setValue(labels[i + 1]));
+    }
+    return b.addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(t).setValue(v)).build();
+  }
+
+  private static byte[] v1(RemoteWrite.TimeSeries... series) throws Exception {
+    RemoteWrite.WriteRequest.Builder b = RemoteWrite.WriteRequest.newBuilder();
+    for (RemoteWrite.TimeSeries s : series) {
+      b.addTimeseries(s);
+    }
+    return Snappy.compress(b.build().toByteArray());
+  }
+
+  private static FullHttpRequest post(byte[] body, String... headers) {
+    FullHttpRequest r =
+        new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/receive", Unpooled.wrappedBuffer(body));
+    r.headers()
+        .set(HttpHeaderNames.CONTENT_ENCODING, "snappy")
+        .set(HttpHeaderNames.CONTENT_TYPE, "application/x-protobuf")
+        .set("X-Prometheus-Remote-Write-Version", "0.1.0");
+    for (int i = 0; i < headers.length; i += 2) {
+      r.headers().set(headers[i], headers[i + 1]);
+    }
+    HttpUtil.setContentLength(r, body.length);
+    return r;
+  }
+
+  private FullHttpResponse send(EmbeddedChannel ch, Object... msgs) {
+    ch.writeInbound(msgs);
+    FullHttpResponse r = ch.readOutbound();
+    assertThat(r).as("a response").isNotNull();
+    return r;
+  }
+
+  private FullHttpResponse send(FullHttpRequest req) {
+    return send(channel(), req);
+  }
+
+  private static String body(FullHttpResponse r) {
+    try {
+      return r.content().toString(StandardCharsets.UTF_8);
+    } finally {
+      r.release();
+    }
+  }
+
+  /** The samples stored for the series with exactly these labels, as (t, value) pairs. */
+  private List<double[]> stored(String tenant, String... labels) throws Exception {
+    MultiTsdb.Tenant t = tsdbs.get(tenant);
+    List<double[]> out = new ArrayList<>();
+    if (t == null) {
+      return out;
+    }
+    Labels want = Labels.of(labels);
+    List<Matcher> ms = new ArrayList<>();
+    for (int i = 0; i < want.size(); i++) {
+      ms.add(new Matcher(Matcher.Type.EQ, want.name(i), want.value(i)));
+    }
+    try (Querier q = t.head().querier()) {
+      SeriesSet set = q.select(Long.MIN_VALUE, Long.MAX_VALUE, ms);
+      while (set.next()) {
+        Series s = set.at();
+        if (!s.labels().equals(want)) {
+          continue;
+        }
+        var it = s.samples();
+        while (it.next()) {
+          out.add(new double[] {it.timestamp(), Double.longBitsToDouble(it.valueBits())});
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void acceptsRemoteWrite1AndStoresTheSamples() throws Exception {
+    FullHttpResponse r =
+        send(post(v1(series(NOW, 1.5, "__name__", "up", "job", "node"), series(NOW, 2, "__name__", "up", "job", "x"))));
+    assertThat(r.status().code()).isEqualTo(200);
+    assertThat(body(r)).isEmpty();
+    assertThat(stored("default-tenant", "__name__", "up", "job", "node"))
+        .containsExactly(new double[] {NOW, 1.5});
+    assertThat(tsdbs.get("default-tenant").head().numSeries()).isEqualTo(2);
+  }
+
+  @Test
+  void acceptsRemoteWrite2WithWrittenHeaders() throws Exception {
+    RemoteWriteV2.Request req =
+        RemoteWriteV2.Request.newBuilder()
+            .addAllSymbols(List.of("", "__name__", "up", "job", "node"))
+            .addTimeseries(
+                RemoteWriteV2.TimeSeries.newBuilder()
+                    .addAllLabelsRefs(List.of(1, 2, 3, 4))
+                    .addSamples(RemoteWriteV2.Sample.newBuilder().setTimestamp(NOW).setValue(7))
+                    .addSamples(RemoteWriteV2.Sample.newBuilder().setTimestamp(NOW + 15_000).setValue(8)))
+            .build();
+    FullHttpResponse r =
+        send(
+            post(
+                Snappy.compress(req.toByteArray()),
+                "Content-Type",
+                V2_TYPE,
+                "X-Prometheus-Remote-Write-Version",
+                "2.0.0"));
+    assertThat(r.status().code()).isEqualTo(200);
+    assertThat(r.headers().get("X-Prometheus-Remote-Write-Samples-Written")).isEqualTo("2");
+    assertThat(r.headers().get("X-Prometheus-Remote-Write-Histograms-Written")).isEqualTo("0");
+    assertThat(r.headers().get("X-Prometheus-Remote-Write-Exemplars-Written")).isEqualTo("0");
+    r.release();
+    assertThat(stored("default-tenant", "__name__", "up", "job", "node"))
+        .containsExactly(new double[] {NOW, 7}, new double[] {NOW + 15_000, 8});
+  }
+
+  @Test
+  void storesEachTenantSeparately() throws Exception {
+    assertThat(send(post(v1(series(NOW, 1, "__name__", "a")), "THANOS-TENANT", "team-a")).status().code())
+        .isEqualTo(200);
+    assertThat(stored("team-a", "__name__", "a")).hasSize(1);
+    assertThat(stored("default-tenant", "__name__", "a")).isEmpty();
+  }
+
+  @Test
+  void rejectsTenantsThatCouldEscapeTheDataDirectoryWith400() throws Exception {
+    for (String tenant : List.of("../x", "..", ".", "a/b", "/etc")) {
+      FullHttpResponse r = send(post(v1(series(NOW, 1, "__name__", "a")), "THANOS-TENANT", tenant));
+      assertThat(r.status().code()).as(tenant).isEqualTo(400);
+      assertThat(body(r)).contains("tenant name not valid");
+    }
+    assertThat(tsdbs.tenants()).isEmpty();
+  }
+
+  @Test
+  void rejectsABodyOverTheLimitWith413BeforeReadingIt() {
+    EmbeddedChannel ch = channel();
+    HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/receive");
+    HttpUtil.setContentLength(head, MAX_BODY + 1L);
+    FullHttpResponse r = send(ch, head);
+    assertThat(r.status().code()).isEqualTo(413);
+    assertThat(body(r)).contains("write request too large");
+    assertThat(ch.isOpen()).isFalse();
+  }
+
+  @Test
+  void rejectsAChunkedBodyThatCrossesTheLimitWith413() {
+    EmbeddedChannel ch = channel();
+    HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/receive");
+    HttpUtil.setTransferEncodingChunked(head, true);
+    ch.writeInbound(head);
+    ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[MAX_BODY / 2])));
+    ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[MAX_BODY / 2 + 10])));
+    FullHttpResponse r = ch.readOutbound();
+    assertThat(r.status().code()).isEqualTo(413);
+    r.release();
+    assertThat(ch.isOpen()).isFalse();
+  }
+
+  @Test
+  void rejectsASnappyBodyDeclaringTooLargeADecodedSizeWith413() {
+    // uvarint 0xFFFFFFFF (4 GiB - 1) followed by a literal tag: six bytes.
+    byte[] bomb = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x00};
+    FullHttpResponse r = send(post(bomb));
+    assertThat(r.status().code()).isEqualTo(413);
+    r.release();
+  }
+
+  @Test
+  void rejectsCorruptSnappyWith400() {
+    FullHttpResponse r = send(post("this is not snappy at all".getBytes(StandardCharsets.UTF_8)));
+    assertThat(r.status().code()).isEqualTo(400);
+    assertThat(body(r)).contains("snappy");
+  }
+
+  @Test
+  void rejectsGarbageAndTruncatedProtobufWith400() throws Exception {
+    FullHttpResponse r = send(post(Snappy.compress(new byte[] {0x0a, 0x7f, 0x01, 0x02})));
+    assertThat(r.status().code()).isEqualTo(400);
+    r.release();
+    byte[] whole =
+        RemoteWrite.WriteRequest.newBuilder().addTimeseries(series(NOW, 1, "__name__", "a")).build().toByteArray();
+    byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 3);
+    r = send(post(Snappy.compress(cut)));
+    assertThat(r.status().code()).isEqualTo(400);
+    r.release();
+  }
+
+  @Test
+  void rejectsVersion2WithAnUnknownOrMissingContentTypeWith400() throws Exception {
+    byte[] body = v1(series(NOW, 1, "__name__", "a"));
+    FullHttpResponse r =
+        send(post(body, "X-Prometheus-Remote-Write-Version", "2.0.0", "Content-Type", "application/json"));
+    assertThat(r.status().code()).isEqualTo(400);
+    r.release();
+    FullHttpRequest noType = post(body, "X-Prometheus-Remote-Write-Version", "2.0.0");
+    noType.headers().remove(HttpHeaderNames.CONTENT_TYPE);
+    r = send(noType);
+    assertThat(r.status().code()).isEqualTo(400);
+    r.release();
+  }
+
+  @Test
+  void rejectsAnUnparsableReplicaHeaderWith400() throws Exception {
+    FullHttpResponse r = send(post(v1(series(NOW, 1, "__name__", "a")), "THANOS-REPLICA", "one"));
+    assertThat(r.status().code()).isEqualTo(400);
+    assertThat(body(r)).contains("replica");
+  }
+
+  @Test
+  void answersEmptyAndMetadataOnlyRequestsWith200() throws Exception {
+    FullHttpResponse r = send(post(Snappy.compress(new byte[0])));
+    assertThat(r.status().code()).isEqualTo(200);
+    r.release();
+    byte[] meta =
+        RemoteWrite.WriteRequest.newBuilder()
+            .addMetadata(
+                RemoteWrite.MetricMetadata.newBuilder()
+                    .setMetricFamilyName("up")
+                    .setHelp("whether up")
+                    .setType(RemoteWrite.MetricMetadata.MetricType.GAUGE))
+            .build()
+            .toByteArray();
+    r = send(post(Snappy.compress(meta)));
+    assertThat(r.status().code()).isEqualTo(200);
+    r.release();
+    assertThat(tsdbs.tenants()).isEmpty();
+  }
+
+  @Test
+  void rejectsInvalidLabelSetsWith409AndStoresTheValidRest() throws Exception {
+    FullHttpResponse r =
+        send(
+            post(
+                v1(
+                    series(NOW, 1, "job", "x", "__name__", "unsorted"),
+                    series(NOW, 1, "__name__", "dup", "a", "1", "a", "2"),
+                    series(NOW, 1, "__name__", "empty", "a", ""),
+                    series(NOW, 3, "__name__", "good"))));
+    assertThat(r.status().code()).isEqualTo(409);
+    assertThat(body(r))
+        .contains("3 errors")
+        .contains("out of order labels")
+        .contains("duplicate")
+        .contains("empty");
+    assertThat(stored("default-tenant", "__name__", "good")).containsExactly(new double[] {NOW, 3});
+    assertThat(tsdbs.get("default-tenant").head().numSeries()).isEqualTo(1);
+  }
+
+  @Test
+  void rejectsSampleConflictsWith409AndStoresTheValidRest() throws Exception {
+    assertThat(send(post(v1(series(NOW, 1, "__name__", "a")))).status().code()).isEqualTo(200);
+    FullHttpResponse r =
+        send(
+            post(
+                v1(
+                    series(NOW - 1000, 0, "__name__", "a"),
+                    series(NOW, 2, "__name__", "a"),
+                    series(NOW + 1000, 5, "__name__", "b"))));
+    assertThat(r.status().code()).isEqualTo(409);
+    assertThat(body(r))
+        .isEqualTo(
+            "2 errors: add 1 samples: duplicate sample for timestamp; add 1 samples: out of order"
+                + " sample\n");
+    assertThat(stored("default-tenant", "__name__", "a")).containsExactly(new double[] {NOW, 1});
+    assertThat(stored("default-tenant", "__name__", "b")).containsExactly(new double[] {NOW + 1000, 5});
+  }
+
+  @Test
+  void acceptsTheSameSampleTwice() throws Exception {
+    byte[] body = v1(series(NOW, 1, "__name__", "a"));
+    assertThat(send(post(body)).status().code()).isEqualTo(200);
+    assertThat(send(post(body)).status().code()).isEqualTo(200);
+    assertThat(stored("default-tenant", "__name__", "a")).hasSize(1);
+  }
+
+  @Test
+  void rejectsSamplesTooFarInTheFutureWith409() throws Exception {
+    FullHttpResponse r = send(post(v1(series(NOW + 3_600_000, 1, "__name__", "a"))));
+    assertThat(r.status().code()).isEqualTo(409);
+    assertThat(body(r)).contains("out of bounds");
+  }
+
+  @Test
+  void keepsTheStaleMarkerBitExact() throws Exception {
+    long stale = 0x7ff0000000000002L;
+    RemoteWrite.TimeSeries s =
+        RemoteWrite.TimeSeries.newBuilder()
+            .addLabels(RemoteWrite.Label.newBuilder().setName("__name__").setValue("a"))
+            .addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(NOW).setValue(1))
+            .addSamples(
+                RemoteWrite.Sample.newBuilder()
+                    .setTimestamp(NOW + 1)
+                    .setValue(Double.longBitsToDouble(stale)))
+            .build();
+    byte[] raw = RemoteWrite.WriteRequest.newBuilder().addTimeseries(s).build().toByteArray();
+    assertThat(send(post(Snappy.compress(raw))).status().code()).isEqualTo(200);
+    try (Querier q = tsdbs.get("default-tenant").head().querier()) {
+      SeriesSet set = q.select(Long.MIN_VALUE, Long.MAX_VALUE, List.of(new Matcher(Matcher.Type.EQ, "__name__", "a")));
+      assertThat(set.next()).isTrue();
+      var it = set.at().samples();
+      assertThat(it.next()).isTrue();
+      assertThat(it.next()).isTrue();
+      assertThat(it.valueBits()).isEqualTo(stale);
+    }
+  }
+
+  @Test
+  void answersWrongMethodAndPathWithClear4xx() {
+    FullHttpRequest get =
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/v1/receive");
+    FullHttpResponse r = send(get);
+    assertThat(r.status().code()).isEqualTo(405);
+    assertThat(r.headers().get(HttpHeaderNames.ALLOW)).isEqualTo("POST");
+    r.release();
+    FullHttpRequest other =
+        new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/write");
+    r = send(other);
+    assertThat(r.status().code()).isEqualTo(404);
+    r.release();
+  }
+
+  @Test
+  void staysHealthyAfterBadInputAndCountsEveryRequest() throws Exception {
+    send(post("garbage".getBytes(StandardCharsets.UTF_8))).release();
+    send(post(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x00})).release();
+    FullHttpResponse ok = send(post(v1(series(NOW, 1, "__name__", "after"))));
+    assertThat(ok.status().code()).isEqualTo(200);
+    ok.release();
+    String scrape = metrics.scrape();
+    assertThat(scrape)
+        .contains("http_requests_total{code=\"400\",handler=\"receive\",method=\"post\",tenant=\"default-tenant\"} 1")
+        .contains("http_requests_total{code=\"413\",handler=\"receive\",method=\"post\",tenant=\"default-tenant\"} 1")
+        .contains("http_requests_total{code=\"200\",handler=\"receive\",method=\"post\",tenant=\"default-tenant\"} 1")
+        .contains("thanos_receive_write_timeseries_count{code=\"200\",tenant=\"default-tenant\"} 1")
+        .contains("prometheus_tsdb_head_series{tenant=\"default-tenant\"} 1");
+  }
+}

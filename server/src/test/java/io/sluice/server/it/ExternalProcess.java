@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.server.it;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A process a test starts and ends by PID. Its output goes to a log file that is printed when the
+ * test fails to help find out why.
+ */
+final class ExternalProcess implements AutoCloseable {
+  private final Process process;
+  private final Path log;
+
+  private ExternalProcess(Process process, Path log) {
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Finds an executable on the PATH. Skips the test when it is missing, except under CI, where the
+   * CI script installs it and a missing binary is a failure.
+   */
+  static Path require(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path p = Path.of(dir, name);
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    if (System.getenv("CI") != null) {
+      throw new AssertionError(name + " is not installed; CI must install Debian's prometheus");
+    }
+    assumeTrue(false, name + " is not installed (apt-get install prometheus); skipping");
+    return null;
+  }
+
+  static ExternalProcess start(List<String> command, Path log) throws IOException {
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    return new ExternalProcess(pb.start(), log);
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean alive() {
+    return process.isAlive();
+  }
+
+  String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Sends SIGTERM, waits up to 10 s, then SIGKILL. */
+  @Override
+  public void close() throws InterruptedException {
+    ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.receiver.MultiTsdb;
+import io.sluice.server.Receiver;
+import io.sluice.server.cli.HostPort;
+import io.sluice.server.cli.ReceiveConfig;
+import io.sluice.tsdb.query.Matcher;
+import io.sluice.tsdb.query.Querier;
+import io.sluice.tsdb.query.Series;
+import io.sluice.tsdb.query.SeriesSet;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Debian's Prometheus 2.42 in agent mode scrapes Sluice's own {@code /metrics} and remote-writes
+ * the result to Sluice; the series then are in Sluice's head with their samples.
+ */
+class PrometheusAgentIT {
+  @TempDir Path dir;
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static ReceiveConfig config(Path data) {
+    return new ReceiveConfig(
+        new HostPort("127.0.0.1", 0),
+        new HostPort("127.0.0.1", 0),
+        new HostPort("127.0.0.1", 0),
+        data,
+        Map.of("replica", "it"),
+        "THANOS-TENANT",
+        "default-tenant",
+        "tenant_id",
+        0,
+        32 << 20,
+        128 << 20,
+        "info",
+        "logfmt",
+        List.of());
+  }
+
+  /** Samples of the series matching {@code matchers}, as (t, value), series by series. */
+  private static List<List<double[]>> samples(MultiTsdb.Tenant t, List<Matcher> matchers)
+      throws Exception {
+    List<List<double[]>> out = new ArrayList<>();
+    try (Querier q = t.head().querier()) {
+      SeriesSet set = q.select(Long.MIN_VALUE, Long.MAX_VALUE, matchers);
+      while (set.next()) {
+        Series s = set.at();
+        List<double[]> one = new ArrayList<>();
+        var it = s.samples();
+        while (it.next()) {
+          one.add(new double[] {it.timestamp(), Double.longBitsToDouble(it.valueBits())});
+        }
+        out.add(one);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void agentScrapesAndRemoteWritesIntoTheHead() throws Exception {
+    Path prometheus = ExternalProcess.require("prometheus");
+    try (Receiver receiver = Receiver.start(config(dir.resolve("data")), InstantSource.system())) {
+      int agentPort = freePort();
+      Path cfg = dir.resolve("agent.yml");
+      Files.writeString(
+          cfg,
+          """
+          global:
+            scrape_interval: 1s
+            external_labels: {agent: it}
+          scrape_configs:
+            - job_name: sluice
+              static_configs: [{targets: ['127.0.0.1:%d']}]
+          remote_write:
+            - url: http://127.0.0.1:%d/api/v1/receive
+              queue_config: {batch_send_deadline: 1s, min_backoff: 30ms, max_backoff: 1s}
+          """
+              .formatted(receiver.httpAddress().getPort(), receiver.remoteWriteAddress().getPort()));
+      try (ExternalProcess agent =
+          ExternalProcess.start(
+              List.of(
+                  prometheus.toString(),
+                  "--enable-feature=agent",
+                  "--config.file=" + cfg,
+                  "--storage.agent.path=" + dir.resolve("agent-data"),
+                  "--web.listen-address=127.0.0.1:" + agentPort),
+              dir.resolve("agent.log"))) {
+        List<Matcher> up =
+            List.of(
+                new Matcher(Matcher.Type.EQ, "__name__", "up"),
+                new Matcher(Matcher.Type.EQ, "job", "sluice"));
+        List<List<double[]>> ups = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+          MultiTsdb.Tenant t = receiver.tsdbs().get("default-tenant");
+          if (t != null) {
+            ups = samples(t, up);
+            if (ups.size() == 1 && ups.get(0).size() >= 3) {
+              break;
+            }
+          }
+          assertThat(agent.alive()).as(agent.output()).isTrue();
+          Thread.sleep(200);
+        }
+        assertThat(ups).as(agent.output()).hasSize(1);
+        List<double[]> upSamples = ups.get(0);
+        assertThat(upSamples).hasSizeGreaterThanOrEqualTo(3);
+        for (int i = 0; i < upSamples.size(); i++) {
+          assertThat(upSamples.get(i)[1]).isEqualTo(1.0);
+          if (i > 0) {
+            assertThat(upSamples.get(i)[0]).isGreaterThan(upSamples.get(i - 1)[0]);
+          }
+        }
+
+        MultiTsdb.Tenant t = receiver.tsdbs().get("default-tenant");
+        // The agent's external label and the scrape's target labels arrive on every series.
+        try (Querier q = t.head().querier()) {
+          assertThat(q.labelValues("agent", Long.MIN_VALUE, Long.MAX_VALUE, List.of()))
+              .containsExactly("it");
+          assertThat(q.labelValues("job", Long.MIN_VALUE, Long.MAX_VALUE, List.of()))
+              .containsExactly("sluice");
+          assertThat(q.labelNames(Long.MIN_VALUE, Long.MAX_VALUE, List.of()))
+              .contains("__name__", "instance", "job", "agent", "handler", "code", "tenant");
+        }
+        // Sluice's own request counter, scraped and written back, counts the agent's writes.
+        List<List<double[]>> writes =
+            samples(
+                t,
+                List.of(
+                    new Matcher(Matcher.Type.EQ, "__name__", "http_requests_total"),
+                    new Matcher(Matcher.Type.EQ, "handler", "receive"),
+                    new Matcher(Matcher.Type.EQ, "code", "200")));
+        assertThat(writes).isNotEmpty();
+        assertThat(t.head().numSeries()).isGreaterThan(50);
+
+        // The agent reports no failed sample.
+        HttpClient http = HttpClient.newHttpClient();
+        String agentMetrics =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agentPort + "/metrics"))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(agentMetrics).contains("prometheus_remote_storage_samples_total");
+        for (String line : agentMetrics.split("\n")) {
+          if (line.startsWith("prometheus_remote_storage_samples_failed_total")
+              || line.startsWith("prometheus_remote_storage_samples_dropped_total")) {
+            assertThat(line).as(line).endsWith(" 0");
+          }
+        }
+      }
+    }
+  }
+}
