@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * Parses durations the way Thanos' flags do: Prometheus model durations ({@code 15d}, {@code
- * 1h30m}, {@code 500ms}, {@code 2w}, {@code 1y}, {@code 0}) and Go durations with fractions
- * ({@code 1.5h}, {@code 2m0s}, {@code 300ms}, {@code 10us}).
+ * 1h30m}, {@code 500ms}, {@code 2w}, {@code 1y}, {@code 0}) and Go durations with fractions ({@code
+ * 1.5h}, {@code 2m0s}, {@code 300ms}, {@code 10us}).
  */
 public final class Durations {
   private static final Pattern PART =

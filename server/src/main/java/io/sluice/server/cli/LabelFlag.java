@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Parses one {@code --label} flag value, {@code name="value"}, as Thanos does: the name is what
- * precedes the first {@code =}, the value is a Go string literal (double-quoted with Go escapes,
- * or back-quoted raw).
+ * precedes the first {@code =}, the value is a Go string literal (double-quoted with Go escapes, or
+ * back-quoted raw).
  */
 public final class LabelFlag {
   private LabelFlag() {}

@@ -201,7 +201,7 @@ public final class ReceiveCommand implements Callable<Integer> {
     Set<String> ignored = new LinkedHashSet<>();
     for (OptionSpec o : spec.options()) {
       if (o.hidden() && spec.commandLine().getParseResult().hasMatchedOption(o)) {
-        ignored.add(o.longestName());
+        ignored.add(o.names()[0]);
       }
     }
     return new ReceiveConfig(

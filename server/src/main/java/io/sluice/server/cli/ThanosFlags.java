@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * The {@code thanos receive} flags that Sluice accepts but does not implement yet. They are
- * accepted so that an existing argument list (kube-thanos, bitnami) starts unchanged; each one
- * that is given is logged once as a warning. Names and kinds are those registered by Thanos (see
- * the reference {@code thanos-receive.md} §1.4); boolean flags also accept kingpin's {@code
- * --no-} form.
+ * accepted so that an existing argument list (kube-thanos, bitnami) starts unchanged; each one that
+ * is given is logged once as a warning. Names and kinds are those registered by Thanos (see the
+ * reference {@code thanos-receive.md} §1.4); boolean flags also accept kingpin's {@code --no-}
+ * form.
  */
 public final class ThanosFlags {
   private ThanosFlags() {}

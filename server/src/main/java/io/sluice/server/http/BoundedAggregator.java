@@ -4,16 +4,17 @@ package io.sluice.server.http;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 
 /**
- * Aggregates a request body up to a limit. A {@code Content-Length} over the limit is answered
- * with 413 before any of the body is read; a chunked body that crosses the limit is answered with
- * 413 when it does, and the connection is closed. The rejection is reported to {@code onReject}
- * for metrics.
+ * Aggregates a request body up to a limit. A {@code Content-Length} over the limit is answered with
+ * 413 before any of the body is read; a chunked body that crosses the limit is answered with 413
+ * when it does, and the connection is closed. The rejection is reported to {@code onReject} for
+ * metrics.
  */
 public final class BoundedAggregator extends HttpObjectAggregator {
   /** Called with each rejected request. */
@@ -33,7 +34,8 @@ public final class BoundedAggregator extends HttpObjectAggregator {
   }
 
   @Override
-  protected void handleOversizedMessage(ChannelHandlerContext ctx, Object oversized) {
+  protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized)
+      throws Exception {
     if (!(oversized instanceof HttpRequest req)) {
       super.handleOversizedMessage(ctx, oversized);
       return;

@@ -15,8 +15,7 @@ final class HttpResponses {
   private HttpResponses() {}
 
   static FullHttpResponse text(int status, String body) {
-    byte[] bytes =
-        body.isEmpty() ? new byte[0] : (body + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = body.isEmpty() ? new byte[0] : (body + "\n").getBytes(StandardCharsets.UTF_8);
     FullHttpResponse r =
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,

@@ -16,8 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * Serves the operational endpoints of {@code --http-address}: {@code /metrics} (Prometheus text
- * format), {@code /-/healthy} and {@code /-/ready} (200 when ready, 503 otherwise), as Thanos'
- * HTTP server does.
+ * format), {@code /-/healthy} and {@code /-/ready} (200 when ready, 503 otherwise), as Thanos' HTTP
+ * server does.
  */
 @Sharable
 public final class OpsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -45,7 +45,8 @@ public final class OpsHandler extends SimpleChannelInboundHandler<FullHttpReques
           switch (path) {
             case "/metrics" -> {
               FullHttpResponse r = HttpResponses.text(200, metrics.get().stripTrailing());
-              r.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+              r.headers()
+                  .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
               yield r;
             }
             case "/-/healthy" -> HttpResponses.text(200, "OK");

@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /api/v1/receive}: the remote-write endpoint, in the order of Thanos' handler
  * (reference {@code thanos-receive.md} §5.2): tenant (400), body size (413, checked by {@link
- * BoundedAggregator} before the body is read), version and content type (400), snappy and
- * protobuf decoding (400, or 413 when the declared decoded size is over the limit), replica
- * header (400), empty request (200), then the local write (200, 409 or 503).
+ * BoundedAggregator} before the body is read), version and content type (400), snappy and protobuf
+ * decoding (400, or 413 when the declared decoded size is over the limit), replica header (400),
+ * empty request (200), then the local write (200, 409 or 503).
  *
  * <p>Runs on the event loop; the decoder, its buffers and the outcome are per thread, so a request
  * allocates nothing per series or sample.
@@ -94,7 +94,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   }
 
   /** The tenant of a request: the configured header, then Thanos' default header, then default. */
-  String tenantOf(HttpHeaders h) {
+  public String tenantOf(HttpHeaders h) {
     String t = h.get(tenantHeader);
     if (t == null || t.isEmpty()) {
       t = h.get(DEFAULT_TENANT_HEADER);
@@ -189,7 +189,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           .log("failed to write to the local tsdb");
     }
     long written = status.httpStatus() == 200 ? batch.totalSamples() : outcome.appended();
-    return written(HttpResponses.text(status.httpStatus(), status.message()), version, batch, written);
+    return written(
+        HttpResponses.text(status.httpStatus(), status.message()), version, batch, written);
   }
 
   private static FullHttpResponse written(

@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
 
 /**
- * Configures logging as Thanos' {@code --log.level} and {@code --log.format} do: one line per
- * event on standard error, in logfmt or JSON, with the keys {@code ts}, {@code level}, {@code
- * caller}, {@code msg}, the event's key-value pairs, and {@code err}.
+ * Configures logging as Thanos' {@code --log.level} and {@code --log.format} do: one line per event
+ * on standard error, in logfmt or JSON, with the keys {@code ts}, {@code level}, {@code caller},
+ * {@code msg}, the event's key-value pairs, and {@code err}.
  */
 public final class LogSetup {
   private LogSetup() {}
@@ -64,7 +64,8 @@ public final class LogSetup {
     public String doLayout(ILoggingEvent e) {
       List<String[]> fields = new ArrayList<>();
       fields.add(new String[] {"ts", Instant.ofEpochMilli(e.getTimeStamp()).toString()});
-      fields.add(new String[] {"level", e.getLevel().toString().toLowerCase(java.util.Locale.ROOT)});
+      fields.add(
+          new String[] {"level", e.getLevel().toString().toLowerCase(java.util.Locale.ROOT)});
       String logger = e.getLoggerName();
       fields.add(new String[] {"caller", logger.substring(logger.lastIndexOf('.') + 1)});
       fields.add(new String[] {"msg", e.getFormattedMessage()});

@@ -28,8 +28,8 @@ import java.util.function.ToDoubleFunction;
 public final class ReceiveMetrics {
   // Thanos' duration buckets for the receive handler (forward timeout 5s).
   private static final double[] DURATION_BUCKETS = {
-    0.001, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.25, 0.5, 0.75, 1,
-    2, 3, 4, 5
+    0.001, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.25, 0.5, 0.75, 1, 2,
+    3, 4, 5
   };
   private static final double[] SIZE_BUCKETS = {
     100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000

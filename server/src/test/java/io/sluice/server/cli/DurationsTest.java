@@ -26,7 +26,9 @@ class DurationsTest {
     assertThatThrownBy(() -> Durations.parseMillis("soon"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("soon");
-    assertThatThrownBy(() -> Durations.parseMillis("5")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Durations.parseMillis("1h x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Durations.parseMillis("5"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Durations.parseMillis("1h x"))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -11,7 +11,8 @@ class LabelFlagTest {
   void unquotesGoStringLiterals() {
     assertThat(LabelFlag.parse("replica=\"a\"")).containsExactly("replica", "a");
     assertThat(LabelFlag.parse("x=\"a=b\"")).containsExactly("x", "a=b");
-    assertThat(LabelFlag.parse("x=\"tab\\there \\\"q\\\" \\\\\"")).containsExactly("x", "tab\there \"q\" \\");
+    assertThat(LabelFlag.parse("x=\"tab\\there \\\"q\\\" \\\\\""))
+        .containsExactly("x", "tab\there \"q\" \\");
     assertThat(LabelFlag.parse("x=\"\\u00e9\\xc3\\xa9\"")).containsExactly("x", "éé");
     assertThat(LabelFlag.parse("x=`raw \\n`")).containsExactly("x", "raw \\n");
     assertThat(LabelFlag.parse("x=\"\"")).containsExactly("x", "");

@@ -20,9 +20,9 @@ class ReceiveCommandTest {
     CommandLine cl =
         ReceiveCommand.commandLine(
             cfg -> {
-      seen.set(cfg);
-      return 0;
-    });
+              seen.set(cfg);
+              return 0;
+            });
     cl.setErr(new PrintWriter(err));
     return cl.execute(args);
   }

@@ -40,19 +40,26 @@ class RemoteWriteHandlerTest {
   private static final long NOW = 1_700_000_000_000L;
   private static final int MAX_BODY = 64 * 1024;
   private static final int MAX_DECODED = 256 * 1024;
-  private static final String V2_TYPE = "application/x-protobuf;proto=io.prometheus.write.v2.Request";
+  private static final String V2_TYPE =
+      "application/x-protobuf;proto=io.prometheus.write.v2.Request";
 
   private final ReceiveMetrics metrics = new ReceiveMetrics();
   private final MultiTsdb tsdbs =
       new MultiTsdb(
           prefix -> {
             HeadOptions d = HeadOptions.defaults(InstantSource.fixed(Instant.ofEpochMilli(NOW)));
-            return new HeadOptions(d.chunkRangeMs(), d.samplesPerChunk(), 600_000, d.clock(), prefix);
+            return new HeadOptions(
+                d.chunkRangeMs(), d.samplesPerChunk(), 600_000, d.clock(), prefix);
           },
           t -> metrics.headSeries(t.id(), t.head(), h -> h.numSeries()));
   private final RemoteWriteHandler handler =
       new RemoteWriteHandler(
-          new LocalWriter(tsdbs), metrics, () -> true, "THANOS-TENANT", "default-tenant", MAX_DECODED);
+          new LocalWriter(tsdbs),
+          metrics,
+          () -> true,
+          "THANOS-TENANT",
+          "default-tenant",
+          MAX_DECODED);
   private final List<EmbeddedChannel> channels = new ArrayList<>();
 
   @AfterEach
@@ -120,7 +127,7 @@ class RemoteWriteHandlerTest {
   }
 
   /** The samples stored for the series with exactly these labels, as (t, value) pairs. */
-  private List<double[]> stored(String tenant, String... labels) throws Exception {
+  private List<double[]> stored(String tenant, String... labels) {
     MultiTsdb.Tenant t = tsdbs.get(tenant);
     List<double[]> out = new ArrayList<>();
     if (t == null) {
@@ -133,8 +140,8 @@ class RemoteWriteHandlerTest {
     }
     try (Querier q = t.head().querier()) {
       SeriesSet set = q.select(Long.MIN_VALUE, Long.MAX_VALUE, ms);
-      while (set.next()) {
-        Series s = set.at();
+      while (set.hasNext()) {
+        Series s = set.next();
         if (!s.labels().equals(want)) {
           continue;
         }
@@ -150,7 +157,11 @@ class RemoteWriteHandlerTest {
   @Test
   void acceptsRemoteWrite1AndStoresTheSamples() throws Exception {
     FullHttpResponse r =
-        send(post(v1(series(NOW, 1.5, "__name__", "up", "job", "node"), series(NOW, 2, "__name__", "up", "job", "x"))));
+        send(
+            post(
+                v1(
+                    series(NOW, 1.5, "__name__", "up", "job", "node"),
+                    series(NOW, 2, "__name__", "up", "job", "x"))));
     assertThat(r.status().code()).isEqualTo(200);
     assertThat(body(r)).isEmpty();
     assertThat(stored("default-tenant", "__name__", "up", "job", "node"))
@@ -167,7 +178,8 @@ class RemoteWriteHandlerTest {
                 RemoteWriteV2.TimeSeries.newBuilder()
                     .addAllLabelsRefs(List.of(1, 2, 3, 4))
                     .addSamples(RemoteWriteV2.Sample.newBuilder().setTimestamp(NOW).setValue(7))
-                    .addSamples(RemoteWriteV2.Sample.newBuilder().setTimestamp(NOW + 15_000).setValue(8)))
+                    .addSamples(
+                        RemoteWriteV2.Sample.newBuilder().setTimestamp(NOW + 15_000).setValue(8)))
             .build();
     FullHttpResponse r =
         send(
@@ -188,7 +200,10 @@ class RemoteWriteHandlerTest {
 
   @Test
   void storesEachTenantSeparately() throws Exception {
-    assertThat(send(post(v1(series(NOW, 1, "__name__", "a")), "THANOS-TENANT", "team-a")).status().code())
+    assertThat(
+            send(post(v1(series(NOW, 1, "__name__", "a")), "THANOS-TENANT", "team-a"))
+                .status()
+                .code())
         .isEqualTo(200);
     assertThat(stored("team-a", "__name__", "a")).hasSize(1);
     assertThat(stored("default-tenant", "__name__", "a")).isEmpty();
@@ -207,7 +222,8 @@ class RemoteWriteHandlerTest {
   @Test
   void rejectsABodyOverTheLimitWith413BeforeReadingIt() {
     EmbeddedChannel ch = channel();
-    HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/receive");
+    HttpRequest head =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/receive");
     HttpUtil.setContentLength(head, MAX_BODY + 1L);
     FullHttpResponse r = send(ch, head);
     assertThat(r.status().code()).isEqualTo(413);
@@ -218,7 +234,8 @@ class RemoteWriteHandlerTest {
   @Test
   void rejectsAChunkedBodyThatCrossesTheLimitWith413() {
     EmbeddedChannel ch = channel();
-    HttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/receive");
+    HttpRequest head =
+        new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/api/v1/receive");
     HttpUtil.setTransferEncodingChunked(head, true);
     ch.writeInbound(head);
     ch.writeInbound(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[MAX_BODY / 2])));
@@ -251,7 +268,10 @@ class RemoteWriteHandlerTest {
     assertThat(r.status().code()).isEqualTo(400);
     r.release();
     byte[] whole =
-        RemoteWrite.WriteRequest.newBuilder().addTimeseries(series(NOW, 1, "__name__", "a")).build().toByteArray();
+        RemoteWrite.WriteRequest.newBuilder()
+            .addTimeseries(series(NOW, 1, "__name__", "a"))
+            .build()
+            .toByteArray();
     byte[] cut = java.util.Arrays.copyOf(whole, whole.length - 3);
     r = send(post(Snappy.compress(cut)));
     assertThat(r.status().code()).isEqualTo(400);
@@ -262,7 +282,13 @@ class RemoteWriteHandlerTest {
   void rejectsVersion2WithAnUnknownOrMissingContentTypeWith400() throws Exception {
     byte[] body = v1(series(NOW, 1, "__name__", "a"));
     FullHttpResponse r =
-        send(post(body, "X-Prometheus-Remote-Write-Version", "2.0.0", "Content-Type", "application/json"));
+        send(
+            post(
+                body,
+                "X-Prometheus-Remote-Write-Version",
+                "2.0.0",
+                "Content-Type",
+                "application/json"));
     assertThat(r.status().code()).isEqualTo(400);
     r.release();
     FullHttpRequest noType = post(body, "X-Prometheus-Remote-Write-Version", "2.0.0");
@@ -335,7 +361,8 @@ class RemoteWriteHandlerTest {
             "2 errors: add 1 samples: duplicate sample for timestamp; add 1 samples: out of order"
                 + " sample\n");
     assertThat(stored("default-tenant", "__name__", "a")).containsExactly(new double[] {NOW, 1});
-    assertThat(stored("default-tenant", "__name__", "b")).containsExactly(new double[] {NOW + 1000, 5});
+    assertThat(stored("default-tenant", "__name__", "b"))
+        .containsExactly(new double[] {NOW + 1000, 5});
   }
 
   @Test
@@ -368,9 +395,13 @@ class RemoteWriteHandlerTest {
     byte[] raw = RemoteWrite.WriteRequest.newBuilder().addTimeseries(s).build().toByteArray();
     assertThat(send(post(Snappy.compress(raw))).status().code()).isEqualTo(200);
     try (Querier q = tsdbs.get("default-tenant").head().querier()) {
-      SeriesSet set = q.select(Long.MIN_VALUE, Long.MAX_VALUE, List.of(new Matcher(Matcher.Type.EQ, "__name__", "a")));
-      assertThat(set.next()).isTrue();
-      var it = set.at().samples();
+      SeriesSet set =
+          q.select(
+              Long.MIN_VALUE,
+              Long.MAX_VALUE,
+              List.of(new Matcher(Matcher.Type.EQ, "__name__", "a")));
+      assertThat(set.hasNext()).isTrue();
+      var it = set.next().samples();
       assertThat(it.next()).isTrue();
       assertThat(it.next()).isTrue();
       assertThat(it.valueBits()).isEqualTo(stale);
@@ -395,15 +426,19 @@ class RemoteWriteHandlerTest {
   @Test
   void staysHealthyAfterBadInputAndCountsEveryRequest() throws Exception {
     send(post("garbage".getBytes(StandardCharsets.UTF_8))).release();
-    send(post(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x00})).release();
+    send(post(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x0f, 0x00}))
+        .release();
     FullHttpResponse ok = send(post(v1(series(NOW, 1, "__name__", "after"))));
     assertThat(ok.status().code()).isEqualTo(200);
     ok.release();
     String scrape = metrics.scrape();
     assertThat(scrape)
-        .contains("http_requests_total{code=\"400\",handler=\"receive\",method=\"post\",tenant=\"default-tenant\"} 1")
-        .contains("http_requests_total{code=\"413\",handler=\"receive\",method=\"post\",tenant=\"default-tenant\"} 1")
-        .contains("http_requests_total{code=\"200\",handler=\"receive\",method=\"post\",tenant=\"default-tenant\"} 1")
+        .contains(
+            "http_requests_total{code=\"400\",handler=\"receive\",method=\"post\",tenant=\"default-tenant\"} 1")
+        .contains(
+            "http_requests_total{code=\"413\",handler=\"receive\",method=\"post\",tenant=\"default-tenant\"} 1")
+        .contains(
+            "http_requests_total{code=\"200\",handler=\"receive\",method=\"post\",tenant=\"default-tenant\"} 1")
         .contains("thanos_receive_write_timeseries_count{code=\"200\",tenant=\"default-tenant\"} 1")
         .contains("prometheus_tsdb_head_series{tenant=\"default-tenant\"} 1");
   }

@@ -64,8 +64,8 @@ class PrometheusAgentIT {
     List<List<double[]>> out = new ArrayList<>();
     try (Querier q = t.head().querier()) {
       SeriesSet set = q.select(Long.MIN_VALUE, Long.MAX_VALUE, matchers);
-      while (set.next()) {
-        Series s = set.at();
+      while (set.hasNext()) {
+        Series s = set.next();
         List<double[]> one = new ArrayList<>();
         var it = s.samples();
         while (it.next()) {
@@ -96,7 +96,8 @@ class PrometheusAgentIT {
             - url: http://127.0.0.1:%d/api/v1/receive
               queue_config: {batch_send_deadline: 1s, min_backoff: 30ms, max_backoff: 1s}
           """
-              .formatted(receiver.httpAddress().getPort(), receiver.remoteWriteAddress().getPort()));
+              .formatted(
+                  receiver.httpAddress().getPort(), receiver.remoteWriteAddress().getPort()));
       try (ExternalProcess agent =
           ExternalProcess.start(
               List.of(

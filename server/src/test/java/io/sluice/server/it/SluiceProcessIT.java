@@ -106,8 +106,7 @@ class SluiceProcessIT {
 
       long now = System.currentTimeMillis();
       assertThat(write(rw, sample("a", now, 1)).statusCode()).isEqualTo(200);
-      assertThat(write(rw, "garbage".getBytes(StandardCharsets.UTF_8)).statusCode())
-          .isEqualTo(400);
+      assertThat(write(rw, "garbage".getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(400);
       assertThat(oversizedStatusLine(rw)).contains("413");
       assertThat(write(rw, sample("a", now - 1000, 1)).statusCode()).isEqualTo(409);
       assertThat(write(rw, sample("b", now, 1)).statusCode()).isEqualTo(200);
@@ -145,7 +144,9 @@ class SluiceProcessIT {
       InputStream in = s.getInputStream();
       byte[] buf = new byte[256];
       int n = in.read(buf);
-      return n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.US_ASCII).lines().findFirst().orElse("");
+      return n <= 0
+          ? ""
+          : new String(buf, 0, n, StandardCharsets.US_ASCII).lines().findFirst().orElse("");
     }
   }
 
