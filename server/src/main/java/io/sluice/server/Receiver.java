@@ -70,8 +70,8 @@ public final class Receiver implements AutoCloseable {
     }
     r.ready = true;
     LOG.atInfo()
-        .addKeyValue("remote_write", r.remoteWriteAddress())
-        .addKeyValue("http", r.httpAddress())
+        .addKeyValue("remote_write", hostPort(r.remoteWriteAddress()))
+        .addKeyValue("http", hostPort(r.httpAddress()))
         .log("receiver ready");
     return r;
   }
@@ -120,6 +120,10 @@ public final class Receiver implements AutoCloseable {
                     .addLast(new HttpServerCodec())
                     .addLast(new HttpObjectAggregator(64 * 1024))
                     .addLast(ops));
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    return a.getHostString() + ":" + a.getPort();
   }
 
   /** The bound remote-write address. */
