@@ -35,6 +35,8 @@ import java.util.TreeMap;
  * @param warmupNon2xx warm-up requests answered with a status other than 2xx
  * @param warmupErrors warm-up requests that got no HTTP response
  * @param timedSeconds length of the timed phase
+ * @param generatorCpuSeconds CPU time rwload itself used during the timed phase (what it took away
+ *     from a receiver on the same machine), or {@code null} if the JVM cannot tell
  * @param stoppedBy {@code completed} if every body was sent, {@code duration} if the duration ran
  *     out first
  * @param requests requests sent in the timed phase
@@ -84,6 +86,7 @@ public record LoadResult(
     long warmupNon2xx,
     long warmupErrors,
     double timedSeconds,
+    Double generatorCpuSeconds,
     String stoppedBy,
     long requests,
     long samplesSent,
@@ -149,6 +152,7 @@ public record LoadResult(
         stats.warmup().non2xx(),
         stats.warmup().errors,
         round(seconds, 3),
+        stats.timedCpuNanos() < 0 ? null : round(stats.timedCpuNanos() / 1e9, 3),
         stats.stoppedByDuration() ? "duration" : "completed",
         t.requests,
         t.samplesSent,
@@ -218,11 +222,14 @@ public record LoadResult(
     sb.append(
         String.format(
             Locale.ROOT,
-            "timed phase: %.3f s (%s), %d requests, %d samples sent%n",
+            "timed phase: %.3f s (%s), %d requests, %d samples sent%s%n",
             timedSeconds,
             stoppedBy.equals("duration") ? "stopped by --duration" : "all bodies sent",
             requests,
-            samplesSent));
+            samplesSent,
+            generatorCpuSeconds == null
+                ? ""
+                : String.format(Locale.ROOT, "; rwload used %.2f s CPU", generatorCpuSeconds)));
     sb.append(
         String.format(
             Locale.ROOT,

@@ -2,6 +2,7 @@
 package io.sluice.bench.rwload;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -68,16 +69,29 @@ public final class LoadRunner {
         throw new IllegalStateException("shard failed", s.failure);
       }
     }
-    return SendStats.merge(senders, clock.startNanos);
+    long cpu = processCpuNanos();
+    long cpuNanos = cpu < 0 || clock.startCpuNanos < 0 ? -1 : cpu - clock.startCpuNanos;
+    return SendStats.merge(senders, clock.startNanos, cpuNanos);
   }
 
   /** When the timed phase started; written by the barrier action, read after the barrier. */
   private static final class Clock {
     long startNanos;
+    long startCpuNanos;
 
     void start() {
+      startCpuNanos = processCpuNanos();
       startNanos = System.nanoTime();
     }
+  }
+
+  /** Returns the CPU time this process has used, in ns, or -1 if the JVM cannot tell. */
+  static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return -1;
   }
 
   /** Counters of one phase of one shard, or of all shards once merged. */
@@ -123,6 +137,7 @@ public final class LoadRunner {
    * @param timed counters of the timed phase
    * @param warmup counters of the warm-up
    * @param timedNanos length of the timed phase, from its start until the last shard finished
+   * @param timedCpuNanos CPU time rwload itself used in the timed phase, or -1 if unknown
    * @param stoppedByDuration whether the timed phase ended because its duration was over
    * @param latencyNanos latency of every timed request that got an HTTP response, sorted
    * @param scheduledLatencyNanos with a target rate: latency measured from when each request was
@@ -132,11 +147,12 @@ public final class LoadRunner {
       Counters timed,
       Counters warmup,
       long timedNanos,
+      long timedCpuNanos,
       boolean stoppedByDuration,
       long[] latencyNanos,
       long[] scheduledLatencyNanos) {
 
-    static SendStats merge(List<ShardSender> senders, long startNanos) {
+    static SendStats merge(List<ShardSender> senders, long startNanos, long cpuNanos) {
       Counters timed = new Counters();
       Counters warmup = new Counters();
       long end = startNanos;
@@ -165,7 +181,7 @@ public final class LoadRunner {
       if (allScheduled != null) {
         Arrays.sort(allScheduled);
       }
-      return new SendStats(timed, warmup, end - startNanos, stopped, all, allScheduled);
+      return new SendStats(timed, warmup, end - startNanos, cpuNanos, stopped, all, allScheduled);
     }
   }
 
