@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param cluster value of the {@code cluster} label
  * @param seed seed of the synthetic values
  * @param timeout per-request timeout
+ * @param jitWarmupRequests requests sent to an in-process sink before anything goes to the
+ *     receiver, so that the JIT compiles the sending path before the timed phase; 0 for none
  */
 public record LoadConfig(
     URI url,
@@ -38,7 +40,8 @@ public record LoadConfig(
     String tenant,
     String cluster,
     long seed,
-    Duration timeout) {
+    Duration timeout,
+    int jitWarmupRequests) {
 
   /** Default total number of pre-encoded samples, as a multiple of the number of series. */
   public static final int DEFAULT_ROUNDS = 10;
@@ -95,6 +98,10 @@ public record LoadConfig(
     }
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+    }
+    if (jitWarmupRequests < 0) {
+      throw new IllegalArgumentException(
+          "jit-warmup must not be negative, got " + jitWarmupRequests);
     }
   }
 

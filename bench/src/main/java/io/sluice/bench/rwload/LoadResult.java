@@ -31,6 +31,7 @@ import java.util.TreeMap;
  * @param encodedMB {@code encodedBytes} in MiB
  * @param uncompressedBytes all bodies before compression, in bytes
  * @param encodeSeconds time spent encoding
+ * @param jitWarmupRequests requests sent to an in-process sink before the run
  * @param warmupRequests requests sent in the warm-up
  * @param warmupNon2xx warm-up requests answered with a status other than 2xx
  * @param warmupErrors warm-up requests that got no HTTP response
@@ -82,6 +83,7 @@ public record LoadResult(
     double encodedMB,
     long uncompressedBytes,
     double encodeSeconds,
+    int jitWarmupRequests,
     long warmupRequests,
     long warmupNon2xx,
     long warmupErrors,
@@ -148,6 +150,7 @@ public record LoadResult(
         round(encoded / 1048576.0, 3),
         load.uncompressedBytes(),
         round(encodeSeconds, 3),
+        config.jitWarmupRequests(),
         stats.warmup().requests,
         stats.warmup().non2xx(),
         stats.warmup().errors,

@@ -3,6 +3,7 @@ package io.sluice.bench.rwload;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -44,6 +45,9 @@ public final class LoadRunner {
    * @throws InterruptedException if the calling thread is interrupted; senders are stopped
    */
   public static SendStats run(LoadConfig config, EncodedLoad load) throws InterruptedException {
+    if (config.jitWarmupRequests() > 0) {
+      jitWarmup(config, load);
+    }
     int shards = load.shards();
     long timedSamples = load.samples(config.warmupRounds(), load.rounds());
     Clock clock = new Clock();
@@ -72,6 +76,73 @@ public final class LoadRunner {
     long cpu = processCpuNanos();
     long cpuNanos = cpu < 0 || clock.startCpuNanos < 0 ? -1 : cpu - clock.startCpuNanos;
     return SendStats.merge(senders, clock.startNanos, cpuNanos);
+  }
+
+  /**
+   * Sends {@code config.jitWarmupRequests()} of the bodies to an in-process {@link RwSink}, from as
+   * many threads as there are shards, through the same code as the real run.
+   */
+  private static void jitWarmup(LoadConfig config, EncodedLoad load) throws InterruptedException {
+    List<EncodedLoad.Body> bodies = new ArrayList<>();
+    for (int k = 0; k < load.shards(); k++) {
+      bodies.addAll(load.bodies(k, 0));
+    }
+    if (bodies.isEmpty()) {
+      return;
+    }
+    int threads = load.shards();
+    int perThread = (config.jitWarmupRequests() + threads - 1) / threads;
+    try (RwSink sink = RwSink.start("127.0.0.1", 0, threads)) {
+      URI uri = URI.create("http://127.0.0.1:" + sink.port() + config.url().getRawPath());
+      List<Thread> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int first = t;
+        workers.add(
+            Thread.ofPlatform()
+                .name("rwload-jit-warmup-" + t)
+                .start(
+                    () -> {
+                      try (HttpClient client = newClient(config)) {
+                        for (int i = 0; i < perThread; i++) {
+                          EncodedLoad.Body b = bodies.get((first + i * threads) % bodies.size());
+                          client.send(
+                              request(config, uri, b), HttpResponse.BodyHandlers.discarding());
+                        }
+                      } catch (IOException e) {
+                        // Only the JIT cares about these requests; the real run reports errors.
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }));
+      }
+      for (Thread w : workers) {
+        w.join();
+      }
+    } catch (IOException e) {
+      // No loopback port for the sink: run without JIT warm-up.
+    }
+  }
+
+  private static HttpClient newClient(LoadConfig config) {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(config.timeout())
+        .build();
+  }
+
+  private static HttpRequest request(LoadConfig config, URI uri, EncodedLoad.Body b) {
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(uri)
+            .timeout(config.timeout())
+            .header("Content-Encoding", "snappy")
+            .header("Content-Type", config.protocol().contentType())
+            .header("X-Prometheus-Remote-Write-Version", config.protocol().versionHeader())
+            .header("User-Agent", USER_AGENT)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(b.data()));
+    if (config.tenant() != null) {
+      rb.header("THANOS-TENANT", config.tenant());
+    }
+    return rb.build();
   }
 
   /** When the timed phase started; written by the barrier action, read after the barrier. */
@@ -234,11 +305,7 @@ public final class LoadRunner {
 
     @Override
     public void run() {
-      try (HttpClient client =
-          HttpClient.newBuilder()
-              .version(HttpClient.Version.HTTP_1_1)
-              .connectTimeout(config.timeout())
-              .build()) {
+      try (HttpClient client = newClient(config)) {
         boolean warmupOk = true;
         for (int r = 0; r < config.warmupRounds() && warmupOk; r++) {
           for (EncodedLoad.Body b : load.bodies(shard, r)) {
@@ -289,18 +356,7 @@ public final class LoadRunner {
     }
 
     private HttpRequest request(EncodedLoad.Body b) {
-      HttpRequest.Builder rb =
-          HttpRequest.newBuilder(config.url())
-              .timeout(config.timeout())
-              .header("Content-Encoding", "snappy")
-              .header("Content-Type", config.protocol().contentType())
-              .header("X-Prometheus-Remote-Write-Version", config.protocol().versionHeader())
-              .header("User-Agent", USER_AGENT)
-              .POST(HttpRequest.BodyPublishers.ofByteArray(b.data()));
-      if (config.tenant() != null) {
-        rb.header("THANOS-TENANT", config.tenant());
-      }
-      return rb.build();
+      return LoadRunner.request(config, config.url(), b);
     }
 
     private void send(

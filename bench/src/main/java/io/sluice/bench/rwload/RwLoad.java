@@ -133,6 +133,15 @@ public final class RwLoad implements Callable<Integer> {
   Duration timeout;
 
   @Option(
+      names = "--jit-warmup",
+      defaultValue = "200",
+      description =
+          "Requests sent to an in-process sink before the run, so that the JIT has compiled the"
+              + " sending path and does not compete with the receiver for CPU in the timed phase;"
+              + " 0 = none (default: ${DEFAULT-VALUE}).")
+  int jitWarmup;
+
+  @Option(
       names = "--encode-threads",
       description = "Threads that encode bodies (default: available processors).")
   Integer encodeThreads;
@@ -216,7 +225,8 @@ public final class RwLoad implements Callable<Integer> {
               tenant,
               cluster,
               seed,
-              timeout);
+              timeout,
+              jitWarmup);
       if (encodeThreads != null && encodeThreads < 1) {
         throw new IllegalArgumentException("encode-threads must be at least 1");
       }

@@ -25,7 +25,8 @@ class LoadConfigTest {
         null,
         "bench",
         1,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        0);
   }
 
   @Test

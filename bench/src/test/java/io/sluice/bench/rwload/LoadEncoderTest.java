@@ -36,7 +36,8 @@ class LoadEncoderTest {
         null,
         "bench",
         seed,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30),
+        0);
   }
 
   private static EncodedLoad encode(Protocol protocol, long seed, int threads) {
