@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param cluster value of the {@code cluster} label
  * @param seed seed of the synthetic values
  * @param timeout per-request timeout
+ * @param client the HTTP client implementation
  * @param jitWarmupRequests requests sent to an in-process sink before anything goes to the
  *     receiver, so that the JIT compiles the sending path before the timed phase; 0 for none
  */
@@ -41,6 +42,7 @@ public record LoadConfig(
     String cluster,
     long seed,
     Duration timeout,
+    HttpTransport.Kind client,
     int jitWarmupRequests) {
 
   /** Default total number of pre-encoded samples, as a multiple of the number of series. */
@@ -57,6 +59,7 @@ public record LoadConfig(
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(cluster, "cluster");
     Objects.requireNonNull(timeout, "timeout");
+    Objects.requireNonNull(client, "client");
     if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
       throw new IllegalArgumentException("url must be http or https, got " + url);
     }

@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * @param tool always {@code rwload}
  * @param url the receiver's endpoint
  * @param protocol {@code v1} or {@code v2}
+ * @param client the HTTP client, {@code netty} or {@code jdk}
  * @param tenant the tenant header sent, or {@code null}
  * @param cluster the {@code cluster} label value
  * @param series active series
@@ -67,6 +68,7 @@ public record LoadResult(
     String tool,
     String url,
     String protocol,
+    String client,
     String tenant,
     String cluster,
     long series,
@@ -134,6 +136,7 @@ public record LoadResult(
         "rwload",
         config.url().toString(),
         config.protocol().name().toLowerCase(Locale.ROOT),
+        config.client().name().toLowerCase(Locale.ROOT),
         config.tenant(),
         config.cluster(),
         config.series(),
@@ -285,7 +288,7 @@ public record LoadResult(
               "warning:     %d RW2 requests got 2xx without %s: the receiver probably speaks only"
                   + " RW1 and stored nothing%n",
               unconfirmedV2Responses,
-              LoadRunner.SAMPLES_WRITTEN_HEADER));
+              RequestSender.SAMPLES_WRITTEN_HEADER));
     }
     return sb.toString();
   }

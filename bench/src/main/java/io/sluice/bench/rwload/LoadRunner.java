@@ -4,13 +4,9 @@ package io.sluice.bench.rwload;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.locks.LockSupport;
@@ -19,25 +15,19 @@ import java.util.concurrent.locks.LockSupport;
  * Sends pre-encoded bodies to a receiver: first the warm-up rounds, then, after every shard has
  * finished its warm-up, the timed rounds.
  *
- * <p>Each shard is one thread with its own {@link HttpClient} (HTTP/1.1, so one keep-alive
- * connection per shard) and sends its bodies one after the other in round order, so the samples of
- * a series arrive in timestamp order; shards run concurrently. Nothing is retried: a non-2xx answer
- * or a transport error is counted and the shard goes on with its next body. With a target rate,
- * each shard paces itself to its share of the rate, and latency is also measured from the time each
+ * <p>Each shard is one thread with its own {@link RequestSender} (one keep-alive HTTP/1.1
+ * connection) and sends its bodies one after the other in round order, so the samples of a series
+ * arrive in timestamp order; shards run concurrently. Nothing is retried: a non-2xx answer or a
+ * transport error is counted and the shard goes on with its next body. With a target rate, each
+ * shard paces itself to its share of the rate, and latency is also measured from the time each
  * request was due (so that a slow receiver is not hidden by the sender waiting for it).
  */
 public final class LoadRunner {
 
-  /** Response header with which remote-write 2.0 receivers confirm how many samples they wrote. */
-  static final String SAMPLES_WRITTEN_HEADER = "X-Prometheus-Remote-Write-Samples-Written";
-
-  /** Value of the {@code User-Agent} header. */
-  public static final String USER_AGENT = "rwload/0.1";
-
   private LoadRunner() {}
 
   /**
-   * Runs the warm-up and the timed phase. Blocks until both are over.
+   * Runs the JIT warm-up, the warm-up rounds and the timed phase. Blocks until all are over.
    *
    * @param config where to send, how many shards, rate and duration
    * @param load the bodies, encoded for {@code config}
@@ -45,44 +35,51 @@ public final class LoadRunner {
    * @throws InterruptedException if the calling thread is interrupted; senders are stopped
    */
   public static SendStats run(LoadConfig config, EncodedLoad load) throws InterruptedException {
-    if (config.jitWarmupRequests() > 0) {
-      jitWarmup(config, load);
-    }
     int shards = load.shards();
-    long timedSamples = load.samples(config.warmupRounds(), load.rounds());
-    Clock clock = new Clock();
-    CyclicBarrier warmedUp = new CyclicBarrier(shards, clock::start);
-    List<ShardSender> senders = new ArrayList<>();
-    List<Thread> threads = new ArrayList<>();
-    for (int k = 0; k < shards; k++) {
-      ShardSender s = new ShardSender(config, load, k, timedSamples, warmedUp, clock);
-      senders.add(s);
-      threads.add(Thread.ofPlatform().name("rwload-shard-" + k).unstarted(s));
-    }
-    threads.forEach(Thread::start);
-    try {
-      for (Thread t : threads) {
-        t.join();
+    try (HttpTransport transport =
+        HttpTransport.create(
+            config.client(),
+            config,
+            Math.min(shards, Runtime.getRuntime().availableProcessors()))) {
+      if (config.jitWarmupRequests() > 0) {
+        jitWarmup(transport, config, load);
       }
-    } catch (InterruptedException e) {
-      threads.forEach(Thread::interrupt);
-      throw e;
-    }
-    for (ShardSender s : senders) {
-      if (s.failure != null) {
-        throw new IllegalStateException("shard failed", s.failure);
+      long timedSamples = load.samples(config.warmupRounds(), load.rounds());
+      Clock clock = new Clock();
+      CyclicBarrier warmedUp = new CyclicBarrier(shards, clock::start);
+      List<ShardSender> senders = new ArrayList<>();
+      List<Thread> threads = new ArrayList<>();
+      for (int k = 0; k < shards; k++) {
+        ShardSender s = new ShardSender(transport, config, load, k, timedSamples, warmedUp, clock);
+        senders.add(s);
+        threads.add(Thread.ofPlatform().name("rwload-shard-" + k).unstarted(s));
       }
+      threads.forEach(Thread::start);
+      try {
+        for (Thread t : threads) {
+          t.join();
+        }
+      } catch (InterruptedException e) {
+        threads.forEach(Thread::interrupt);
+        throw e;
+      }
+      long cpu = processCpuNanos();
+      for (ShardSender s : senders) {
+        if (s.failure != null) {
+          throw new IllegalStateException("shard failed", s.failure);
+        }
+      }
+      long cpuNanos = cpu < 0 || clock.startCpuNanos < 0 ? -1 : cpu - clock.startCpuNanos;
+      return SendStats.merge(senders, clock.startNanos, cpuNanos);
     }
-    long cpu = processCpuNanos();
-    long cpuNanos = cpu < 0 || clock.startCpuNanos < 0 ? -1 : cpu - clock.startCpuNanos;
-    return SendStats.merge(senders, clock.startNanos, cpuNanos);
   }
 
   /**
    * Sends {@code config.jitWarmupRequests()} of the bodies to an in-process {@link RwSink}, from as
    * many threads as there are shards, through the same code as the real run.
    */
-  private static void jitWarmup(LoadConfig config, EncodedLoad load) throws InterruptedException {
+  private static void jitWarmup(HttpTransport transport, LoadConfig config, EncodedLoad load)
+      throws InterruptedException {
     List<EncodedLoad.Body> bodies = new ArrayList<>();
     for (int k = 0; k < load.shards(); k++) {
       bodies.addAll(load.bodies(k, 0));
@@ -93,7 +90,8 @@ public final class LoadRunner {
     int threads = load.shards();
     int perThread = (config.jitWarmupRequests() + threads - 1) / threads;
     try (RwSink sink = RwSink.start("127.0.0.1", 0, threads)) {
-      URI uri = URI.create("http://127.0.0.1:" + sink.port() + config.url().getRawPath());
+      String path = config.url().getRawPath() == null ? "/" : config.url().getRawPath();
+      URI uri = URI.create("http://127.0.0.1:" + sink.port() + path);
       List<Thread> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int first = t;
@@ -102,11 +100,9 @@ public final class LoadRunner {
                 .name("rwload-jit-warmup-" + t)
                 .start(
                     () -> {
-                      try (HttpClient client = newClient(config)) {
+                      try (RequestSender sender = transport.open(uri)) {
                         for (int i = 0; i < perThread; i++) {
-                          EncodedLoad.Body b = bodies.get((first + i * threads) % bodies.size());
-                          client.send(
-                              request(config, uri, b), HttpResponse.BodyHandlers.discarding());
+                          sender.send(bodies.get((first + i * threads) % bodies.size()));
                         }
                       } catch (IOException e) {
                         // Only the JIT cares about these requests; the real run reports errors.
@@ -121,28 +117,6 @@ public final class LoadRunner {
     } catch (IOException e) {
       // No loopback port for the sink: run without JIT warm-up.
     }
-  }
-
-  private static HttpClient newClient(LoadConfig config) {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(config.timeout())
-        .build();
-  }
-
-  private static HttpRequest request(LoadConfig config, URI uri, EncodedLoad.Body b) {
-    HttpRequest.Builder rb =
-        HttpRequest.newBuilder(uri)
-            .timeout(config.timeout())
-            .header("Content-Encoding", "snappy")
-            .header("Content-Type", config.protocol().contentType())
-            .header("X-Prometheus-Remote-Write-Version", config.protocol().versionHeader())
-            .header("User-Agent", USER_AGENT)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(b.data()));
-    if (config.tenant() != null) {
-      rb.header("THANOS-TENANT", config.tenant());
-    }
-    return rb.build();
   }
 
   /** When the timed phase started; written by the barrier action, read after the barrier. */
@@ -258,6 +232,7 @@ public final class LoadRunner {
 
   /** Sends the bodies of one shard. */
   private static final class ShardSender implements Runnable {
+    private final HttpTransport transport;
     private final LoadConfig config;
     private final EncodedLoad load;
     private final int shard;
@@ -274,12 +249,14 @@ public final class LoadRunner {
     Throwable failure;
 
     ShardSender(
+        HttpTransport transport,
         LoadConfig config,
         EncodedLoad load,
         int shard,
         long totalTimedSamples,
         CyclicBarrier warmedUp,
         Clock clock) {
+      this.transport = transport;
       this.config = config;
       this.load = load;
       this.shard = shard;
@@ -305,15 +282,10 @@ public final class LoadRunner {
 
     @Override
     public void run() {
-      try (HttpClient client = newClient(config)) {
-        boolean warmupOk = true;
-        for (int r = 0; r < config.warmupRounds() && warmupOk; r++) {
+      try (RequestSender sender = transport.open(config.url())) {
+        for (int r = 0; r < config.warmupRounds(); r++) {
           for (EncodedLoad.Body b : load.bodies(shard, r)) {
-            if (Thread.currentThread().isInterrupted()) {
-              warmupOk = false;
-              break;
-            }
-            send(client, request(b), b, warmup, OptionalLong.empty());
+            send(sender, b, warmup, -1);
           }
         }
         warmedUp.await();
@@ -323,25 +295,20 @@ public final class LoadRunner {
         rounds:
         for (int r = config.warmupRounds(); r < load.rounds(); r++) {
           for (EncodedLoad.Body b : load.bodies(shard, r)) {
-            HttpRequest request = request(b);
-            OptionalLong due = OptionalLong.empty();
+            long due = -1;
             if (samplesPerNano > 0) {
-              long at = start + (long) (samplesBefore / samplesPerNano);
-              if (at >= deadline) {
+              due = start + (long) (samplesBefore / samplesPerNano);
+              if (due >= deadline) {
                 stoppedByDuration = true;
                 break rounds;
               }
-              parkUntil(at);
-              due = OptionalLong.of(at);
+              parkUntil(due);
             }
             if (System.nanoTime() >= deadline) {
               stoppedByDuration = true;
               break rounds;
             }
-            if (Thread.currentThread().isInterrupted()) {
-              break rounds;
-            }
-            send(client, request, b, timed, due);
+            send(sender, b, timed, due);
             samplesBefore += b.samples();
           }
         }
@@ -349,29 +316,28 @@ public final class LoadRunner {
       } catch (InterruptedException | BrokenBarrierException e) {
         endNanos = System.nanoTime();
         Thread.currentThread().interrupt();
-      } catch (RuntimeException | Error e) {
+      } catch (IOException | RuntimeException | Error e) {
         failure = e;
         warmedUp.reset();
       }
     }
 
-    private HttpRequest request(EncodedLoad.Body b) {
-      return LoadRunner.request(config, config.url(), b);
-    }
-
-    private void send(
-        HttpClient client,
-        HttpRequest request,
-        EncodedLoad.Body body,
-        Counters counters,
-        OptionalLong due)
+    /**
+     * Sends one body and records the outcome.
+     *
+     * @param due when a paced request was due ({@link System#nanoTime()}), or -1 if unpaced
+     */
+    private void send(RequestSender sender, EncodedLoad.Body body, Counters counters, long due)
         throws InterruptedException {
+      if (Thread.interrupted()) {
+        throw new InterruptedException();
+      }
       counters.requests++;
       counters.samplesSent += body.samples();
       long t0 = System.nanoTime();
-      HttpResponse<Void> response;
+      RequestSender.Response response;
       try {
-        response = client.send(request, HttpResponse.BodyHandlers.discarding());
+        response = sender.send(body);
       } catch (IOException e) {
         counters.errors++;
         if (counters.firstError == null) {
@@ -380,32 +346,23 @@ public final class LoadRunner {
         return;
       }
       long t1 = System.nanoTime();
-      int status = response.statusCode();
+      int status = response.status();
       counters.statusCounts[Math.min(Math.max(status, 0), counters.statusCounts.length - 1)]++;
       boolean ok = status >= 200 && status <= 299;
       if (ok) {
         counters.samplesAccepted += body.samples();
       }
-      OptionalLong written = samplesWritten(response);
-      if (written.isPresent()) {
-        counters.samplesWrittenReported += written.getAsLong();
+      if (response.samplesWritten() >= 0) {
+        counters.samplesWrittenReported += response.samplesWritten();
       } else if (ok && config.protocol() == Protocol.V2) {
         counters.unconfirmed++;
       }
       if (counters == timed) {
         latency[latencyCount] = t1 - t0;
         if (scheduledLatency != null) {
-          scheduledLatency[latencyCount] = t1 - due.orElse(t0);
+          scheduledLatency[latencyCount] = t1 - (due >= 0 ? due : t0);
         }
         latencyCount++;
-      }
-    }
-
-    private static OptionalLong samplesWritten(HttpResponse<?> response) {
-      try {
-        return response.headers().firstValueAsLong(SAMPLES_WRITTEN_HEADER);
-      } catch (NumberFormatException e) {
-        return OptionalLong.empty();
       }
     }
 

@@ -133,6 +133,15 @@ public final class RwLoad implements Callable<Integer> {
   Duration timeout;
 
   @Option(
+      names = "--client",
+      defaultValue = "netty",
+      converter = ClientConverter.class,
+      description =
+          "HTTP client: netty, or jdk for java.net.http.HttpClient, which needs several times more"
+              + " CPU per request (default: ${DEFAULT-VALUE}).")
+  HttpTransport.Kind client;
+
+  @Option(
       names = "--jit-warmup",
       defaultValue = "200",
       description =
@@ -226,6 +235,7 @@ public final class RwLoad implements Callable<Integer> {
               cluster,
               seed,
               timeout,
+              client,
               jitWarmup);
       if (encodeThreads != null && encodeThreads < 1) {
         throw new IllegalArgumentException("encode-threads must be at least 1");
@@ -332,6 +342,18 @@ public final class RwLoad implements Callable<Integer> {
         sink.samples(),
         sink.bytes() / 1048576.0,
         sink.undecodable());
+  }
+
+  /** Accepts {@code netty} and {@code jdk}. */
+  static final class ClientConverter implements CommandLine.ITypeConverter<HttpTransport.Kind> {
+    @Override
+    public HttpTransport.Kind convert(String value) {
+      try {
+        return HttpTransport.Kind.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   /** Accepts {@code v1}, {@code v2} (any case), {@code 1}, {@code 2}. */

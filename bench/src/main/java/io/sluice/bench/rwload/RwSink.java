@@ -126,7 +126,7 @@ public final class RwSink implements AutoCloseable {
       requests.increment();
       bytes.add(body.length);
       var headers = exchange.getResponseHeaders();
-      headers.set(LoadRunner.SAMPLES_WRITTEN_HEADER, Long.toString(n));
+      headers.set(RequestSender.SAMPLES_WRITTEN_HEADER, Long.toString(n));
       headers.set("X-Prometheus-Remote-Write-Histograms-Written", "0");
       headers.set("X-Prometheus-Remote-Write-Exemplars-Written", "0");
       exchange.sendResponseHeaders(200, -1);

@@ -26,6 +26,7 @@ class LoadConfigTest {
         "bench",
         1,
         Duration.ofSeconds(30),
+        HttpTransport.Kind.NETTY,
         0);
   }
 

@@ -37,6 +37,7 @@ class LoadEncoderTest {
         "bench",
         seed,
         Duration.ofSeconds(30),
+        HttpTransport.Kind.NETTY,
         0);
   }
 

@@ -5,17 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Runs the command end to end against a {@link RwSink} on an ephemeral loopback port. */
@@ -56,35 +63,27 @@ class RwLoadTest {
   }
 
   private String url() {
-    return "http://127.0.0.1:" + sink.port() + "/api/v1/receive";
+    return "--url=http://127.0.0.1:" + sink.port() + "/api/v1/receive";
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"v1", "v2"})
-  void sinkReceivesExactlyEverySampleOfEveryRound(String protocol) throws Exception {
+  @CsvSource({"v1,netty", "v2,netty", "v1,jdk", "v2,jdk"})
+  void sinkReceivesExactlyEverySampleOfEveryRound(String protocol, String client) throws Exception {
     Run run =
         run(
-            "--url",
             url(),
-            "--protocol",
-            protocol,
-            "--series",
-            "3000",
-            "--samples-per-request",
-            "700",
-            "--shards",
-            "3",
-            "--rounds",
-            "4",
-            "--warmup",
-            "1",
-            "--tenant",
-            "team-a");
+            "--protocol=" + protocol,
+            "--client=" + client,
+            "--series=3000",
+            "--samples-per-request=700",
+            "--shards=3",
+            "--rounds=4",
+            "--warmup=1",
+            "--tenant=team-a");
 
     assertThat(run.exitCode()).as(run.err()).isZero();
-    // The JIT warm-up went to an in-process sink of its own, not to this receiver.
-    assertThat(run.json().get("jitWarmupRequests").asInt()).isEqualTo(200);
-    // 1000 series per shard, cut into 700 + 300: 2 requests per shard and round.
+    // 1000 series per shard, cut into 700 + 300: 2 requests per shard and round. The JIT warm-up
+    // went to an in-process sink of its own, not to this receiver.
     assertThat(sink.requests()).isEqualTo(3 * 2 * 4);
     assertThat(sink.samples()).isEqualTo(3000 * 4);
     assertThat(sink.series()).isEqualTo(3000 * 4);
@@ -92,6 +91,8 @@ class RwLoadTest {
 
     JsonNode json = run.json();
     assertThat(json.get("protocol").asText()).isEqualTo(protocol);
+    assertThat(json.get("client").asText()).isEqualTo(client);
+    assertThat(json.get("jitWarmupRequests").asInt()).isEqualTo(200);
     assertThat(json.get("requests").asLong()).isEqualTo(3 * 2 * 3);
     assertThat(json.get("samplesSent").asLong()).isEqualTo(3000 * 3);
     assertThat(json.get("samplesAccepted").asLong()).isEqualTo(3000 * 3);
@@ -109,8 +110,7 @@ class RwLoadTest {
 
   @Test
   void jsonFlagPrintsOnlyTheJsonLine() throws Exception {
-    Run run =
-        run("--url", url(), "--series", "500", "--rounds", "2", "--jit-warmup", "0", "--json");
+    Run run = run(url(), "--series=500", "--rounds=2", "--jit-warmup=0", "--json");
 
     assertThat(run.exitCode()).isZero();
     assertThat(run.out().strip().lines()).hasSize(1);
@@ -122,16 +122,12 @@ class RwLoadTest {
   void pacedRunDeliversEverySampleAndReportsLatencyFromWhenRequestsWereDue() throws Exception {
     Run run =
         run(
-            "--url",
             url(),
-            "--series",
-            "1000",
-            "--samples-per-request",
-            "100",
-            "--rounds",
-            "3",
-            "--rate",
-            "200000",
+            "--series=1000",
+            "--samples-per-request=100",
+            "--rounds=3",
+            "--rate=200000",
+            "--jit-warmup=0",
             "--json");
 
     assertThat(run.exitCode()).isZero();
@@ -141,8 +137,9 @@ class RwLoadTest {
     assertThat(json.has("scheduledLatencyP99Ms")).isTrue();
   }
 
-  @Test
-  void unreachableReceiverCountsErrorsAndStillExitsWithZero() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"netty", "jdk"})
+  void unreachableReceiverCountsErrorsAndStillExitsWithZero(String client) throws Exception {
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
@@ -150,14 +147,12 @@ class RwLoadTest {
 
     Run run =
         run(
-            "--url",
-            "http://127.0.0.1:" + port + "/api/v1/write",
-            "--series",
-            "200",
-            "--rounds",
-            "2",
-            "--timeout",
-            "5s",
+            "--url=http://127.0.0.1:" + port + "/api/v1/write",
+            "--client=" + client,
+            "--series=200",
+            "--rounds=2",
+            "--timeout=5s",
+            "--jit-warmup=0",
             "--json");
 
     assertThat(run.exitCode()).isZero();
@@ -167,31 +162,76 @@ class RwLoadTest {
     assertThat(json.get("firstError").asText()).isNotEmpty();
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"netty", "jdk"})
+  void rejectedRequestsAreCountedByStatusAndTheirSamplesAreNotAccepted(String client)
+      throws Exception {
+    HttpServer conflict = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    conflict.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            byte[] message = "out of order sample".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(409, message.length);
+            exchange.getResponseBody().write(message);
+          }
+        });
+    conflict.start();
+    try {
+      Run run =
+          run(
+              "--url=http://127.0.0.1:" + conflict.getAddress().getPort() + "/api/v1/receive",
+              "--client=" + client,
+              "--series=1000",
+              "--samples-per-request=100",
+              "--shards=2",
+              "--rounds=3",
+              "--jit-warmup=0",
+              "--json");
+
+      assertThat(run.exitCode()).isZero();
+      JsonNode json = run.json();
+      assertThat(json.get("statusCodes").get("409").asLong()).isEqualTo(20);
+      assertThat(json.get("non2xx").asLong()).isEqualTo(20);
+      assertThat(json.get("warmupNon2xx").asLong()).isEqualTo(10);
+      assertThat(json.get("samplesSent").asLong()).isEqualTo(2000);
+      assertThat(json.get("samplesAccepted").asLong()).isZero();
+      assertThat(json.get("errors").asLong()).isZero();
+    } finally {
+      conflict.stop(0);
+    }
+  }
+
   @Test
   void usageErrorsExitWithTwo() {
-    List<String[]> bad = new ArrayList<>();
-    bad.add(new String[] {"--series", "0"});
-    bad.add(new String[] {"--protocol", "v3"});
-    bad.add(new String[] {"--rounds", "1", "--warmup", "1"});
-    bad.add(new String[] {"--interval", "fifteen"});
-    bad.add(new String[] {"--no-such-flag"});
+    List<String> bad =
+        List.of(
+            "--series=0",
+            "--protocol=v3",
+            "--rounds=1 --warmup=1",
+            "--interval=fifteen",
+            "--client=curl",
+            "--no-such-flag");
 
-    for (String[] args : bad) {
-      Run run = run(args);
-      assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
-      assertThat(run.err()).isNotEmpty();
+    for (String args : bad) {
+      Run run = run(args.split(" "));
+      assertThat(run.exitCode()).as(args).isEqualTo(2);
+      assertThat(run.err()).as(args).isNotEmpty();
     }
   }
 
   @Test
   void sinkCountsEvenBodiesItCannotDecodeAndAnswersThemWith200() throws Exception {
-    var client = java.net.http.HttpClient.newHttpClient();
-    var response =
-        client.send(
-            java.net.http.HttpRequest.newBuilder(java.net.URI.create(url()))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("not snappy"))
-                .build(),
-            java.net.http.HttpResponse.BodyHandlers.discarding());
+    HttpResponse<Void> response;
+    try (HttpClient client = HttpClient.newHttpClient()) {
+      response =
+          client.send(
+              HttpRequest.newBuilder(URI.create(url().substring("--url=".length())))
+                  .POST(HttpRequest.BodyPublishers.ofString("not snappy"))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding());
+    }
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(sink.requests()).isEqualTo(1);
