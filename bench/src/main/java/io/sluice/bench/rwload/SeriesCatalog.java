@@ -141,6 +141,7 @@ public final class SeriesCatalog {
   // ---- families -------------------------------------------------------------------------------
 
   private static void nodeExporter(Builder b) {
+    int first = b.templates.size();
     String job = "node-exporter";
     String[] modes = {"idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"};
     double[] modeShare = {0.85, 0.01, 0.002, 0.002, 0.004, 0.001, 0.04, 0.08};
@@ -238,10 +239,11 @@ public final class SeriesCatalog {
         "Linux",
         "version",
         "#1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22)");
-    scrapeMeta(b, job, 184);
+    scrapeMeta(b, job, first);
   }
 
   private static void kubeStateMetrics(Builder b) {
+    int first = b.templates.size();
     String job = "kube-state-metrics";
     LabelValue node = SeriesCatalog::nodeName;
     for (int p = 0; p < PODS_PER_NODE; p++) {
@@ -406,10 +408,14 @@ public final class SeriesCatalog {
           "unit",
           a[1]);
     }
-    scrapeMeta(b, job, 249);
+    scrapeMeta(b, job, first);
   }
 
-  private static void scrapeMeta(Builder b, String job, int samples) {
+  /**
+   * Adds the series Prometheus itself adds for a target whose own series start at {@code first}.
+   */
+  private static void scrapeMeta(Builder b, String job, int first) {
+    int samples = b.templates.size() - first;
     b.add("up", job, new ValueModel.Constant(1));
     b.add("scrape_duration_seconds", job, new ValueModel.Gauge(0.005, 0.2, 0.1, false));
     b.add("scrape_samples_scraped", job, new ValueModel.Constant(samples));
