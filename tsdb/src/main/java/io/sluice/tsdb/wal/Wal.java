@@ -50,7 +50,9 @@ import org.xerial.snappy.Snappy;
  *
  * <p>All methods are thread-safe. {@code log} calls are serialized by an internal lock, so the
  * records of one call are contiguous; {@link #sync} runs the fsync outside that lock, so writers
- * are not blocked by it. The caller owns the instance and must {@link #close} it.
+ * are not blocked by it. The caller owns the instance and must {@link #close} it. Only one {@code
+ * Wal} may write a directory at a time (the database holds the directory lock, as Prometheus'
+ * lockfile does).
  *
  * <p>Memory: a reused staging buffer of up to 1 MiB (the largest call, capped) and, with
  * compression, a buffer the size of the largest record's worst-case compressed length.
@@ -116,7 +118,16 @@ public final class Wal implements Closeable {
     Wal wal = new Wal(dir, options, files);
     wal.file = files.create(Segments.path(dir, next));
     wal.segment = next;
-    Segments.fsyncDir(dir);
+    try {
+      Segments.fsyncDir(dir);
+    } catch (IOException e) {
+      try {
+        wal.file.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
     return wal;
   }
 
@@ -525,17 +536,18 @@ public final class Wal implements Closeable {
     finishing.add(CompletableFuture.runAsync(() -> finish(prev, prevIndex), FINISHER));
   }
 
+  // Runs in the background; failures are recorded, never thrown, so that awaiting never fails.
   private void finish(SegmentFile f, int index) {
     try {
       f.syncIfOpen();
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       if (finishFailure == null) {
         finishFailure = new IOException("fsync of finished WAL segment " + index + " failed", e);
       }
     } finally {
       try {
         f.close();
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         if (finishFailure == null) {
           finishFailure = new IOException("close of finished WAL segment " + index + " failed", e);
         }

@@ -121,7 +121,8 @@ class PrometheusReadsSluiceWalIT {
     Path prometheus = requirePrometheus();
     Path data = tmp.resolve("data");
     Path walDir = data.resolve("wal");
-    long t0 = clock.millis() / 1000 * 1000 - Duration.ofMinutes(10).toMillis();
+    // Recent data, as a receiver writes it: t0 = now - 15 min; the last sample is 100 s before now.
+    long t0 = clock.millis() / 1000 * 1000 - Duration.ofMinutes(15).toMillis();
     long s = 1000;
 
     Labels gauge = Labels.of("__name__", "sluice_it_gauge", "job", "it");
