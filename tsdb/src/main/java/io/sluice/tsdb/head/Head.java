@@ -137,6 +137,46 @@ public final class Head {
       }
     }
     // Parse and intern outside the stripe lock; only the winner below gets a ref.
+    return create(stripe, hash, key, off, len, 0);
+  }
+
+  /**
+   * Replay only: returns the series with this key, creating it with the given {@code ref} if it
+   * does not exist yet, as Prometheus' {@code getOrCreateWithID}. The head's next new ref is then
+   * above every ref created so far, so refs stay stable across restarts. The caller compares the
+   * returned series' ref with {@code ref}: a series that already existed under another ref is
+   * returned unchanged (the caller maps the WAL's ref to it).
+   *
+   * <p>Thread-safe, but meant for the single thread that applies series records in WAL order.
+   *
+   * @param ref the series ref from the WAL, positive
+   * @param key a series key (see {@link Labels}); copied on creation, not retained
+   * @throws IllegalArgumentException if {@code ref} is not positive, the key is malformed, or
+   *     another series already has this ref
+   */
+  public MemSeries getOrCreateWithRef(long ref, byte[] key, int off, int len) {
+    if (ref <= 0) {
+      throw new IllegalArgumentException("series ref must be positive: " + ref);
+    }
+    Objects.checkFromIndexSize(off, len, key.length);
+    long hash = hash(key, off, len);
+    Stripe stripe = stripes[(int) hash & (STRIPES - 1)];
+    synchronized (stripe) {
+      MemSeries s = stripe.findByHash(hash, key, off, len);
+      if (s != null) {
+        return s;
+      }
+    }
+    MemSeries other = getByRef(ref);
+    if (other != null) {
+      throw new IllegalArgumentException(
+          "series ref " + ref + " already belongs to " + other.labels());
+    }
+    return create(stripe, hash, key, off, len, ref);
+  }
+
+  // ref 0: take the next ref; otherwise use ref and keep lastRef at or above it.
+  private MemSeries create(Stripe stripe, long hash, byte[] key, int off, int len, long ref) {
     Labels labels = Labels.fromKey(key, off, len, this::intern);
     byte[] ownKey = Arrays.copyOfRange(key, off, off + len);
     MemSeries created;
@@ -145,7 +185,14 @@ public final class Head {
       if (s != null) {
         return s;
       }
-      created = new MemSeries(lastRef.incrementAndGet(), hash, ownKey, labels);
+      long r;
+      if (ref == 0) {
+        r = lastRef.incrementAndGet();
+      } else {
+        r = ref;
+        lastRef.accumulateAndGet(ref, Math::max);
+      }
+      created = new MemSeries(r, hash, ownKey, labels);
       stripe.insertByHash(created);
     }
     Stripe refStripe = refStripes[(int) created.ref() & (REF_STRIPES - 1)];
@@ -198,6 +245,27 @@ public final class Head {
       lowerMinTime(timestampMs);
     }
     return r;
+  }
+
+  /**
+   * Replay only: appends a sample read from the WAL without the head-wide out-of-bounds and future
+   * checks (the sample was accepted when it was logged), keeping the per-series duplicate and
+   * out-of-order checks.
+   *
+   * @return OK, DUPLICATE_SAMPLE or OUT_OF_ORDER
+   */
+  public AppendResult appendReplayed(MemSeries s, long timestampMs, long valueBits) {
+    AppendResult r = s.append(timestampMs, valueBits, samplesPerChunk, chunkRange);
+    if (r == AppendResult.OK) {
+      raiseMaxTime(timestampMs);
+      lowerMinTime(timestampMs);
+    }
+    return r;
+  }
+
+  /** The highest series ref handed out so far (0 when the head has no series). */
+  public long lastRef() {
+    return lastRef.get();
   }
 
   private long minValidTime(long headMax) {

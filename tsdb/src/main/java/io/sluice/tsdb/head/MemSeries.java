@@ -27,6 +27,9 @@ public final class MemSeries {
   private final byte[] key;
   private final Labels labels;
 
+  // Set once the series record is in the WAL; concurrent writers may both log it (harmless).
+  private volatile boolean walLogged;
+
   // Intrusive chains of the head's maps, guarded by the owning stripe's monitor.
   MemSeries nextInHash;
   MemSeries nextInRef;
@@ -59,6 +62,19 @@ public final class MemSeries {
   /** The hash the series was created with (xxHash64 of hash prefix and key). */
   public long hash() {
     return hash;
+  }
+
+  /**
+   * Whether a series record for this series is known to be in the WAL. Thread-safe; false until
+   * {@link #markWalLogged()}.
+   */
+  public boolean walLogged() {
+    return walLogged;
+  }
+
+  /** Notes that a series record for this series is in the WAL. Thread-safe, idempotent. */
+  public void markWalLogged() {
+    walLogged = true;
   }
 
   boolean keyEquals(byte[] other, int off, int len) {

@@ -1,0 +1,570 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.tsdb;
+
+import io.sluice.tsdb.head.AppendResult;
+import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.MemSeries;
+import io.sluice.tsdb.record.CorruptRecordException;
+import io.sluice.tsdb.record.RecordDecoder;
+import io.sluice.tsdb.wal.Checkpoint;
+import io.sluice.tsdb.wal.CorruptSegmentException;
+import io.sluice.tsdb.wal.RepairResult;
+import io.sluice.tsdb.wal.SegmentRange;
+import io.sluice.tsdb.wal.Wal;
+import io.sluice.tsdb.wal.WalReader;
+import io.sluice.tsdb.wal.WalRepair;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One tenant's database on disk: a directory holding a {@code lock} file (held with a {@link
+ * FileLock} while open) and a {@code wal/} in Prometheus 2.42's wlog format, with the in-memory
+ * {@link Head} rebuilt from that WAL when the database is opened.
+ *
+ * <h2>Writing</h2>
+ *
+ * <p>Callers append to {@link #head()} and then log what they appended with one {@link #log} call
+ * per request: a series record for each series whose {@link MemSeries#walLogged()} is false, then a
+ * samples record. A request is acknowledged only after {@code log} returns. By default that is once
+ * the bytes reached the OS (a process crash loses nothing, a machine crash may lose the last
+ * writes; Prometheus and Thanos do the same). With {@link TsdbOptions#walFsync()} {@code log}
+ * returns only after an fsync that started after the call's write completed; concurrent callers
+ * share one fsync (group commit).
+ *
+ * <h2>Opening</h2>
+ *
+ * <p>{@link #open} replays the last checkpoint and the segments after it: series records are
+ * applied in WAL order by the reading thread (a series keeps its ref; the next new ref is above the
+ * highest replayed one), samples are sharded by series ref over {@link TsdbOptions#replayWorkers()}
+ * threads, as Prometheus does. Samples that fail to append are counted, not fatal. A corrupt or
+ * torn tail is cut back to the last good record with {@link WalRepair} (never skipped over), logged
+ * once and counted in {@link #corruptions()}; what was read before the damage stays in the head and
+ * the WAL continues in a new segment.
+ *
+ * <p>Thread-safe. The caller owns the instance and must {@link #close} it.
+ */
+public final class Tsdb implements Closeable {
+  /** Name of the lock file in the database directory. */
+  public static final String LOCK_FILE = "lock";
+
+  /** Name of the WAL directory in the database directory. */
+  public static final String WAL_DIR = "wal";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Tsdb.class);
+
+  private final Path dir;
+  private final TsdbOptions options;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final Head head;
+  private final Wal wal;
+  private final ReplayStats replayStats;
+  private final Runnable beforeSync;
+
+  private final AtomicLong completedWrites = new AtomicLong();
+  private final AtomicLong syncs = new AtomicLong();
+  private final Object syncMonitor = new Object();
+  // Guarded by syncMonitor.
+  private long syncedWrites;
+  private boolean syncing;
+  private boolean closed;
+
+  private Tsdb(
+      Path dir,
+      TsdbOptions options,
+      FileChannel lockChannel,
+      FileLock lock,
+      Head head,
+      Wal wal,
+      ReplayStats replayStats,
+      Runnable beforeSync) {
+    this.dir = dir;
+    this.options = options;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.head = head;
+    this.wal = wal;
+    this.replayStats = replayStats;
+    this.beforeSync = beforeSync;
+  }
+
+  /**
+   * Opens (creating if needed) the database in {@code dir}: takes the lock, replays the WAL into a
+   * new head (repairing a corrupt tail) and opens the WAL for writing in a new segment.
+   *
+   * @throws DatabaseLockedException if the directory is locked by another open database
+   * @throws CorruptSegmentException if a checkpoint is corrupt (it cannot be repaired)
+   * @throws IOException if the directory or WAL cannot be read, repaired or created
+   */
+  public static Tsdb open(Path dir, TsdbOptions options) throws IOException {
+    return open(dir, options, () -> {});
+  }
+
+  // beforeSync: a test hook that runs in the syncing thread before it picks the writes it covers.
+  static Tsdb open(Path dir, TsdbOptions options, Runnable beforeSync) throws IOException {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(options, "options");
+    Files.createDirectories(dir);
+    Path lockPath = dir.resolve(LOCK_FILE);
+    FileChannel ch =
+        FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
+    if (lock == null) {
+      ch.close();
+      throw new DatabaseLockedException(lockPath);
+    }
+    try {
+      Head head = new Head(options.head());
+      Path walDir = dir.resolve(WAL_DIR);
+      Files.createDirectories(walDir);
+      ReplayStats stats = replay(walDir, head, options.replayWorkers());
+      Wal wal = Wal.open(walDir, options.wal());
+      return new Tsdb(dir, options, ch, lock, head, wal, stats, beforeSync);
+    } catch (IOException | RuntimeException e) {
+      try {
+        ch.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** The database directory. */
+  public Path dir() {
+    return dir;
+  }
+
+  /** The options this database was opened with. */
+  public TsdbOptions options() {
+    return options;
+  }
+
+  /** The head; thread-safe (see {@link Head}). */
+  public Head head() {
+    return head;
+  }
+
+  /** What {@link #open} replayed. */
+  public ReplayStats replayStats() {
+    return replayStats;
+  }
+
+  /** WAL corruptions repaired when this database was opened (0 or 1). */
+  public long corruptions() {
+    return replayStats.repair().isPresent() ? 1 : 0;
+  }
+
+  /** Number of WAL fsyncs done for group commit since open (0 without {@link #options()} fsync). */
+  public long syncCount() {
+    return syncs.get();
+  }
+
+  // For tests: writes whose fsync wait has begun.
+  long completedWrites() {
+    return completedWrites.get();
+  }
+
+  /**
+   * Logs the records {@code buf[bounds[i], bounds[i+1])}, {@code i < count}, with one WAL write
+   * (see {@link Wal#log(byte[], int[], int)}), and with fsync enabled waits until an fsync that
+   * started after the write has completed. The buffer is not retained.
+   *
+   * @throws InterruptedIOException if interrupted while waiting for the fsync (the records are
+   *     written but maybe not durable)
+   * @throws IOException if the write or the fsync fails; the request must not be acknowledged
+   */
+  public void log(byte[] buf, int[] bounds, int count) throws IOException {
+    wal.log(buf, bounds, count);
+    if (options.walFsync()) {
+      awaitSync(completedWrites.incrementAndGet());
+    }
+  }
+
+  // Write numbers are taken after the write completed, so an fsync that starts after reading
+  // completedWrites = n covers writes 1..n.
+  private void awaitSync(long mine) throws IOException {
+    synchronized (syncMonitor) {
+      while (syncedWrites < mine) {
+        if (!syncing) {
+          syncing = true;
+          break;
+        }
+        try {
+          syncMonitor.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while waiting for the WAL fsync");
+        }
+      }
+      if (syncedWrites >= mine) {
+        return;
+      }
+    }
+    IOException failure = null;
+    long covered = 0;
+    try {
+      beforeSync.run();
+      covered = completedWrites.get();
+      wal.sync();
+      syncs.incrementAndGet();
+    } catch (IOException e) {
+      failure = e;
+    } finally {
+      synchronized (syncMonitor) {
+        syncing = false;
+        if (failure == null && covered > syncedWrites) {
+          syncedWrites = covered;
+        }
+        syncMonitor.notifyAll();
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /**
+   * Closes the WAL (pads and fsyncs its last segment), releases the lock and deletes the lock file.
+   * Idempotent.
+   *
+   * @throws IOException if the WAL could not be flushed or the lock not released; the database is
+   *     closed regardless
+   */
+  @Override
+  public void close() throws IOException {
+    synchronized (syncMonitor) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    IOException failure = null;
+    try {
+      wal.close();
+    } catch (IOException e) {
+      failure = e;
+    }
+    try {
+      lock.release();
+      lockChannel.close();
+      Files.deleteIfExists(dir.resolve(LOCK_FILE));
+    } catch (IOException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Tsdb[" + dir + "]";
+  }
+
+  private static ReplayStats replay(Path walDir, Head head, int workers) throws IOException {
+    Replayer r = new Replayer(head, workers, walDir.getFileName() + "");
+    Optional<RepairResult> repair = Optional.empty();
+    try {
+      try {
+        r.run(Checkpoint.replayRanges(walDir));
+      } finally {
+        r.finish();
+      }
+    } catch (CorruptSegmentException e) {
+      if (!e.dir().toAbsolutePath().normalize().equals(walDir.toAbsolutePath().normalize())) {
+        throw e;
+      }
+      RepairResult rr = WalRepair.repair(walDir, e);
+      LOG.atWarn()
+          .addKeyValue("dir", walDir)
+          .addKeyValue("segment", e.segment())
+          .addKeyValue("offset", e.offset())
+          .addKeyValue("reason", e.reason())
+          .addKeyValue("dropped_bytes", rr.droppedBytes())
+          .addKeyValue("deleted_segments", rr.deletedSegments())
+          .log("WAL corruption repaired by truncating at the last good record");
+      repair = Optional.of(rr);
+    }
+    return new ReplayStats(r.series, r.samples(), r.failed(), repair);
+  }
+
+  /** Applies series records in order and hands samples to workers sharded by series ref. */
+  private static final class Replayer {
+    private static final int BATCH = 1024;
+    private static final Batch POISON = new Batch(0);
+
+    private final Head head;
+    private final RecordDecoder dec = new RecordDecoder();
+    private final ConcurrentHashMap<Long, MemSeries> aliases = new ConcurrentHashMap<>();
+    private final Worker[] workers;
+    private final Batch[] filling;
+    private long[] refs = new long[BATCH];
+    private long[] ts = new long[BATCH];
+    private long[] vs = new long[BATCH];
+    private int decoded;
+    private long series;
+    private WalReader reader;
+    private CorruptSegmentException seriesFailure;
+
+    Replayer(Head head, int n, String name) {
+      this.head = head;
+      workers = new Worker[n];
+      filling = new Batch[n];
+      for (int i = 0; i < n; i++) {
+        workers[i] = new Worker();
+        filling[i] = new Batch(BATCH);
+        workers[i].thread =
+            Thread.ofPlatform().name("sluice-replay-" + name + "-" + i).start(workers[i]);
+      }
+    }
+
+    void run(List<SegmentRange> ranges) throws IOException {
+      try (WalReader r = WalReader.open(ranges)) {
+        reader = r;
+        while (r.next()) {
+          byte[] rec = r.recordBuffer();
+          int len = r.recordLength();
+          try {
+            switch (RecordDecoder.type(rec, 0, len)) {
+              case SERIES -> {
+                dec.series(rec, 0, len, this::series);
+                if (seriesFailure != null) {
+                  throw seriesFailure;
+                }
+              }
+              case SAMPLES -> {
+                decoded = 0;
+                dec.samples(rec, 0, len, this::sample);
+                dispatch();
+              }
+              default -> {
+                // Exemplars, histograms, tombstones, metadata: the head does not hold them yet.
+              }
+            }
+          } catch (CorruptRecordException e) {
+            throw new CorruptSegmentException(
+                r.segmentDir(),
+                r.segment(),
+                r.offset(),
+                "undecodable record: " + e.getMessage(),
+                e);
+          }
+        }
+      }
+    }
+
+    private void series(long ref, byte[] key, int off, int len) {
+      if (seriesFailure != null) {
+        return;
+      }
+      MemSeries s;
+      try {
+        s = head.getOrCreateWithRef(ref, key, off, len);
+      } catch (IllegalArgumentException e) {
+        seriesFailure =
+            new CorruptSegmentException(
+                reader.segmentDir(), reader.segment(), reader.offset(), e.getMessage(), e);
+        return;
+      }
+      if (s.ref() != ref) {
+        aliases.put(ref, s);
+      } else if (!s.walLogged()) {
+        series++;
+      }
+      s.markWalLogged();
+    }
+
+    private void sample(long ref, long t, long bits) {
+      if (decoded == refs.length) {
+        refs = Arrays.copyOf(refs, decoded * 2);
+        ts = Arrays.copyOf(ts, decoded * 2);
+        vs = Arrays.copyOf(vs, decoded * 2);
+      }
+      refs[decoded] = ref;
+      ts[decoded] = t;
+      vs[decoded] = bits;
+      decoded++;
+    }
+
+    // Only a fully decoded record reaches the head, so a record cut by a repair adds nothing.
+    private void dispatch() throws InterruptedIOException {
+      for (int i = 0; i < decoded; i++) {
+        int w = (int) Math.floorMod(refs[i], (long) workers.length);
+        Batch b = filling[w];
+        b.add(refs[i], ts[i], vs[i]);
+        if (b.n == BATCH) {
+          put(w, b);
+          filling[w] = new Batch(BATCH);
+        }
+      }
+    }
+
+    private void put(int w, Batch b) throws InterruptedIOException {
+      try {
+        workers[w].queue.put(b);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted during WAL replay");
+      }
+    }
+
+    // Also after a corruption: what was read before the damage reaches the head.
+    void finish() throws InterruptedIOException {
+      boolean interrupted = false;
+      for (int i = 0; i < workers.length; i++) {
+        Worker w = workers[i];
+        while (filling[i].n > 0) {
+          try {
+            w.queue.put(filling[i]);
+            filling[i] = new Batch(0);
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        while (true) {
+          try {
+            w.queue.put(POISON);
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      }
+      for (Worker w : workers) {
+        while (true) {
+          try {
+            w.thread.join();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted during WAL replay");
+      }
+      for (Worker w : workers) {
+        if (w.error != null) {
+          throw new IllegalStateException("WAL replay worker failed", w.error);
+        }
+      }
+    }
+
+    long samples() {
+      long n = 0;
+      for (Worker w : workers) {
+        n += w.appended;
+      }
+      return n;
+    }
+
+    long failed() {
+      long n = 0;
+      for (Worker w : workers) {
+        n += w.failed;
+      }
+      return n;
+    }
+
+    private final class Worker implements Runnable {
+      final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(16);
+      Thread thread;
+      long appended;
+      long failed;
+      RuntimeException error;
+
+      @Override
+      public void run() {
+        try {
+          while (true) {
+            Batch b = queue.take();
+            if (b == POISON) {
+              return;
+            }
+            for (int i = 0; i < b.n; i++) {
+              long ref = b.refs[i];
+              MemSeries s = head.getByRef(ref);
+              if (s == null) {
+                s = aliases.get(ref);
+              }
+              if (s == null) {
+                failed++;
+              } else if (head.appendReplayed(s, b.ts[i], b.vs[i]) == AppendResult.OK) {
+                appended++;
+              } else {
+                failed++;
+              }
+            }
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+          error = e;
+          // Keep draining so that the reader never blocks on a full queue.
+          drain();
+        }
+      }
+
+      private void drain() {
+        try {
+          while (queue.take() != POISON) {
+            // discard
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private static final class Batch {
+      final long[] refs;
+      final long[] ts;
+      final long[] vs;
+      int n;
+
+      Batch(int capacity) {
+        refs = new long[capacity];
+        ts = new long[capacity];
+        vs = new long[capacity];
+      }
+
+      void add(long ref, long t, long v) {
+        refs[n] = ref;
+        ts[n] = t;
+        vs[n] = v;
+        n++;
+      }
+    }
+  }
+}
