@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.sluice.receiver.MultiTsdb;
+import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.write.LocalWriter;
 import io.sluice.server.cli.ReceiveConfig;
 import io.sluice.server.http.BoundedAggregator;
@@ -14,10 +15,12 @@ import io.sluice.server.http.HttpServer;
 import io.sluice.server.http.OpsHandler;
 import io.sluice.server.http.RemoteWriteHandler;
 import io.sluice.server.metrics.ReceiveMetrics;
+import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.head.HeadOptions;
+import io.sluice.tsdb.wal.WalFormat;
+import io.sluice.tsdb.wal.WalOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.time.InstantSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * One running receiver: the remote-write listener, the HTTP listener for metrics and probes, and
  * the per-tenant storage behind them. Process wiring only; the work is done by the modules below.
  *
- * <p>Lifecycle: {@link #start} binds both listeners and turns ready; {@link #close} turns not
- * ready, closes the listeners and releases the event loops.
+ * <p>Lifecycle: {@link #start} opens the tenant databases (WAL replay), then binds both listeners
+ * and turns ready; {@link #close} turns not ready, closes the listeners, releases the event loops
+ * and closes the databases (their WALs are fsynced).
  */
 public final class Receiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
@@ -44,25 +48,46 @@ public final class Receiver implements AutoCloseable {
     metrics = new ReceiveMetrics();
     tsdbs =
         new MultiTsdb(
+            cfg.tsdbPath(),
             prefix -> {
               HeadOptions d = HeadOptions.defaults(clock);
-              return new HeadOptions(
-                  d.chunkRangeMs(), d.samplesPerChunk(), cfg.tooFarInFutureMs(), clock, prefix);
+              return new TsdbOptions(
+                  new HeadOptions(
+                      d.chunkRangeMs(), d.samplesPerChunk(), cfg.tooFarInFutureMs(), clock, prefix),
+                  new WalOptions(WalFormat.DEFAULT_SEGMENT_SIZE, cfg.walCompression()),
+                  cfg.walFsync(),
+                  Runtime.getRuntime().availableProcessors());
             },
-            t -> metrics.headSeries(t.id(), t.head(), h -> h.numSeries()));
+            t -> {
+              metrics.headSeries(t.id(), t.head(), h -> h.numSeries());
+              metrics.walCorruptions(t.id(), t.tsdb()::corruptions);
+            });
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup();
   }
 
   /**
-   * Starts a receiver.
+   * Starts a receiver: creates the data directory and the default tenant's directory, removes stale
+   * lock files, opens every tenant's database in parallel (replaying its WAL), and only then binds
+   * the listeners and turns ready, so that {@code /-/ready} answers 200 only once every
+   * acknowledged write of the previous run is back in memory.
    *
-   * @throws IOException when the data directory cannot be created or a port cannot be bound
+   * @throws IllegalArgumentException when the default tenant is not a valid tenant name
+   * @throws IOException when the data directory cannot be created, a tenant cannot be opened or a
+   *     port cannot be bound
    */
   public static Receiver start(ReceiveConfig cfg, InstantSource clock) throws IOException {
-    Files.createDirectories(cfg.tsdbPath().resolve(cfg.defaultTenant()));
     Receiver r = new Receiver(cfg, clock);
     try {
+      try {
+        r.tsdbs.open(cfg.defaultTenant());
+      } catch (InvalidTenantException e) {
+        throw new IllegalArgumentException(
+            "--receive.default-tenant-id is not a valid tenant name: " + cfg.defaultTenant(), e);
+      }
+      LOG.atInfo()
+          .addKeyValue("tenants", r.tsdbs.tenants().size())
+          .log("tenant databases opened and WALs replayed");
       r.bind(cfg);
     } catch (IOException | RuntimeException e) {
       r.close();
@@ -162,5 +187,10 @@ public final class Receiver implements AutoCloseable {
     }
     boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    try {
+      tsdbs.close();
+    } catch (IOException e) {
+      LOG.atError().setCause(e).log("closing the tenant databases failed");
+    }
   }
 }

@@ -6,23 +6,34 @@ import io.sluice.receiver.decode.WriteBatch;
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.validate.LabelValidator;
 import io.sluice.receiver.validate.LabelValidator.LabelError;
+import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
 import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.XxHash64;
+import io.sluice.tsdb.record.RecordEncoder;
+import java.io.IOException;
+import java.util.Arrays;
 
 /**
- * Writes a decoded request into the tenant's head, as Thanos' local writer does: series with
- * invalid labels are skipped, every other sample is appended, and what could not be written is
- * counted in the {@link WriteOutcome}. Valid samples are kept even when others conflict.
+ * Writes a decoded request into the tenant's database, as Thanos' local writer does: series with
+ * invalid labels are skipped, every other sample is appended to the head, and what could not be
+ * written is counted in the {@link WriteOutcome}. Valid samples are kept even when others conflict.
+ *
+ * <p>Durability: the request's accepted samples are logged with <em>one</em> WAL write per request
+ * (a series record for the series not logged yet, straight from the key bytes, then one samples
+ * record) before {@link #write} returns, so a request is acknowledged only once its data is in the
+ * WAL (and fsynced, with {@code --tsdb.wal-fsync}). Every sample whose append result is {@link
+ * AppendResult#OK} is logged, including a same-timestamp same-value repeat, so that a retry re-logs
+ * what a failed WAL write missed. A failed WAL write makes the outcome {@link WriteOutcome#failed}
+ * (503, retryable).
  *
  * <p>Each series is hashed once, in Thanos' layout ({@code tenant 0xFF name 0xFF value 0xFF …});
  * that hash finds the series in the head, and a known series costs no allocation.
  *
- * <p>Thread-safe: scratch space is per thread.
+ * <p>Thread-safe: scratch space and the record encoder are per thread.
  */
 public final class LocalWriter {
-  private static final ThreadLocal<byte[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new byte[][] {new byte[1024]});
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private final MultiTsdb tsdbs;
 
@@ -32,25 +43,37 @@ public final class LocalWriter {
   }
 
   /**
-   * Writes {@code batch} for {@code tenant}, adding to {@code outcome}.
+   * Writes {@code batch} for {@code tenant}, adding to {@code outcome}. Returns once the accepted
+   * samples are in the tenant's WAL, or with {@link WriteOutcome#failure()} set.
    *
    * @throws InvalidTenantException when the tenant name is not valid
    */
   public void write(String tenant, WriteBatch batch, WriteOutcome outcome)
       throws InvalidTenantException {
-    MultiTsdb.Tenant t = tsdbs.getOrCreate(tenant);
+    MultiTsdb.Tenant t;
     try {
-      writeSeries(t, batch, outcome);
-    } catch (RuntimeException e) {
+      t = tsdbs.getOrCreate(tenant);
+    } catch (IOException e) {
       outcome.failed(e);
+      return;
+    }
+    Scratch sc = SCRATCH.get();
+    try {
+      writeSeries(t, batch, outcome, sc);
+    } catch (IOException | RuntimeException e) {
+      outcome.failed(e);
+    } finally {
+      sc.clear();
     }
   }
 
-  private static void writeSeries(MultiTsdb.Tenant t, WriteBatch batch, WriteOutcome outcome) {
+  private static void writeSeries(
+      MultiTsdb.Tenant t, WriteBatch batch, WriteOutcome outcome, Scratch sc) throws IOException {
     Head head = t.head();
     byte[] prefix = t.hashPrefix();
-    byte[][] holder = SCRATCH.get();
     byte[] buf = batch.buffer();
+    RecordEncoder enc = sc.enc;
+    enc.reset();
     for (int s = 0, n = batch.seriesCount(); s < n; s++) {
       if (batch.histogramCount(s) > 0) {
         outcome.histogramsRejected(batch.histogramCount(s));
@@ -69,9 +92,9 @@ public final class LocalWriter {
       for (int i = 0; i < labels; i++) {
         need += batch.labelNameLength(s, i) + batch.labelValueLength(s, i) + 2;
       }
-      byte[] key = holder[0];
+      byte[] key = sc.key;
       if (key.length < need) {
-        key = holder[0] = new byte[Math.max(need, key.length * 2)];
+        key = sc.key = new byte[Math.max(need, key.length * 2)];
       }
       System.arraycopy(prefix, 0, key, 0, prefix.length);
       int p = prefix.length;
@@ -87,10 +110,72 @@ public final class LocalWriter {
       }
       long hash = XxHash64.hash(key, 0, p);
       MemSeries series = head.getOrCreate(hash, key, prefix.length, p - prefix.length);
-      for (int i = 0; i < samples; i++) {
-        outcome.sample(
-            head.append(series, batch.sampleTimestamp(s, i), batch.sampleValueBits(s, i)));
+      if (!series.walLogged()) {
+        if (sc.freshCount == 0) {
+          enc.beginSeries();
+        }
+        enc.series(series.ref(), key, prefix.length, p - prefix.length);
+        sc.addFresh(series);
       }
+      for (int i = 0; i < samples; i++) {
+        long ts = batch.sampleTimestamp(s, i);
+        long bits = batch.sampleValueBits(s, i);
+        AppendResult r = head.append(series, ts, bits);
+        outcome.sample(r);
+        if (r == AppendResult.OK) {
+          sc.addSample(series.ref(), ts, bits);
+        }
+      }
+    }
+    if (sc.sampleCount > 0) {
+      enc.beginSamples();
+      for (int i = 0; i < sc.sampleCount; i++) {
+        enc.sample(sc.refs[i], sc.ts[i], sc.vs[i]);
+      }
+    }
+    if (enc.recordCount() == 0) {
+      return;
+    }
+    t.tsdb().log(enc.buffer(), enc.bounds(), enc.recordCount());
+    for (int i = 0; i < sc.freshCount; i++) {
+      sc.fresh[i].markWalLogged();
+    }
+  }
+
+  /** Per-thread buffers, reused across requests. */
+  private static final class Scratch {
+    final RecordEncoder enc = new RecordEncoder(64 * 1024);
+    byte[] key = new byte[1024];
+    long[] refs = new long[1024];
+    long[] ts = new long[1024];
+    long[] vs = new long[1024];
+    int sampleCount;
+    MemSeries[] fresh = new MemSeries[64];
+    int freshCount;
+
+    void addSample(long ref, long t, long v) {
+      if (sampleCount == refs.length) {
+        refs = Arrays.copyOf(refs, sampleCount * 2);
+        ts = Arrays.copyOf(ts, sampleCount * 2);
+        vs = Arrays.copyOf(vs, sampleCount * 2);
+      }
+      refs[sampleCount] = ref;
+      ts[sampleCount] = t;
+      vs[sampleCount] = v;
+      sampleCount++;
+    }
+
+    void addFresh(MemSeries s) {
+      if (freshCount == fresh.length) {
+        fresh = Arrays.copyOf(fresh, freshCount * 2);
+      }
+      fresh[freshCount++] = s;
+    }
+
+    void clear() {
+      sampleCount = 0;
+      Arrays.fill(fresh, 0, freshCount, null);
+      freshCount = 0;
     }
   }
 }

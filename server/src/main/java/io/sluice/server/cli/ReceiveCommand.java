@@ -94,6 +94,32 @@ public final class ReceiveCommand implements Callable<Integer> {
               + " (default: ${DEFAULT-VALUE}).")
   String tooFarInFuture;
 
+  // picocli derives no --no- form for names with a dot: the negations are options of their own.
+  @Option(
+      names = "--tsdb.wal-compression",
+      arity = "0..1",
+      defaultValue = "true",
+      fallbackValue = "true",
+      description = "Compress the tsdb WAL with snappy (default: ${DEFAULT-VALUE}).")
+  boolean walCompression;
+
+  @Option(names = "--no-tsdb.wal-compression", arity = "0", hidden = true)
+  boolean noWalCompression;
+
+  @Option(
+      names = "--tsdb.wal-fsync",
+      arity = "0..1",
+      defaultValue = "false",
+      fallbackValue = "true",
+      description =
+          "Sluice only: acknowledge a write only after the WAL was fsynced (group commit: one"
+              + " fsync serves all requests waiting for it). Off: acknowledge once the write"
+              + " reached the OS, as Thanos and Prometheus do (default: ${DEFAULT-VALUE}).")
+  boolean walFsync;
+
+  @Option(names = "--no-tsdb.wal-fsync", arity = "0", hidden = true)
+  boolean noWalFsync;
+
   @Option(
       names = "--remote-write.max-body-bytes",
       defaultValue = MIB_32,
@@ -200,7 +226,9 @@ public final class ReceiveCommand implements Callable<Integer> {
     }
     Set<String> ignored = new LinkedHashSet<>();
     for (OptionSpec o : spec.options()) {
-      if (o.hidden() && spec.commandLine().getParseResult().hasMatchedOption(o)) {
+      if (o.hidden()
+          && !o.longestName().startsWith("--no-tsdb.wal-")
+          && spec.commandLine().getParseResult().hasMatchedOption(o)) {
         ignored.add(o.names()[0]);
       }
     }
@@ -214,6 +242,8 @@ public final class ReceiveCommand implements Callable<Integer> {
         defaultTenant,
         tenantLabelName,
         parse("--tsdb.too-far-in-future.time-window", tooFarInFuture, Durations::parseMillis),
+        walCompression && !noWalCompression,
+        walFsync && !noWalFsync,
         maxBodyBytes,
         maxDecodedBytes,
         logLevel,

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param defaultTenant the tenant of requests without the header
  * @param tenantLabelName the external label that announces the tenant
  * @param tooFarInFutureMs samples newer than now plus this are out of bounds; 0 disables
+ * @param walCompression snappy-compress WAL records ({@code --tsdb.wal-compression})
+ * @param walFsync acknowledge a write only after an fsync of the WAL, with group commit ({@code
+ *     --tsdb.wal-fsync}); false acknowledges once the write reached the OS
  * @param maxBodyBytes the largest compressed request body accepted (413 above)
  * @param maxDecodedBytes the largest decoded request accepted (413 above)
  * @param logLevel debug, info, warn or error
@@ -34,6 +37,8 @@ public record ReceiveConfig(
     String defaultTenant,
     String tenantLabelName,
     long tooFarInFutureMs,
+    boolean walCompression,
+    boolean walFsync,
     int maxBodyBytes,
     int maxDecodedBytes,
     String logLevel,

@@ -22,7 +22,6 @@ public final class ThanosFlags {
           "--tsdb.no-lockfile",
           "--tsdb.memory-snapshot-on-shutdown",
           "--tsdb.enable-native-histograms",
-          "--tsdb.wal-compression",
           "--receive.otlp-enable-target-info",
           "--shipper.allow-out-of-order-uploads",
           "--shipper.skip-corrupted-blocks",

@@ -133,6 +133,20 @@ public final class ReceiveMetrics {
         .register(registry);
   }
 
+  /**
+   * Registers {@code prometheus_tsdb_wal_corruptions_total{tenant}}: WAL corruptions repaired when
+   * the tenant's database was opened (Prometheus' counter of the same name).
+   *
+   * @param corruptions the count so far; read at each scrape
+   */
+  public void walCorruptions(String tenant, java.util.function.LongSupplier corruptions) {
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "prometheus.tsdb.wal.corruptions", corruptions, c -> c.getAsLong())
+        .description("Total number of WAL corruptions.")
+        .tag("tenant", tenant)
+        .register(registry);
+  }
+
   /** The exposition in the Prometheus text format. */
   public String scrape() {
     return registry.scrape();

@@ -97,9 +97,31 @@ class ReceiveCommandTest {
             "--tsdb.retention",
             "--receive.local-endpoint",
             "--receive.hashrings-file",
-            "--tsdb.wal-compression",
             "--tsdb.no-lockfile",
             "--enable-feature");
+  }
+
+  @Test
+  void walCompressionIsOnByDefaultAndTurnedOffByItsNoForm() {
+    assertThat(run("--label=a=\"1\"")).isZero();
+    assertThat(seen.get().walCompression()).isTrue();
+    assertThat(run("--label=a=\"1\"", "--no-tsdb.wal-compression")).isZero();
+    assertThat(seen.get().walCompression()).isFalse();
+    assertThat(run("--label=a=\"1\"", "--tsdb.wal-compression=false")).isZero();
+    assertThat(seen.get().walCompression()).isFalse();
+    assertThat(run("--label=a=\"1\"", "--tsdb.wal-compression")).isZero();
+    assertThat(seen.get().walCompression()).isTrue();
+    assertThat(seen.get().ignoredFlags()).isEmpty();
+  }
+
+  @Test
+  void walFsyncIsOffByDefaultAndOnWithTheFlag() {
+    assertThat(run("--label=a=\"1\"")).isZero();
+    assertThat(seen.get().walFsync()).isFalse();
+    assertThat(run("--label=a=\"1\"", "--tsdb.wal-fsync")).isZero();
+    assertThat(seen.get().walFsync()).isTrue();
+    assertThat(run("--label=a=\"1\"", "--no-tsdb.wal-fsync")).isZero();
+    assertThat(seen.get().walFsync()).isFalse();
   }
 
   @Test

@@ -20,17 +20,24 @@ import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.receiver.proto.writev2.RemoteWriteV2;
 import io.sluice.receiver.write.LocalWriter;
 import io.sluice.server.metrics.ReceiveMetrics;
+import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.head.HeadOptions;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.Series;
 import io.sluice.tsdb.query.SeriesSet;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.xerial.snappy.Snappy;
@@ -44,12 +51,15 @@ class RemoteWriteHandlerTest {
       "application/x-protobuf;proto=io.prometheus.write.v2.Request";
 
   private final ReceiveMetrics metrics = new ReceiveMetrics();
+  // Field initializers run before @TempDir injection: the directory is made and removed here.
+  private final Path root = tempDir();
   private final MultiTsdb tsdbs =
       new MultiTsdb(
+          root,
           prefix -> {
             HeadOptions d = HeadOptions.defaults(InstantSource.fixed(Instant.ofEpochMilli(NOW)));
-            return new HeadOptions(
-                d.chunkRangeMs(), d.samplesPerChunk(), 600_000, d.clock(), prefix);
+            return TsdbOptions.defaults(
+                new HeadOptions(d.chunkRangeMs(), d.samplesPerChunk(), 600_000, d.clock(), prefix));
           },
           t -> metrics.headSeries(t.id(), t.head(), h -> h.numSeries()));
   private final RemoteWriteHandler handler =
@@ -63,9 +73,23 @@ class RemoteWriteHandlerTest {
   private final List<EmbeddedChannel> channels = new ArrayList<>();
 
   @AfterEach
-  void closeChannels() {
+  void closeChannels() throws IOException {
     for (EmbeddedChannel ch : channels) {
       ch.finishAndReleaseAll();
+    }
+    tsdbs.close();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("sluice-rw-handler");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
