@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.server.cli;
 
+import io.sluice.receiver.tenant.InvalidTenantException;
+import io.sluice.receiver.tenant.TenantValidator;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -209,6 +211,16 @@ public final class ReceiveCommand implements Callable<Integer> {
     if (tenantLabelName.isEmpty()) {
       throw new ParameterException(
           spec.commandLine(), "--receive.tenant-label-name must not be empty");
+    }
+    try {
+      TenantValidator.validate(defaultTenant);
+    } catch (InvalidTenantException e) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--receive.default-tenant-id is not a valid tenant name (it names a directory under"
+              + " --tsdb.path): \""
+              + defaultTenant
+              + "\"");
     }
     if (!Set.of("debug", "info", "warn", "error").contains(logLevel)) {
       throw new ParameterException(

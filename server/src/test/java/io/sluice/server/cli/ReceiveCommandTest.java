@@ -125,6 +125,13 @@ class ReceiveCommandTest {
   }
 
   @Test
+  void rejectsADefaultTenantThatIsNotADirectoryNameNamingTheFlag() {
+    assertThat(run("--label=a=\"1\"", "--receive.default-tenant-id=../x")).isEqualTo(2);
+    assertThat(err.toString()).contains("--receive.default-tenant-id");
+    assertThat(seen.get()).isNull();
+  }
+
+  @Test
   void rejectsAMalformedAddressNamingTheFlag() {
     assertThat(run("--label=a=\"1\"", "--http-address=localhost")).isEqualTo(2);
     assertThat(err.toString()).contains("--http-address").contains("missing port");
