@@ -23,12 +23,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,6 +143,12 @@ public final class Tsdb implements Closeable {
       Path walDir = dir.resolve(WAL_DIR);
       Files.createDirectories(walDir);
       ReplayStats stats = replay(walDir, head, options.replayWorkers());
+      LOG.atInfo()
+          .addKeyValue("dir", dir)
+          .addKeyValue("series", stats.series())
+          .addKeyValue("samples", stats.samples())
+          .addKeyValue("failed_samples", stats.failedSamples())
+          .log("WAL replay completed");
       Wal wal = Wal.open(walDir, options.wal());
       return new Tsdb(dir, options, ch, lock, head, wal, stats, beforeSync);
     } catch (IOException | RuntimeException e) {
@@ -325,7 +331,8 @@ public final class Tsdb implements Closeable {
 
     private final Head head;
     private final RecordDecoder dec = new RecordDecoder();
-    private final ConcurrentHashMap<Long, MemSeries> aliases = new ConcurrentHashMap<>();
+    // WAL ref → ref of the series that already had those labels; used by the reading thread only.
+    private final HashMap<Long, Long> aliases = new HashMap<>();
     private final Worker[] workers;
     private final Batch[] filling;
     private long[] refs = new long[BATCH];
@@ -397,7 +404,7 @@ public final class Tsdb implements Closeable {
         return;
       }
       if (s.ref() != ref) {
-        aliases.put(ref, s);
+        aliases.put(ref, s.ref());
       } else if (!s.walLogged()) {
         series++;
       }
@@ -417,11 +424,21 @@ public final class Tsdb implements Closeable {
     }
 
     // Only a fully decoded record reaches the head, so a record cut by a repair adds nothing.
+    // Aliases are resolved before sharding, so that one series' samples stay on one worker, in
+    // order (Prometheus' multiRef).
     private void dispatch() throws InterruptedIOException {
+      boolean haveAliases = !aliases.isEmpty();
       for (int i = 0; i < decoded; i++) {
-        int w = (int) Math.floorMod(refs[i], (long) workers.length);
+        long ref = refs[i];
+        if (haveAliases) {
+          Long real = aliases.get(ref);
+          if (real != null) {
+            ref = real;
+          }
+        }
+        int w = (int) Math.floorMod(ref, (long) workers.length);
         Batch b = filling[w];
-        b.add(refs[i], ts[i], vs[i]);
+        b.add(ref, ts[i], vs[i]);
         if (b.n == BATCH) {
           put(w, b);
           filling[w] = new Batch(BATCH);
@@ -515,9 +532,6 @@ public final class Tsdb implements Closeable {
             for (int i = 0; i < b.n; i++) {
               long ref = b.refs[i];
               MemSeries s = head.getByRef(ref);
-              if (s == null) {
-                s = aliases.get(ref);
-              }
               if (s == null) {
                 failed++;
               } else if (head.appendReplayed(s, b.ts[i], b.vs[i]) == AppendResult.OK) {
