@@ -16,8 +16,11 @@ import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.SampleIterator;
 import io.sluice.tsdb.query.Series;
 import io.sluice.tsdb.query.SeriesSet;
+import io.sluice.tsdb.record.RecordDecoder;
+import io.sluice.tsdb.record.RecordType;
 import io.sluice.tsdb.wal.WalFormat;
 import io.sluice.tsdb.wal.WalOptions;
+import io.sluice.tsdb.wal.WalReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -224,6 +227,41 @@ class LocalWriterDurabilityTest {
       assertThat(found.get(e.getKey())).as("series i=%s", e.getKey()).isEqualTo(expected);
     }
     assertThat(found).hasSize(20);
+  }
+
+  @Test
+  void aSeriesRecordIsLoggedOnlyWithTheFirstRequestThatSeesTheSeries() throws Exception {
+    MultiTsdb m = openTsdbs();
+    for (int r = 0; r < 3; r++) {
+      List<RemoteWrite.TimeSeries> ss = new ArrayList<>();
+      for (int i = 0; i < 10 + r; i++) {
+        ss.add(series("m", i, new long[] {T0 + r, Double.doubleToRawLongBits(r)}));
+      }
+      assertThat(
+              write(m, "default-tenant", batch(ss.toArray(RemoteWrite.TimeSeries[]::new)))
+                  .failure())
+          .isNull();
+    }
+    // A request whose samples are all rejected logs nothing.
+    assertThat(write(m, "default-tenant", batch(series("m", 0, new long[] {T0, 0}))).conflict())
+        .isTrue();
+    close(m);
+    List<String> records = new ArrayList<>();
+    RecordDecoder dec = new RecordDecoder();
+    try (WalReader r = WalReader.open(root.resolve("default-tenant").resolve(Tsdb.WAL_DIR))) {
+      while (r.next()) {
+        byte[] rec = r.record();
+        RecordType type = RecordDecoder.type(rec, 0, rec.length);
+        int n =
+            type == RecordType.SERIES
+                ? dec.series(rec, 0, rec.length, (ref, key, off, len) -> {})
+                : dec.samples(rec, 0, rec.length, (ref, t, v) -> {});
+        records.add(type + " " + n);
+      }
+    }
+    assertThat(records)
+        .containsExactly(
+            "SERIES 10", "SAMPLES 10", "SERIES 1", "SAMPLES 11", "SERIES 1", "SAMPLES 12");
   }
 
   @Test
