@@ -16,6 +16,8 @@
 #   RECEIVERS    receivers to run, in order (default: "prometheus sluice")
 #   PROMETHEUS   Prometheus binary (default: prometheus on PATH; Debian: apt-get install prometheus)
 #   SLUICE_JAR   Sluice server jar (default: server/target/sluice.jar)
+#   SLUICE_JAVA_OPTS  extra JVM options for Sluice (e.g. "-Xmx2g")
+#   SLUICE_ARGS  extra flags for sluice receive (e.g. "--tsdb.wal-fsync")
 #   BENCH_JAR    rwload jar (default: bench/target/sluice-bench.jar)
 #   READY_TIMEOUT  seconds to wait for /-/ready (default: 120)
 #   KEEP_TMP=1   keep the temporary directory (data, logs, JSON results)
@@ -194,9 +196,11 @@ start_sluice() {
   for addr in "$SLUICE_RW_ADDR" "$SLUICE_HTTP_ADDR" "$SLUICE_GRPC_ADDR"; do
     port_busy "$addr" && die "$addr is already in use"
   done
-  "$JAVA" "${JAVA_OPTS[@]}" -jar "$SLUICE_JAR" receive --tsdb.path="$TMP/sluice-data" \
+  # shellcheck disable=SC2086 # SLUICE_JAVA_OPTS / SLUICE_ARGS are word lists on purpose
+  "$JAVA" "${JAVA_OPTS[@]}" ${SLUICE_JAVA_OPTS:-} -jar "$SLUICE_JAR" receive \
+    --tsdb.path="$TMP/sluice-data" \
     --remote-write.address="$SLUICE_RW_ADDR" --http-address="$SLUICE_HTTP_ADDR" \
-    --grpc-address="$SLUICE_GRPC_ADDR" --label='replica="bench"' \
+    --grpc-address="$SLUICE_GRPC_ADDR" --label='replica="bench"' ${SLUICE_ARGS:-} \
     >"$TMP/sluice.log" 2>&1 &
   PID=$!
   URL=http://$SLUICE_RW_ADDR/api/v1/receive
