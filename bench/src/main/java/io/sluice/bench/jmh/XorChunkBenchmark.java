@@ -76,13 +76,4 @@ public class XorChunkBenchmark {
     next = p;
     return p;
   }
-
-  /** {@return the size of a full chunk of the chosen series, in bytes (for the report)} */
-  int fullChunkBytes() {
-    XorChunk c = new XorChunk();
-    for (int p = 0; p < SAMPLES_PER_CHUNK; p++) {
-      c.append(timestamps[p], valueBits[p]);
-    }
-    return c.sizeBytes();
-  }
 }
