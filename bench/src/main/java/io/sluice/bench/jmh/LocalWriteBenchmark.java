@@ -10,6 +10,7 @@ import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.validate.LabelValidator;
 import io.sluice.receiver.write.LocalWriter;
 import io.sluice.receiver.write.WriteOutcome;
+import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
 import io.sluice.tsdb.head.HeadOptions;
@@ -93,11 +94,26 @@ public class LocalWriteBenchmark {
   private WriteOutcome outcome;
   private Head head;
   private byte[] hashPrefix;
+  private java.nio.file.Path dataDir;
+  private MultiTsdb tsdbs;
+
+  /** Closes the tenant databases and deletes their directory. */
+  @org.openjdk.jmh.annotations.TearDown(Level.Trial)
+  public void tearDown() throws java.io.IOException {
+    tsdbs.close();
+    try (var paths = java.nio.file.Files.walk(dataDir)) {
+      for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.delete(p);
+      }
+    }
+  }
+
   private byte[] key = new byte[1024];
 
   /** Builds the requests and writes the first scrape, which creates the series. */
   @Setup(Level.Trial)
-  public void setUp() throws RemoteWriteDecodeException, InvalidTenantException {
+  public void setUp()
+      throws RemoteWriteDecodeException, InvalidTenantException, java.io.IOException {
     if (seriesCount % SAMPLES != 0) {
       throw new IllegalArgumentException("seriesCount is not a multiple of " + SAMPLES);
     }
@@ -112,7 +128,13 @@ public class LocalWriteBenchmark {
     body = new byte[maxCompressed];
     decoder = new RemoteWriteDecoder(64 << 20);
     InstantSource clock = InstantSource.fixed(Instant.ofEpochMilli(BenchSeries.T0));
-    MultiTsdb tsdbs = new MultiTsdb(p -> HeadOptions.defaults(clock).withHashPrefix(p), t -> {});
+    // The write path logs to the tenant's WAL (page cache, no fsync), as the receiver does.
+    dataDir = java.nio.file.Files.createTempDirectory("sluice-jmh");
+    tsdbs =
+        new MultiTsdb(
+            dataDir,
+            p -> TsdbOptions.defaults(HeadOptions.defaults(clock).withHashPrefix(p)),
+            t -> {});
     writer = new LocalWriter(tsdbs);
     outcome = new WriteOutcome();
     for (int r = 0; r < requestsPerScrape; r++) {
