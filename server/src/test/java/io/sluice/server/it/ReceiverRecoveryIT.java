@@ -52,6 +52,8 @@ class ReceiverRecoveryIT {
         "default-tenant",
         "tenant_id",
         0,
+        0,
+        32,
         true,
         fsync,
         32 << 20,
