@@ -13,9 +13,13 @@ import io.sluice.tsdb.chunkenc.XorIterator;
 import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.Series;
+import io.sluice.tsdb.testing.Allocations;
 import io.sluice.tsdb.testing.MutableClock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class HeadOutOfOrderTest {
@@ -174,5 +178,63 @@ class HeadOutOfOrderTest {
             new long[] {base + 1, bits(9)},
             new long[] {base + 2, bits(2)},
             new long[] {base + 3, bits(3)});
+  }
+
+  @Test
+  void concurrentOutOfOrderAppendsToOneSeriesAreAllKeptInTimeOrder() throws Exception {
+    Head head = head(HOUR, 32);
+    MemSeries s = series(head, "__name__", "up");
+    long newest = 10 * HOUR;
+    assertThat(head.append(s, newest, bits(0))).isEqualTo(AppendResult.OK);
+    int threads = 4;
+    int each = 500;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Integer>> done = new ArrayList<>();
+      for (int w = 0; w < threads; w++) {
+        int worker = w;
+        done.add(
+            pool.submit(
+                () -> {
+                  int ok = 0;
+                  for (int i = 0; i < each; i++) {
+                    long t = newest - 1 - (long) i * threads - worker;
+                    if (head.append(s, t, bits(t)) == AppendResult.OK) {
+                      ok++;
+                    }
+                  }
+                  return ok;
+                }));
+      }
+      for (Future<Integer> f : done) {
+        assertThat(f.get()).isEqualTo(each);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    List<long[]> all = samples(head, s);
+    assertThat(all).hasSize(threads * each + 1);
+    for (int i = 0; i < all.size(); i++) {
+      long t = newest - threads * each + i;
+      assertThat(all.get(i)).containsExactly(t, t == newest ? bits(0) : bits(t));
+    }
+  }
+
+  @Test
+  void outOfOrderAppendsAllocateNothingWhileTheBufferHasRoom() {
+    Head head = head(HOUR, 32);
+    MemSeries s = series(head, "__name__", "up");
+    long[] t = {10 * HOUR};
+    head.append(s, t[0], bits(0));
+    long bytes =
+        Allocations.leastPerRound(
+            20,
+            () -> {
+              for (int i = 0; i < 50; i++) {
+                head.append(s, --t[0], bits(i));
+              }
+            });
+    assertThat(bytes).isZero();
+    assertThat(s.numOutOfOrderSamples()).isEqualTo(1000);
   }
 }
