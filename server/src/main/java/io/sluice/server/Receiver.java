@@ -53,7 +53,13 @@ public final class Receiver implements AutoCloseable {
               HeadOptions d = HeadOptions.defaults(clock);
               return new TsdbOptions(
                   new HeadOptions(
-                      d.chunkRangeMs(), d.samplesPerChunk(), cfg.tooFarInFutureMs(), clock, prefix),
+                      d.chunkRangeMs(),
+                      d.samplesPerChunk(),
+                      cfg.tooFarInFutureMs(),
+                      clock,
+                      prefix,
+                      cfg.oooTimeWindowMs(),
+                      cfg.oooCapMax()),
                   new WalOptions(WalFormat.DEFAULT_SEGMENT_SIZE, cfg.walCompression()),
                   cfg.walFsync(),
                   Runtime.getRuntime().availableProcessors());

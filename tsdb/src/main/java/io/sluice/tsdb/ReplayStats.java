@@ -9,8 +9,9 @@ import java.util.Optional;
  *
  * @param series series created from series records (repeats of a known series not counted)
  * @param samples float samples appended to the head
- * @param failedSamples samples that could not be appended (duplicate, out of order, unknown series
- *     ref); counted, not fatal, as in Prometheus
+ * @param failedSamples samples that could not be appended (duplicate, unknown series ref); counted,
+ *     not fatal, as in Prometheus. A sample older than its series' newest is not a failure: replay
+ *     keeps it as an out-of-order sample whatever the window
  * @param repair the repair of a corrupt WAL tail, if there was one
  */
 public record ReplayStats(

@@ -48,15 +48,24 @@ import org.slf4j.LoggerFactory;
  * returns only after an fsync that started after the call's write completed; concurrent callers
  * share one fsync (group commit).
  *
+ * <p>Out-of-order samples (accepted within {@link
+ * io.sluice.tsdb.head.HeadOptions#oooTimeWindowMs()}) are logged like any other: as ordinary
+ * samples records in the same {@code log} call, in the WAL. There is no {@code wbl/} write-behind
+ * log as in Prometheus; Prometheus 2.42 reading this directory without its own out-of-order window
+ * would drop them as out of order.
+ *
  * <h2>Opening</h2>
  *
  * <p>{@link #open} replays the last checkpoint and the segments after it: series records are
  * applied in WAL order by the reading thread (a series keeps its ref; the next new ref is above the
  * highest replayed one), samples are sharded by series ref over {@link TsdbOptions#replayWorkers()}
- * threads, as Prometheus does. Samples that fail to append are counted, not fatal. A corrupt or
- * torn tail is cut back to the last good record with {@link WalRepair} (never skipped over), logged
- * once and counted in {@link #corruptions()}; what was read before the damage stays in the head and
- * the WAL continues in a new segment.
+ * threads, as Prometheus does. A sample older than its series' newest is kept as an out-of-order
+ * sample whatever the configured window ({@link Head#appendReplayed}), so logged out-of-order
+ * samples and samples of concurrent requests that reached the WAL in another order than memory are
+ * restored. Samples that fail to append are counted, not fatal. A corrupt or torn tail is cut back
+ * to the last good record with {@link WalRepair} (never skipped over), logged once and counted in
+ * {@link #corruptions()}; what was read before the damage stays in the head and the WAL continues
+ * in a new segment.
  *
  * <p>Thread-safe. The caller owns the instance and must {@link #close} it.
  */

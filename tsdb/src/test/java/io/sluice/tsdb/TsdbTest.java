@@ -139,6 +139,61 @@ class TsdbTest {
     }
   }
 
+  @Test
+  void reopeningRestoresOutOfOrderSamplesAcceptedInsideTheWindow() throws IOException {
+    TsdbOptions o = options(false, false);
+    TsdbOptions ooo =
+        new TsdbOptions(
+            o.head().withOutOfOrder(600_000, 32), o.wal(), o.walFsync(), o.replayWorkers());
+    Labels l = Labels.of("__name__", "late");
+    Map<String, List<String>> before;
+    try (Tsdb db = Tsdb.open(db(), ooo)) {
+      write(db, l, T0 + 60_000, bits(3));
+      write(db, l, T0 + 30_000, bits(2), T0, STALE);
+      before = dump(db.head());
+    }
+    assertThat(before.values().iterator().next())
+        .containsExactly(
+            T0 + ":7ff0000000000002", (T0 + 30_000) + ":" + hex(2), (T0 + 60_000) + ":" + hex(3));
+    for (TsdbOptions reopen : List.of(ooo, o)) {
+      try (Tsdb db = Tsdb.open(db(), reopen)) {
+        assertThat(dump(db.head())).isEqualTo(before);
+        assertThat(db.replayStats().samples()).isEqualTo(3);
+        assertThat(db.replayStats().failedSamples()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void replayKeepsSamplesOfOneSeriesThatReachedTheWalOutOfOrderEvenWithoutAWindow()
+      throws IOException {
+    // Two requests appended T0 then T0 + 1 in memory but logged in the other order.
+    byte[] key = Labels.of("__name__", "raced").toKey();
+    try (Tsdb db = Tsdb.open(db(), options(false, false))) {
+      RecordEncoder enc = new RecordEncoder();
+      enc.beginSeries();
+      enc.series(1, key, 0, key.length);
+      enc.beginSamples();
+      enc.sample(1, T0 + 1, bits(2));
+      db.log(enc.buffer(), enc.bounds(), enc.recordCount());
+      enc = new RecordEncoder();
+      enc.beginSamples();
+      enc.sample(1, T0, bits(1));
+      db.log(enc.buffer(), enc.bounds(), enc.recordCount());
+    }
+    try (Tsdb db = Tsdb.open(db(), options(false, false))) {
+      assertThat(dump(db.head()))
+          .containsExactly(
+              Map.entry(
+                  "1 {__name__=\"raced\"}", List.of(T0 + ":" + hex(1), (T0 + 1) + ":" + hex(2))));
+      assertThat(db.replayStats().failedSamples()).isZero();
+    }
+  }
+
+  private static String hex(double v) {
+    return Long.toHexString(bits(v));
+  }
+
   enum Damage {
     TRUNCATE_MID_RECORD,
     FLIP_A_BYTE,

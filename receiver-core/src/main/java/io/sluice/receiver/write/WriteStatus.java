@@ -65,6 +65,7 @@ public record WriteStatus(int httpStatus, String grpcCode, String message) {
       case DUPLICATE_SAMPLE -> "duplicate sample for timestamp";
       case OUT_OF_ORDER -> "out of order sample";
       case OUT_OF_BOUNDS, TOO_FAR_IN_FUTURE -> "out of bounds";
+      case TOO_OLD -> "too old sample";
       case OK -> "ok";
     };
   }

@@ -3,6 +3,7 @@ package io.sluice.server.cli;
 
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.tenant.TenantValidator;
+import io.sluice.tsdb.head.HeadOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -95,6 +96,23 @@ public final class ReceiveCommand implements Callable<Integer> {
           "Samples newer than now plus this window are rejected as out of bounds; 0s disables"
               + " (default: ${DEFAULT-VALUE}).")
   String tooFarInFuture;
+
+  @Option(
+      names = "--tsdb.out-of-order.time-window",
+      defaultValue = "0s",
+      description =
+          "[EXPERIMENTAL] Accept samples older than their series' newest sample if they are not"
+              + " older than the head's max time minus this window; 0s disables (default:"
+              + " ${DEFAULT-VALUE}).")
+  String oooTimeWindow;
+
+  @Option(
+      names = "--tsdb.out-of-order.cap-max",
+      defaultValue = "0",
+      description =
+          "[EXPERIMENTAL] Maximum samples per chunk encoded from out-of-order data, at most 255;"
+              + " 0 means 32 (default: ${DEFAULT-VALUE}).")
+  String oooCapMax;
 
   // picocli derives no --no- form for names with a dot: the negations are options of their own.
   @Option(
@@ -254,6 +272,8 @@ public final class ReceiveCommand implements Callable<Integer> {
         defaultTenant,
         tenantLabelName,
         parse("--tsdb.too-far-in-future.time-window", tooFarInFuture, Durations::parseMillis),
+        parse("--tsdb.out-of-order.time-window", oooTimeWindow, Durations::parseMillis),
+        parse("--tsdb.out-of-order.cap-max", oooCapMax, ReceiveCommand::parseCapMax),
         walCompression && !noWalCompression,
         walFsync && !noWalFsync,
         maxBodyBytes,
@@ -261,6 +281,20 @@ public final class ReceiveCommand implements Callable<Integer> {
         logLevel,
         logFormat,
         new ArrayList<>(ignored));
+  }
+
+  // Prometheus: 0 or less means the default; above 255 fails at startup.
+  private static int parseCapMax(String value) {
+    long v;
+    try {
+      v = Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not an integer: \"" + value + "\"");
+    }
+    if (v > HeadOptions.MAX_OOO_CAP_MAX) {
+      throw new IllegalArgumentException("must be at most 255: " + v);
+    }
+    return v <= 0 ? HeadOptions.DEFAULT_OOO_CAP_MAX : (int) v;
   }
 
   private <T> T parse(String flag, String value, Function<String, T> parser) {

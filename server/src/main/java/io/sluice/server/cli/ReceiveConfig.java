@@ -18,6 +18,10 @@ import java.util.Objects;
  * @param defaultTenant the tenant of requests without the header
  * @param tenantLabelName the external label that announces the tenant
  * @param tooFarInFutureMs samples newer than now plus this are out of bounds; 0 disables
+ * @param oooTimeWindowMs out-of-order window in ms ({@code --tsdb.out-of-order.time-window}); 0
+ *     disables out-of-order ingestion
+ * @param oooCapMax samples per out-of-order chunk ({@code --tsdb.out-of-order.cap-max}, a flag
+ *     value of 0 already resolved to 32), in [1, 255]
  * @param walCompression snappy-compress WAL records ({@code --tsdb.wal-compression})
  * @param walFsync acknowledge a write only after an fsync of the WAL, with group commit ({@code
  *     --tsdb.wal-fsync}); false acknowledges once the write reached the OS
@@ -37,6 +41,8 @@ public record ReceiveConfig(
     String defaultTenant,
     String tenantLabelName,
     long tooFarInFutureMs,
+    long oooTimeWindowMs,
+    int oooCapMax,
     boolean walCompression,
     boolean walFsync,
     int maxBodyBytes,
@@ -54,6 +60,12 @@ public record ReceiveConfig(
     ignoredFlags = List.copyOf(ignoredFlags);
     if (tooFarInFutureMs < 0) {
       throw new IllegalArgumentException("tooFarInFutureMs must be >= 0: " + tooFarInFutureMs);
+    }
+    if (oooTimeWindowMs < 0) {
+      throw new IllegalArgumentException("oooTimeWindowMs must be >= 0: " + oooTimeWindowMs);
+    }
+    if (oooCapMax < 1 || oooCapMax > 255) {
+      throw new IllegalArgumentException("oooCapMax must be in [1, 255]: " + oooCapMax);
     }
     if (maxBodyBytes <= 0 || maxDecodedBytes <= 0) {
       throw new IllegalArgumentException(

@@ -73,8 +73,6 @@ public final class ThanosFlags {
           "--tsdb.retention",
           "--tsdb.min-block-duration",
           "--tsdb.max-block-duration",
-          "--tsdb.out-of-order.time-window",
-          "--tsdb.out-of-order.cap-max",
           "--tsdb.max-retention-bytes",
           "--tsdb.head.expanded-postings-cache-size",
           "--tsdb.block.expanded-postings-cache-size",

@@ -39,6 +39,8 @@ class ReceiveCommandTest {
     assertThat(c.defaultTenant()).isEqualTo("default-tenant");
     assertThat(c.tenantLabelName()).isEqualTo("tenant_id");
     assertThat(c.tooFarInFutureMs()).isZero();
+    assertThat(c.oooTimeWindowMs()).isZero();
+    assertThat(c.oooCapMax()).isEqualTo(32);
     assertThat(c.logLevel()).isEqualTo("info");
     assertThat(c.logFormat()).isEqualTo("logfmt");
     assertThat(c.externalLabels()).isEqualTo(Map.of("replica", "a"));
@@ -99,6 +101,33 @@ class ReceiveCommandTest {
             "--receive.hashrings-file",
             "--tsdb.no-lockfile",
             "--enable-feature");
+  }
+
+  @Test
+  void outOfOrderWindowAndCapMaxAreRealOptionsNotIgnoredFlags() {
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--tsdb.out-of-order.time-window=30m",
+                "--tsdb.out-of-order.cap-max=64"))
+        .as(err.toString())
+        .isZero();
+    ReceiveConfig c = seen.get();
+    assertThat(c.oooTimeWindowMs()).isEqualTo(1_800_000);
+    assertThat(c.oooCapMax()).isEqualTo(64);
+    assertThat(c.ignoredFlags()).isEmpty();
+    assertThat(run("--label=a=\"1\"", "--tsdb.out-of-order.cap-max=0")).isZero();
+    assertThat(seen.get().oooCapMax()).isEqualTo(32);
+  }
+
+  @Test
+  void rejectsAMalformedOutOfOrderWindowOrCapMaxNamingTheFlag() {
+    assertThat(run("--label=a=\"1\"", "--tsdb.out-of-order.time-window=later")).isEqualTo(2);
+    assertThat(err.toString()).contains("--tsdb.out-of-order.time-window");
+    assertThat(run("--label=a=\"1\"", "--tsdb.out-of-order.cap-max=256")).isEqualTo(2);
+    assertThat(err.toString()).contains("--tsdb.out-of-order.cap-max").contains("255");
+    assertThat(run("--label=a=\"1\"", "--tsdb.out-of-order.cap-max=many")).isEqualTo(2);
+    assertThat(err.toString()).contains("invalid value for --tsdb.out-of-order.cap-max");
   }
 
   @Test

@@ -51,6 +51,8 @@ class PrometheusAgentIT {
         "default-tenant",
         "tenant_id",
         0,
+        0,
+        32,
         true,
         false,
         32 << 20,

@@ -42,6 +42,10 @@ class ReceiverRecoveryIT {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private ReceiveConfig config(boolean fsync) {
+    return config(fsync, 0);
+  }
+
+  private ReceiveConfig config(boolean fsync, long oooWindowMs) {
     return new ReceiveConfig(
         new HostPort("127.0.0.1", 0),
         new HostPort("127.0.0.1", 0),
@@ -52,6 +56,8 @@ class ReceiverRecoveryIT {
         "default-tenant",
         "tenant_id",
         0,
+        oooWindowMs,
+        32,
         true,
         fsync,
         32 << 20,
@@ -135,6 +141,28 @@ class ReceiverRecoveryIT {
     try (Receiver r = Receiver.start(config(false), clock)) {
       assertThat(samples(r.tsdbs().get("default-tenant"))).hasSize(3);
       assertThat(r.tsdbs().get("default-tenant").tsdb().corruptions()).isZero();
+    }
+  }
+
+  @Test
+  void withAnOutOfOrderWindowLateSamplesGet200TooOldOnesGet409AndRestartKeepsTheLateOnes()
+      throws Exception {
+    InstantSource clock = InstantSource.fixed(Instant.ofEpochMilli(T0));
+    long window = 600_000;
+    try (Receiver r = Receiver.start(config(false, window), clock)) {
+      assertThat(post(r, "default-tenant", T0, 3)).isEqualTo(200);
+      assertThat(post(r, "default-tenant", T0 - 1000, 2)).isEqualTo(200);
+      assertThat(post(r, "default-tenant", T0 - window, 1)).isEqualTo(200);
+      assertThat(post(r, "default-tenant", T0 - window - 1, 0)).isEqualTo(409);
+    }
+    // Replay keeps them even with the window turned off.
+    try (Receiver r = Receiver.start(config(false, 0), clock)) {
+      assertThat(samples(r.tsdbs().get("default-tenant")))
+          .containsExactly(
+              "{__name__=\"m\"} " + (T0 - window) + " 1.0",
+              "{__name__=\"m\"} " + (T0 - 1000) + " 2.0",
+              "{__name__=\"m\"} " + T0 + " 3.0");
+      assertThat(post(r, "default-tenant", T0 - 500, 9)).isEqualTo(409);
     }
   }
 }

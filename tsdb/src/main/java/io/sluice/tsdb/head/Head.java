@@ -63,6 +63,8 @@ public final class Head {
   private final int samplesPerChunk;
   private final long chunkRange;
   private final long tooFarInFuture;
+  private final long oooTimeWindow;
+  private final int oooCapMax;
   private final Stripe[] stripes = new Stripe[STRIPES];
   private final Stripe[] refStripes = new Stripe[REF_STRIPES];
   private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
@@ -84,6 +86,8 @@ public final class Head {
     this.halfChunkRange = options.chunkRangeMs() / 2;
     this.samplesPerChunk = options.samplesPerChunk();
     this.tooFarInFuture = options.tooFarInFutureMs();
+    this.oooTimeWindow = options.oooTimeWindowMs();
+    this.oooCapMax = options.oooCapMax();
     for (int i = 0; i < STRIPES; i++) {
       stripes[i] = new Stripe();
     }
@@ -219,9 +223,14 @@ public final class Head {
 
   /**
    * Appends one float sample to a series of this head, with Prometheus' checks in Prometheus'
-   * order: out of bounds (older than maxTime − chunkRange/2, once the head has samples), too far in
-   * the future (when enabled), then per series duplicate / out of order. Allocates nothing except
-   * when a chunk grows or is closed.
+   * order. With the out-of-order window disabled (0): out of bounds (older than maxTime −
+   * chunkRange/2, once the head has samples), too far in the future (when enabled), then per series
+   * duplicate / out of order. With a window W &gt; 0 ({@code memSeries.appendable}): too far in the
+   * future, then per series: newer than the series' newest sample (and not out of bounds) is
+   * appended in order, the same time is a duplicate or an idempotent OK, and an older sample that
+   * is not older than head maxTime − W goes to the series' out-of-order buffer (same time there:
+   * duplicate or idempotent OK); an older one is {@link AppendResult#TOO_OLD}. Allocates nothing
+   * except when a chunk or the out-of-order buffer grows or a chunk is closed.
    *
    * @param s a series returned by this head's {@link #getOrCreate}
    * @param timestampMs sample time in ms
@@ -229,7 +238,9 @@ public final class Head {
    */
   public AppendResult append(MemSeries s, long timestampMs, long valueBits) {
     long headMax = maxTime;
-    if (headMax != Long.MIN_VALUE && timestampMs < minValidTime(headMax)) {
+    long minValid = headMax == Long.MIN_VALUE ? Long.MIN_VALUE : minValidTime(headMax);
+    boolean ooo = oooTimeWindow > 0;
+    if (!ooo && timestampMs < minValid) {
       return AppendResult.OUT_OF_BOUNDS;
     }
     if (tooFarInFuture > 0) {
@@ -239,7 +250,10 @@ public final class Head {
         return AppendResult.TOO_FAR_IN_FUTURE;
       }
     }
-    AppendResult r = s.append(timestampMs, valueBits, samplesPerChunk, chunkRange);
+    long oooMin =
+        headMax < Long.MIN_VALUE + oooTimeWindow ? Long.MIN_VALUE : headMax - oooTimeWindow;
+    AppendResult r =
+        s.append(timestampMs, valueBits, samplesPerChunk, chunkRange, minValid, ooo, oooMin);
     if (r == AppendResult.OK) {
       raiseMaxTime(timestampMs);
       lowerMinTime(timestampMs);
@@ -249,18 +263,33 @@ public final class Head {
 
   /**
    * Replay only: appends a sample read from the WAL without the head-wide out-of-bounds and future
-   * checks (the sample was accepted when it was logged), keeping the per-series duplicate and
-   * out-of-order checks.
+   * checks (the sample was accepted when it was logged). A sample older than its series' newest
+   * goes to the series' out-of-order buffer whatever the window: the WAL holds out-of-order samples
+   * accepted within the window, and concurrent requests for one series may have reached the WAL in
+   * another order than memory; both must survive a restart.
    *
-   * @return OK, DUPLICATE_SAMPLE or OUT_OF_ORDER
+   * @return OK or DUPLICATE_SAMPLE
    */
   public AppendResult appendReplayed(MemSeries s, long timestampMs, long valueBits) {
-    AppendResult r = s.append(timestampMs, valueBits, samplesPerChunk, chunkRange);
+    AppendResult r =
+        s.append(
+            timestampMs,
+            valueBits,
+            samplesPerChunk,
+            chunkRange,
+            Long.MIN_VALUE,
+            true,
+            Long.MIN_VALUE);
     if (r == AppendResult.OK) {
       raiseMaxTime(timestampMs);
       lowerMinTime(timestampMs);
     }
     return r;
+  }
+
+  /** Samples per chunk the head encodes from out-of-order data (for the querier). */
+  int oooCapMax() {
+    return oooCapMax;
   }
 
   /** The highest series ref handed out so far (0 when the head has no series). */

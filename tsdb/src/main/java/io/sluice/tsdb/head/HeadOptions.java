@@ -18,13 +18,22 @@ import java.util.Objects;
  * @param hashPrefix bytes prepended to the series key when the head computes a series hash itself
  *     ({@link Head#hash}); a receiver sets {@code UTF-8(tenant) 0xFF} so that the head hash equals
  *     Thanos' placement hash
+ * @param oooTimeWindowMs out-of-order window in ms (Thanos' {@code
+ *     --tsdb.out-of-order.time-window}, Prometheus' {@code out_of_order_time_window}); 0 disables
+ *     out-of-order ingestion. When positive, a sample older than its series' newest but not older
+ *     than head maxTime − this is accepted into the series' out-of-order buffer, and an older one
+ *     is {@link AppendResult#TOO_OLD}
+ * @param oooCapMax at most this many samples in one chunk the head encodes from out-of-order data
+ *     (Thanos' {@code --tsdb.out-of-order.cap-max}), in [1, 255]
  */
 public record HeadOptions(
     long chunkRangeMs,
     int samplesPerChunk,
     long tooFarInFutureMs,
     InstantSource clock,
-    byte[] hashPrefix) {
+    byte[] hashPrefix,
+    long oooTimeWindowMs,
+    int oooCapMax) {
 
   /** Prometheus' default block range: 2 h in ms. */
   public static final long DEFAULT_CHUNK_RANGE_MS = 7_200_000L;
@@ -32,11 +41,18 @@ public record HeadOptions(
   /** Prometheus 2.42's samples per chunk. */
   public static final int DEFAULT_SAMPLES_PER_CHUNK = 120;
 
+  /** Prometheus' default out-of-order chunk capacity (a cap-max flag value of 0 means this). */
+  public static final int DEFAULT_OOO_CAP_MAX = 32;
+
+  /** Largest out-of-order chunk capacity Prometheus accepts. */
+  public static final int MAX_OOO_CAP_MAX = 255;
+
   /**
    * Validates and copies.
    *
    * @throws IllegalArgumentException if chunkRangeMs &lt; 1, samplesPerChunk is not in [1, 32767]
-   *     (twice it must fit the chunk's uint16 count), or tooFarInFutureMs &lt; 0
+   *     (twice it must fit the chunk's uint16 count), tooFarInFutureMs &lt; 0, oooTimeWindowMs &lt;
+   *     0, or oooCapMax is not in [1, 255]
    */
   public HeadOptions {
     if (chunkRangeMs < 1) {
@@ -49,11 +65,31 @@ public record HeadOptions(
     if (tooFarInFutureMs < 0) {
       throw new IllegalArgumentException("tooFarInFutureMs must be >= 0: " + tooFarInFutureMs);
     }
+    if (oooTimeWindowMs < 0) {
+      throw new IllegalArgumentException("oooTimeWindowMs must be >= 0: " + oooTimeWindowMs);
+    }
+    if (oooCapMax < 1 || oooCapMax > MAX_OOO_CAP_MAX) {
+      throw new IllegalArgumentException("oooCapMax must be in [1, 255]: " + oooCapMax);
+    }
     Objects.requireNonNull(clock, "clock");
     hashPrefix = Objects.requireNonNull(hashPrefix, "hashPrefix").clone();
   }
 
-  /** 2 h chunk range, 120 samples per chunk, no future check, no hash prefix. */
+  /** Options with out-of-order ingestion disabled (window 0, cap-max 32). */
+  public HeadOptions(
+      long chunkRangeMs,
+      int samplesPerChunk,
+      long tooFarInFutureMs,
+      InstantSource clock,
+      byte[] hashPrefix) {
+    this(
+        chunkRangeMs, samplesPerChunk, tooFarInFutureMs, clock, hashPrefix, 0, DEFAULT_OOO_CAP_MAX);
+  }
+
+  /**
+   * 2 h chunk range, 120 samples per chunk, no future check, no hash prefix, out-of-order ingestion
+   * disabled.
+   */
   public static HeadOptions defaults(InstantSource clock) {
     return new HeadOptions(
         DEFAULT_CHUNK_RANGE_MS, DEFAULT_SAMPLES_PER_CHUNK, 0, clock, new byte[0]);
@@ -67,12 +103,25 @@ public record HeadOptions(
 
   /** The same options with another hash prefix. */
   public HeadOptions withHashPrefix(byte[] prefix) {
-    return new HeadOptions(chunkRangeMs, samplesPerChunk, tooFarInFutureMs, clock, prefix);
+    return new HeadOptions(
+        chunkRangeMs, samplesPerChunk, tooFarInFutureMs, clock, prefix, oooTimeWindowMs, oooCapMax);
   }
 
   /** The same options with another future window (0 disables). */
   public HeadOptions withTooFarInFutureMs(long ms) {
-    return new HeadOptions(chunkRangeMs, samplesPerChunk, ms, clock, hashPrefix);
+    return new HeadOptions(
+        chunkRangeMs, samplesPerChunk, ms, clock, hashPrefix, oooTimeWindowMs, oooCapMax);
+  }
+
+  /**
+   * The same options with another out-of-order window and chunk capacity.
+   *
+   * @param windowMs out-of-order window in ms, 0 disables
+   * @param capMax samples per out-of-order chunk, in [1, 255]
+   */
+  public HeadOptions withOutOfOrder(long windowMs, int capMax) {
+    return new HeadOptions(
+        chunkRangeMs, samplesPerChunk, tooFarInFutureMs, clock, hashPrefix, windowMs, capMax);
   }
 
   // Package-private: the head reads the prefix without copying.
@@ -86,13 +135,16 @@ public record HeadOptions(
         && h.chunkRangeMs == chunkRangeMs
         && h.samplesPerChunk == samplesPerChunk
         && h.tooFarInFutureMs == tooFarInFutureMs
+        && h.oooTimeWindowMs == oooTimeWindowMs
+        && h.oooCapMax == oooCapMax
         && h.clock.equals(clock)
         && Arrays.equals(h.hashPrefix, hashPrefix);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(chunkRangeMs, samplesPerChunk, tooFarInFutureMs, clock)
+    return Objects.hash(
+            chunkRangeMs, samplesPerChunk, tooFarInFutureMs, clock, oooTimeWindowMs, oooCapMax)
         + 31 * Arrays.hashCode(hashPrefix);
   }
 
@@ -108,6 +160,10 @@ public record HeadOptions(
         + clock
         + ", hashPrefix="
         + Arrays.toString(hashPrefix)
+        + ", oooTimeWindowMs="
+        + oooTimeWindowMs
+        + ", oooCapMax="
+        + oooCapMax
         + "]";
   }
 }

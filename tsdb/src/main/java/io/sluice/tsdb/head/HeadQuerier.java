@@ -17,7 +17,9 @@ import java.util.TreeSet;
  * Querier over a live {@link Head}. Postings narrow the candidates: EQ matchers by lookup, other
  * matchers by scanning the values of their label; a matcher that accepts "" removes the series
  * whose value it rejects instead, so series lacking the label stay. Each candidate's chunks are
- * then snapshotted under its lock. Thread-safe and stateless.
+ * then snapshotted under its lock; a series with out-of-order samples in the range gets its
+ * in-order and out-of-order samples merged into re-encoded chunks ({@code MemSeries#chunks}).
+ * Thread-safe and stateless.
  */
 final class HeadQuerier implements Querier {
   private final Head head;
@@ -125,7 +127,7 @@ final class HeadQuerier implements Querier {
     if (s == null) {
       return null;
     }
-    List<ChunkMeta> chunks = s.chunks(mint, maxt);
+    List<ChunkMeta> chunks = s.chunks(mint, maxt, head.oooCapMax());
     if (chunks.isEmpty()) {
       return null;
     }
@@ -138,10 +140,11 @@ final class HeadQuerier implements Querier {
     return s != null && hasSample(s, mint, maxt);
   }
 
-  private static boolean hasSample(MemSeries s, long mint, long maxt) {
+  private boolean hasSample(MemSeries s, long mint, long maxt) {
     if (!s.overlaps(mint, maxt)) {
       return false;
     }
-    return new ChunkSeries(s.labels(), s.chunks(mint, maxt), mint, maxt).hasSampleInRange();
+    return new ChunkSeries(s.labels(), s.chunks(mint, maxt, head.oooCapMax()), mint, maxt)
+        .hasSampleInRange();
   }
 }

@@ -3,6 +3,7 @@ package io.sluice.tsdb.head;
 
 import io.sluice.tsdb.chunkenc.XorChunk;
 import io.sluice.tsdb.chunkenc.XorChunkFormat;
+import io.sluice.tsdb.chunkenc.XorIterator;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.query.ChunkMeta;
 import java.util.ArrayList;
@@ -20,8 +21,16 @@ import java.util.List;
  * <p>Layout, for memory: the open chunk is one reused {@link XorChunk}; closed chunks are trimmed
  * {@code byte[]}s in one array, with their min/max times packed in one {@code long[]} (two entries
  * per chunk), so there is no object per chunk and none per sample.
+ *
+ * <p>Out-of-order samples (accepted when the head's out-of-order window is enabled, and always on
+ * WAL replay) are kept apart from the in-order chunks, sorted by time in two primitive arrays. A
+ * query whose range holds one of them gets the in-order and out-of-order samples merged into one
+ * time-ordered stream, re-encoded as XOR chunks; only then are the returned chunks not the stored
+ * ones.
  */
 public final class MemSeries {
+  private static final long[] EMPTY = new long[0];
+
   private final long ref;
   private final long hash;
   private final byte[] key;
@@ -41,6 +50,9 @@ public final class MemSeries {
   private byte[][] closedData;
   private long[] closedTimes;
   private int closedCount;
+  private long[] oooTs;
+  private long[] oooVs;
+  private int oooCount;
 
   MemSeries(long ref, long hash, byte[] key, Labels labels) {
     this.ref = ref;
@@ -86,24 +98,54 @@ public final class MemSeries {
   }
 
   /**
-   * Appends under this series' lock. The head has already checked bounds and the future window.
+   * Appends under this series' lock, with Prometheus' {@code memSeries.appendable} rules. The head
+   * has already checked the future window (and, with out-of-order ingestion disabled, the bounds).
    *
-   * @return OK, DUPLICATE_SAMPLE or OUT_OF_ORDER
+   * @param minValidTime in-order samples must not be older than this (head maxTime − chunkRange/2,
+   *     or {@link Long#MIN_VALUE})
+   * @param oooEnabled whether a sample that cannot go in order may go to the out-of-order buffer
+   * @param oooMinTime with oooEnabled, the oldest time the out-of-order buffer accepts
+   * @return OK, DUPLICATE_SAMPLE, OUT_OF_ORDER, OUT_OF_BOUNDS or TOO_OLD
    */
-  synchronized AppendResult append(long t, long valueBits, int samplesPerChunk, long chunkRange) {
-    XorChunk c = head;
-    if (c == null) {
-      c = head = new XorChunk();
-      startChunk(t, chunkRange);
-    } else {
-      int n = c.numSamples();
+  synchronized AppendResult append(
+      long t,
+      long valueBits,
+      int samplesPerChunk,
+      long chunkRange,
+      long minValidTime,
+      boolean oooEnabled,
+      long oooMinTime) {
+    if (t >= minValidTime) {
+      XorChunk c = head;
+      if (c == null || c.numSamples() == 0) {
+        appendInOrder(t, valueBits, samplesPerChunk, chunkRange);
+        return AppendResult.OK;
+      }
       long last = c.lastTimestamp();
-      if (t < last) {
-        return AppendResult.OUT_OF_ORDER;
+      if (t > last) {
+        appendInOrder(t, valueBits, samplesPerChunk, chunkRange);
+        return AppendResult.OK;
       }
       if (t == last) {
         return c.lastValueBits() == valueBits ? AppendResult.OK : AppendResult.DUPLICATE_SAMPLE;
       }
+    }
+    if (oooEnabled) {
+      return t >= oooMinTime ? insertOutOfOrder(t, valueBits) : AppendResult.TOO_OLD;
+    }
+    return t < minValidTime ? AppendResult.OUT_OF_BOUNDS : AppendResult.OUT_OF_ORDER;
+  }
+
+  private void appendInOrder(long t, long valueBits, int samplesPerChunk, long chunkRange) {
+    XorChunk c = head;
+    if (c == null) {
+      c = head = new XorChunk();
+      startChunk(t, chunkRange);
+    } else if (c.numSamples() == 0) {
+      startChunk(t, chunkRange);
+    } else {
+      int n = c.numSamples();
+      long last = c.lastTimestamp();
       if (n == samplesPerChunk / 4) {
         nextAt = chunkEndTime(headMinTime, last, nextAt);
       }
@@ -113,6 +155,27 @@ public final class MemSeries {
       }
     }
     c.append(t, valueBits);
+  }
+
+  // Sorted insert; the same time and value is an idempotent OK, as for the newest in-order sample.
+  private AppendResult insertOutOfOrder(long t, long valueBits) {
+    int i = Arrays.binarySearch(oooTs == null ? EMPTY : oooTs, 0, oooCount, t);
+    if (i >= 0) {
+      return oooVs[i] == valueBits ? AppendResult.OK : AppendResult.DUPLICATE_SAMPLE;
+    }
+    i = -i - 1;
+    if (oooTs == null) {
+      oooTs = new long[8];
+      oooVs = new long[8];
+    } else if (oooCount == oooTs.length) {
+      oooTs = Arrays.copyOf(oooTs, oooCount * 2);
+      oooVs = Arrays.copyOf(oooVs, oooCount * 2);
+    }
+    System.arraycopy(oooTs, i, oooTs, i + 1, oooCount - i);
+    System.arraycopy(oooVs, i, oooVs, i + 1, oooCount - i);
+    oooTs[i] = t;
+    oooVs[i] = valueBits;
+    oooCount++;
     return AppendResult.OK;
   }
 
@@ -148,9 +211,81 @@ public final class MemSeries {
 
   /**
    * The chunks overlapping [mint, maxt] in time order: closed chunks shared, the open chunk copied.
-   * Empty if none overlaps.
+   * Empty if none overlaps. If an out-of-order sample lies in [mint, maxt], the samples of the
+   * overlapping in-order chunks and the out-of-order samples in their span are merged by time (an
+   * in-order sample wins a timestamp held by both) and re-encoded as XOR chunks of at most {@code
+   * oooCapMax} samples, which do not overlap.
    */
-  synchronized List<ChunkMeta> chunks(long mint, long maxt) {
+  synchronized List<ChunkMeta> chunks(long mint, long maxt, int oooCapMax) {
+    List<ChunkMeta> inOrder = inOrderChunks(mint, maxt);
+    if (oooCount == 0) {
+      return inOrder;
+    }
+    int from = lowerBound(mint);
+    if (from == oooCount || oooTs[from] > maxt) {
+      return inOrder;
+    }
+    long lo = mint;
+    long hi = maxt;
+    for (ChunkMeta c : inOrder) {
+      lo = Math.min(lo, c.minTime());
+      hi = Math.max(hi, c.maxTime());
+    }
+    return merge(inOrder, lowerBound(lo), hi, oooCapMax);
+  }
+
+  // Index of the first out-of-order sample at or after t.
+  private int lowerBound(long t) {
+    int i = Arrays.binarySearch(oooTs, 0, oooCount, t);
+    return i >= 0 ? i : -i - 1;
+  }
+
+  private List<ChunkMeta> merge(List<ChunkMeta> inOrder, int o, long hi, int capMax) {
+    List<ChunkMeta> out = new ArrayList<>();
+    XorChunk enc = new XorChunk();
+    long encMin = 0;
+    int ci = 0;
+    XorIterator it = null;
+    boolean itHas = false;
+    while (true) {
+      while (!itHas && ci < inOrder.size()) {
+        byte[] d = inOrder.get(ci++).data();
+        it = XorChunk.iterator(d, 0, d.length);
+        itHas = it.next();
+      }
+      boolean oHas = o < oooCount && oooTs[o] <= hi;
+      long t;
+      long v;
+      if (itHas && (!oHas || it.timestamp() <= oooTs[o])) {
+        t = it.timestamp();
+        v = it.valueBits();
+        if (oHas && oooTs[o] == t) {
+          o++;
+        }
+        itHas = it.next();
+      } else if (oHas) {
+        t = oooTs[o];
+        v = oooVs[o];
+        o++;
+      } else {
+        break;
+      }
+      if (enc.numSamples() == capMax) {
+        out.add(new ChunkMeta(encMin, enc.lastTimestamp(), XorChunkFormat.ENCODING, enc.bytes()));
+        enc.reset();
+      }
+      if (enc.numSamples() == 0) {
+        encMin = t;
+      }
+      enc.append(t, v);
+    }
+    if (enc.numSamples() > 0) {
+      out.add(new ChunkMeta(encMin, enc.lastTimestamp(), XorChunkFormat.ENCODING, enc.bytes()));
+    }
+    return out;
+  }
+
+  private List<ChunkMeta> inOrderChunks(long mint, long maxt) {
     List<ChunkMeta> out = null;
     for (int i = 0; i < closedCount; i++) {
       long cmin = closedTimes[2 * i];
@@ -174,11 +309,19 @@ public final class MemSeries {
 
   /** Whether the series' overall time range overlaps [mint, maxt]; cheap, under the lock. */
   synchronized boolean overlaps(long mint, long maxt) {
+    if (oooCount > 0 && oooTs[0] <= maxt && oooTs[oooCount - 1] >= mint) {
+      return true;
+    }
     if (head == null || head.numSamples() == 0) {
       return false;
     }
     long min = closedCount > 0 ? closedTimes[0] : headMinTime;
     return min <= maxt && head.lastTimestamp() >= mint;
+  }
+
+  /** Number of out-of-order samples held (for tests and metrics). */
+  synchronized int numOutOfOrderSamples() {
+    return oooCount;
   }
 
   /** Number of chunks, open one included (for tests and metrics). */

@@ -11,7 +11,8 @@ public interface Series {
 
   /**
    * The chunks overlapping the query range, in time order, as stored. They may hold samples outside
-   * the range (StoreAPI semantics: no trimming).
+   * the range (StoreAPI semantics: no trimming). Exception: a head series with out-of-order samples
+   * in the range returns its samples merged and re-encoded as non-overlapping XOR chunks.
    */
   List<ChunkMeta> chunks();
 

@@ -43,7 +43,8 @@ class HeadChunkCuttingTest {
       assertThat(head.append(s, 1_700_002_805_000L + 15_000L * i, bits(i)))
           .isEqualTo(AppendResult.OK);
     }
-    List<ChunkMeta> chunks = s.chunks(Long.MIN_VALUE, Long.MAX_VALUE);
+    List<ChunkMeta> chunks =
+        s.chunks(Long.MIN_VALUE, Long.MAX_VALUE, HeadOptions.DEFAULT_OOO_CAP_MAX);
     List<String[]> golden = Golden.rows("promtool-2.42.0/regular-chunks.txt");
     assertThat(chunks).hasSameSizeAs(golden);
     for (int i = 0; i < chunks.size(); i++) {
@@ -61,7 +62,8 @@ class HeadChunkCuttingTest {
     for (int i = 0; i < 300; i++) {
       head.append(s, start + 15_000L * i, bits(i));
     }
-    assertThat(counts(s.chunks(Long.MIN_VALUE, Long.MAX_VALUE))).containsExactly(143, 142, 15);
+    assertThat(counts(s.chunks(Long.MIN_VALUE, Long.MAX_VALUE, HeadOptions.DEFAULT_OOO_CAP_MAX)))
+        .containsExactly(143, 142, 15);
   }
 
   @Test
@@ -72,7 +74,8 @@ class HeadChunkCuttingTest {
     for (int i = 0; i < n; i++) {
       head.append(s, start + 15_000L * i, bits(i));
     }
-    List<ChunkMeta> chunks = s.chunks(Long.MIN_VALUE, Long.MAX_VALUE);
+    List<ChunkMeta> chunks =
+        s.chunks(Long.MIN_VALUE, Long.MAX_VALUE, HeadOptions.DEFAULT_OOO_CAP_MAX);
     int total = 0;
     long prevMax = Long.MIN_VALUE;
     for (ChunkMeta c : chunks) {
@@ -116,7 +119,10 @@ class HeadChunkCuttingTest {
       head.append(s, t, bits(i));
       t += 1_000;
     }
-    assertThat(counts(s.chunks(Long.MIN_VALUE, Long.MAX_VALUE)).get(0)).isEqualTo(240);
+    assertThat(
+            counts(s.chunks(Long.MIN_VALUE, Long.MAX_VALUE, HeadOptions.DEFAULT_OOO_CAP_MAX))
+                .get(0))
+        .isEqualTo(240);
   }
 
   @Test
@@ -126,7 +132,8 @@ class HeadChunkCuttingTest {
     for (int i = 0; i < 100; i++) {
       small.append(s, WINDOW + 1_000L * i, bits(i));
     }
-    List<Integer> counts = counts(s.chunks(Long.MIN_VALUE, Long.MAX_VALUE));
+    List<Integer> counts =
+        counts(s.chunks(Long.MIN_VALUE, Long.MAX_VALUE, HeadOptions.DEFAULT_OOO_CAP_MAX));
     assertThat(counts.stream().mapToInt(Integer::intValue).sum()).isEqualTo(100);
     assertThat(counts).allSatisfy(c -> assertThat(c).isBetween(1, 16));
     // At 8/4 = 2 samples, 1 s apart, the estimate is (1000 + 1) * 4 ms per chunk: 5 samples.
@@ -147,7 +154,7 @@ class HeadChunkCuttingTest {
     }
     long prevMax = Long.MIN_VALUE;
     int total = 0;
-    for (ChunkMeta c : s.chunks(Long.MIN_VALUE, Long.MAX_VALUE)) {
+    for (ChunkMeta c : s.chunks(Long.MIN_VALUE, Long.MAX_VALUE, HeadOptions.DEFAULT_OOO_CAP_MAX)) {
       assertThat(Math.floorDiv(c.minTime(), RANGE)).isEqualTo(Math.floorDiv(c.maxTime(), RANGE));
       assertThat(c.minTime()).isGreaterThan(prevMax);
       assertThat(count(c)).isBetween(1, 240);

@@ -28,7 +28,7 @@ final class HeadFixtures {
   /** All (t, valueBits) samples of the series, decoded from its chunks. */
   static List<long[]> samples(Head head, MemSeries s) {
     List<long[]> out = new ArrayList<>();
-    for (ChunkMeta c : s.chunks(Long.MIN_VALUE, Long.MAX_VALUE)) {
+    for (ChunkMeta c : s.chunks(Long.MIN_VALUE, Long.MAX_VALUE, head.oooCapMax())) {
       XorIterator it = XorChunk.iterator(c.data(), 0, c.data().length);
       while (it.next()) {
         out.add(new long[] {it.timestamp(), it.valueBits()});

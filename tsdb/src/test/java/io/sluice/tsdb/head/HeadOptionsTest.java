@@ -46,4 +46,19 @@ class HeadOptionsTest {
     assertThatThrownBy(() -> new HeadOptions(1, 120, 0, null, new byte[0]))
         .isInstanceOf(NullPointerException.class);
   }
+
+  @Test
+  void outOfOrderIngestionIsOffByDefaultAndItsWindowAndCapacityAreValidated() {
+    HeadOptions d = HeadOptions.defaults(clock);
+    assertThat(d.oooTimeWindowMs()).isZero();
+    assertThat(d.oooCapMax()).isEqualTo(32);
+    HeadOptions o = d.withOutOfOrder(600_000, 255);
+    assertThat(o.oooTimeWindowMs()).isEqualTo(600_000);
+    assertThat(o.oooCapMax()).isEqualTo(255);
+    assertThat(o).isNotEqualTo(d);
+    assertThat(o.withHashPrefix(new byte[] {1}).oooTimeWindowMs()).isEqualTo(600_000);
+    assertThatThrownBy(() -> d.withOutOfOrder(-1, 32)).hasMessageContaining("oooTimeWindowMs");
+    assertThatThrownBy(() -> d.withOutOfOrder(0, 0)).hasMessageContaining("oooCapMax");
+    assertThatThrownBy(() -> d.withOutOfOrder(0, 256)).hasMessageContaining("oooCapMax");
+  }
 }
