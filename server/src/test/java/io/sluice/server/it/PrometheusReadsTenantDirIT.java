@@ -54,6 +54,8 @@ class PrometheusReadsTenantDirIT {
         "default-tenant",
         "tenant_id",
         0,
+        0,
+        32,
         true,
         false,
         32 << 20,
