@@ -9,7 +9,6 @@ import io.sluice.tsdb.record.RecordDecoder;
 import io.sluice.tsdb.record.RecordType;
 import io.sluice.tsdb.wal.WalReader;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,12 +50,6 @@ class CrashRecoveryIT {
   /** One acknowledged request: thread w's request number k. */
   private record Ack(int thread, long k) {}
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
   private ExternalProcess start(int rw, int web, int run) throws Exception {
     String javaBin = ProcessHandle.current().info().command().orElse("java");
     ExternalProcess p =
@@ -69,7 +62,7 @@ class CrashRecoveryIT {
                 "receive",
                 "--remote-write.address=127.0.0.1:" + rw,
                 "--http-address=127.0.0.1:" + web,
-                "--grpc-address=127.0.0.1:" + freePort(),
+                "--grpc-address=127.0.0.1:" + ItFixtures.freePort(),
                 "--tsdb.path=" + dir.resolve("data"),
                 "--label=replica=\"crash\""),
             dir.resolve("sluice-" + run + ".log"));
@@ -140,8 +133,8 @@ class CrashRecoveryIT {
     List<String> unexpected = new CopyOnWriteArrayList<>();
 
     for (int run = 0; run < 3; run++) {
-      int rw = freePort();
-      int web = freePort();
+      int rw = ItFixtures.freePort();
+      int web = ItFixtures.freePort();
       ExternalProcess sluice = start(rw, web, run);
       int killAfter = 40 + random.nextInt(300);
       Semaphore acked = new Semaphore(0);
@@ -195,7 +188,7 @@ class CrashRecoveryIT {
       assertThat(unexpected).as(why).isEmpty();
     }
 
-    ExternalProcess last = start(freePort(), freePort(), 3);
+    ExternalProcess last = start(ItFixtures.freePort(), ItFixtures.freePort(), 3);
     last.close();
     assertThat(last.alive()).isFalse();
 

@@ -5,14 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.receiver.MultiTsdb;
 import io.sluice.server.Receiver;
-import io.sluice.server.cli.HostPort;
-import io.sluice.server.cli.ReceiveConfig;
 import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.Series;
 import io.sluice.tsdb.query.SeriesSet;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +19,6 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,34 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PrometheusAgentIT {
   @TempDir Path dir;
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static ReceiveConfig config(Path data) {
-    return new ReceiveConfig(
-        new HostPort("127.0.0.1", 0),
-        new HostPort("127.0.0.1", 0),
-        new HostPort("127.0.0.1", 0),
-        data,
-        Map.of("replica", "it"),
-        "THANOS-TENANT",
-        "default-tenant",
-        "tenant_id",
-        0,
-        0,
-        32,
-        true,
-        false,
-        32 << 20,
-        128 << 20,
-        "info",
-        "logfmt",
-        List.of());
-  }
 
   /** Samples of the series matching {@code matchers}, as (t, value), series by series. */
   private static List<List<double[]>> samples(MultiTsdb.Tenant t, List<Matcher> matchers)
@@ -84,8 +51,9 @@ class PrometheusAgentIT {
   @Test
   void agentScrapesAndRemoteWritesIntoTheHead() throws Exception {
     Path prometheus = ExternalProcess.require("prometheus");
-    try (Receiver receiver = Receiver.start(config(dir.resolve("data")), InstantSource.system())) {
-      int agentPort = freePort();
+    try (Receiver receiver =
+        Receiver.start(ItFixtures.config(dir.resolve("data")), InstantSource.system())) {
+      int agentPort = ItFixtures.freePort();
       Path cfg = dir.resolve("agent.yml");
       Files.writeString(
           cfg,

@@ -7,10 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.server.Receiver;
-import io.sluice.server.cli.HostPort;
-import io.sluice.server.cli.ReceiveConfig;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -22,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,34 +32,6 @@ import org.xerial.snappy.Snappy;
 class PrometheusReadsTenantDirIT {
   @TempDir Path dir;
   private final HttpClient http = HttpClient.newHttpClient();
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static ReceiveConfig config(Path data) {
-    return new ReceiveConfig(
-        new HostPort("127.0.0.1", 0),
-        new HostPort("127.0.0.1", 0),
-        new HostPort("127.0.0.1", 0),
-        data,
-        Map.of("replica", "it"),
-        "THANOS-TENANT",
-        "default-tenant",
-        "tenant_id",
-        0,
-        0,
-        32,
-        true,
-        false,
-        32 << 20,
-        128 << 20,
-        "info",
-        "logfmt",
-        List.of());
-  }
 
   private int write(Receiver r, List<RemoteWrite.TimeSeries> series) throws Exception {
     byte[] body =
@@ -113,7 +81,7 @@ class PrometheusReadsTenantDirIT {
     long now = System.currentTimeMillis();
     long t0 = now - 600_000;
     Path data = dir.resolve("data");
-    try (Receiver r = Receiver.start(config(data), InstantSource.system())) {
+    try (Receiver r = Receiver.start(ItFixtures.config(data), InstantSource.system())) {
       for (int i = 0; i < 20; i++) {
         long t = t0 + i * 15_000L;
         assertThat(write(r, List.of(sample("a", t, i * 1.5), sample("b", t, -i)))).isEqualTo(200);
@@ -135,7 +103,7 @@ class PrometheusReadsTenantDirIT {
     assertThat(copy.resolve("wal")).isDirectory();
     Path cfg = dir.resolve("prom.yml");
     Files.writeString(cfg, "global:\n  scrape_interval: 15s\nscrape_configs: []\n");
-    int port = freePort();
+    int port = ItFixtures.freePort();
     try (ExternalProcess prom =
         ExternalProcess.start(
             List.of(

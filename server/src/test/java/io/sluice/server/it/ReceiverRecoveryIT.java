@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.receiver.MultiTsdb;
 import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.server.Receiver;
-import io.sluice.server.cli.HostPort;
 import io.sluice.server.cli.ReceiveConfig;
 import io.sluice.tsdb.Tsdb;
 import io.sluice.tsdb.query.Querier;
@@ -25,7 +24,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xerial.snappy.Snappy;
@@ -46,25 +44,7 @@ class ReceiverRecoveryIT {
   }
 
   private ReceiveConfig config(boolean fsync, long oooWindowMs) {
-    return new ReceiveConfig(
-        new HostPort("127.0.0.1", 0),
-        new HostPort("127.0.0.1", 0),
-        new HostPort("127.0.0.1", 0),
-        dir.resolve("data"),
-        Map.of("replica", "it"),
-        "THANOS-TENANT",
-        "default-tenant",
-        "tenant_id",
-        0,
-        oooWindowMs,
-        32,
-        true,
-        fsync,
-        32 << 20,
-        128 << 20,
-        "info",
-        "logfmt",
-        List.of());
+    return ItFixtures.config(dir.resolve("data"), fsync, oooWindowMs);
   }
 
   private int post(Receiver r, String tenant, long t, double v) throws Exception {

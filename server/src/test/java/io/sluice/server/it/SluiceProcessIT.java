@@ -7,7 +7,6 @@ import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,12 +30,6 @@ class SluiceProcessIT {
   @TempDir Path dir;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
 
   private static List<String> java(String... args) {
     String javaBin = ProcessHandle.current().info().command().orElse("java");
@@ -75,8 +68,8 @@ class SluiceProcessIT {
 
   @Test
   void servesProbesAndWritesAndExitsCleanlyOnSigterm() throws Exception {
-    int rw = freePort();
-    int web = freePort();
+    int rw = ItFixtures.freePort();
+    int web = ItFixtures.freePort();
     try (ExternalProcess sluice =
         ExternalProcess.start(
             java(
@@ -84,7 +77,7 @@ class SluiceProcessIT {
                 "--remote-write.address=127.0.0.1:" + rw,
                 "--http-address",
                 "127.0.0.1:" + web,
-                "--grpc-address=127.0.0.1:" + freePort(),
+                "--grpc-address=127.0.0.1:" + ItFixtures.freePort(),
                 "--tsdb.path=" + dir.resolve("data"),
                 "--label=replica=\"a\"",
                 "--receive.replication-factor=1",
