@@ -154,4 +154,26 @@ class SluiceProcessIT {
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(out).contains("--http-address");
   }
+
+  @Test
+  void failsAtStartNamingADataDirectoryThatCannotBeCreated() throws Exception {
+    // A regular file where the data directory should be: nothing can be written under it.
+    Path notADir = Files.writeString(dir.resolve("occupied"), "x");
+    Process p =
+        new ProcessBuilder(
+                java(
+                    "receive",
+                    "--label=a=\"1\"",
+                    "--tsdb.path=" + notADir,
+                    "--remote-write.address=127.0.0.1:" + ItFixtures.freePort(),
+                    "--http-address=127.0.0.1:" + ItFixtures.freePort(),
+                    "--grpc-address=127.0.0.1:" + ItFixtures.freePort()))
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isEqualTo(1);
+    assertThat(out).contains("failed to start receiver").contains(notADir.toString());
+    assertThat(Files.readString(notADir)).isEqualTo("x");
+  }
 }
