@@ -9,6 +9,7 @@ import io.sluice.receiver.decode.WriteBatch;
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.validate.LabelValidator;
 import io.sluice.receiver.write.LocalWriter;
+import io.sluice.receiver.write.SeriesKey;
 import io.sluice.receiver.write.WriteOutcome;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.head.AppendResult;
@@ -229,23 +230,7 @@ public class LocalWriteBenchmark {
     return acc;
   }
 
-  // The same key layout and copying as LocalWriter: tenant 0xFF name 0xFF value 0xFF ...
   private int buildKey(WriteBatch batch, int s) {
-    byte[] buf = batch.buffer();
-    byte[] k = key;
-    int labels = batch.labelCount(s);
-    System.arraycopy(hashPrefix, 0, k, 0, hashPrefix.length);
-    int p = hashPrefix.length;
-    for (int i = 0; i < labels; i++) {
-      int len = batch.labelNameLength(s, i);
-      System.arraycopy(buf, batch.labelNameOffset(s, i), k, p, len);
-      p += len;
-      k[p++] = (byte) 0xFF;
-      len = batch.labelValueLength(s, i);
-      System.arraycopy(buf, batch.labelValueOffset(s, i), k, p, len);
-      p += len;
-      k[p++] = (byte) 0xFF;
-    }
-    return p;
+    return SeriesKey.write(batch, s, hashPrefix, key);
   }
 }

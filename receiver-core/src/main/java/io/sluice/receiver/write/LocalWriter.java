@@ -71,7 +71,6 @@ public final class LocalWriter {
       MultiTsdb.Tenant t, WriteBatch batch, WriteOutcome outcome, Scratch sc) throws IOException {
     Head head = t.head();
     byte[] prefix = t.hashPrefix();
-    byte[] buf = batch.buffer();
     RecordEncoder enc = sc.enc;
     enc.reset();
     for (int s = 0, n = batch.seriesCount(); s < n; s++) {
@@ -87,27 +86,12 @@ public final class LocalWriter {
         outcome.invalidSeries(err, samples);
         continue;
       }
-      int labels = batch.labelCount(s);
-      int need = prefix.length;
-      for (int i = 0; i < labels; i++) {
-        need += batch.labelNameLength(s, i) + batch.labelValueLength(s, i) + 2;
-      }
+      int need = SeriesKey.length(batch, s, prefix.length);
       byte[] key = sc.key;
       if (key.length < need) {
         key = sc.key = new byte[Math.max(need, key.length * 2)];
       }
-      System.arraycopy(prefix, 0, key, 0, prefix.length);
-      int p = prefix.length;
-      for (int i = 0; i < labels; i++) {
-        int len = batch.labelNameLength(s, i);
-        System.arraycopy(buf, batch.labelNameOffset(s, i), key, p, len);
-        p += len;
-        key[p++] = (byte) 0xFF;
-        len = batch.labelValueLength(s, i);
-        System.arraycopy(buf, batch.labelValueOffset(s, i), key, p, len);
-        p += len;
-        key[p++] = (byte) 0xFF;
-      }
+      int p = SeriesKey.write(batch, s, prefix, key);
       long hash = XxHash64.hash(key, 0, p);
       MemSeries series = head.getOrCreate(hash, key, prefix.length, p - prefix.length);
       if (!series.walLogged()) {

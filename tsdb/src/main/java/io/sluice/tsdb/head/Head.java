@@ -366,25 +366,7 @@ public final class Head {
     }
 
     void insertByHash(MemSeries s) {
-      if (table == null) {
-        table = new MemSeries[4];
-      } else if (size >= table.length - (table.length >> 2)) {
-        MemSeries[] old = table;
-        table = new MemSeries[old.length * 2];
-        for (MemSeries head : old) {
-          for (MemSeries e = head; e != null; ) {
-            MemSeries next = e.nextInHash;
-            int i = slot(e.hash(), table.length);
-            e.nextInHash = table[i];
-            table[i] = e;
-            e = next;
-          }
-        }
-      }
-      int i = slot(s.hash(), table.length);
-      s.nextInHash = table[i];
-      table[i] = s;
-      size++;
+      insert(s, false);
     }
 
     MemSeries findByRef(long ref) {
@@ -401,6 +383,11 @@ public final class Head {
     }
 
     void insertByRef(MemSeries s) {
+      insert(s, true);
+    }
+
+    // Series creation only, never the append path: one growth and chaining routine for both maps.
+    private void insert(MemSeries s, boolean byRef) {
       if (table == null) {
         table = new MemSeries[4];
       } else if (size >= table.length - (table.length >> 2)) {
@@ -408,18 +395,26 @@ public final class Head {
         table = new MemSeries[old.length * 2];
         for (MemSeries head : old) {
           for (MemSeries e = head; e != null; ) {
-            MemSeries next = e.nextInRef;
-            int i = refSlot(e.ref(), table.length);
-            e.nextInRef = table[i];
-            table[i] = e;
+            MemSeries next = byRef ? e.nextInRef : e.nextInHash;
+            link(e, byRef);
             e = next;
           }
         }
       }
-      int i = refSlot(s.ref(), table.length);
-      s.nextInRef = table[i];
-      table[i] = s;
+      link(s, byRef);
       size++;
+    }
+
+    private void link(MemSeries e, boolean byRef) {
+      if (byRef) {
+        int i = refSlot(e.ref(), table.length);
+        e.nextInRef = table[i];
+        table[i] = e;
+      } else {
+        int i = slot(e.hash(), table.length);
+        e.nextInHash = table[i];
+        table[i] = e;
+      }
     }
 
     // The low bits of the hash chose the stripe; index with the bits above them.
