@@ -4,6 +4,7 @@ package io.sluice.tsdb;
 import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
 import io.sluice.tsdb.head.MemSeries;
+import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.record.CorruptRecordException;
 import io.sluice.tsdb.record.RecordDecoder;
 import io.sluice.tsdb.wal.Checkpoint;
@@ -183,6 +184,14 @@ public final class Tsdb implements Closeable {
   /** The head; thread-safe (see {@link Head}). */
   public Head head() {
     return head;
+  }
+
+  /**
+   * A querier over everything this database serves: the head, and the local blocks once they
+   * exist. The caller closes it.
+   */
+  public Querier querier() {
+    return head.querier();
   }
 
   /** What {@link #open} replayed. */
