@@ -187,8 +187,8 @@ public final class Tsdb implements Closeable {
   }
 
   /**
-   * A querier over everything this database serves: the head, and the local blocks once they
-   * exist. The caller closes it.
+   * A querier over everything this database serves: the head, and the local blocks once they exist.
+   * The caller closes it.
    */
   public Querier querier() {
     return head.querier();
@@ -552,10 +552,14 @@ public final class Tsdb implements Closeable {
               MemSeries s = head.getByRef(ref);
               if (s == null) {
                 failed++;
-              } else if (head.appendReplayed(s, b.ts[i], b.vs[i]) == AppendResult.OK) {
-                appended++;
               } else {
-                failed++;
+                AppendResult r = head.appendReplayed(s, b.ts[i], b.vs[i]);
+                if (r == AppendResult.OK) {
+                  appended++;
+                } else if (r != AppendResult.OUT_OF_BOUNDS) {
+                  // Out of bounds: already in a block, the WAL is truncated behind blocks lazily.
+                  failed++;
+                }
               }
             }
           }

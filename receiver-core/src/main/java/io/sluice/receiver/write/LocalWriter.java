@@ -59,7 +59,8 @@ public final class LocalWriter {
     }
     Scratch sc = SCRATCH.get();
     try {
-      writeSeries(t, batch, outcome, sc);
+      appendSeries(t, batch, outcome, sc);
+      logAppended(t, sc);
     } catch (IOException | RuntimeException e) {
       outcome.failed(e);
     } finally {
@@ -67,10 +68,21 @@ public final class LocalWriter {
     }
   }
 
-  private static void writeSeries(
-      MultiTsdb.Tenant t, WriteBatch batch, WriteOutcome outcome, Scratch sc) throws IOException {
+  // Lookups and appends run inside one head span, so head truncation cannot remove a series
+  // between them; the WAL write (maybe an fsync) runs after it.
+  private static void appendSeries(
+      MultiTsdb.Tenant t, WriteBatch batch, WriteOutcome outcome, Scratch sc) {
     Head head = t.head();
-    byte[] prefix = t.hashPrefix();
+    long stamp = head.beginAppend();
+    try {
+      appendSeries(head, t.hashPrefix(), batch, outcome, sc);
+    } finally {
+      head.endAppend(stamp);
+    }
+  }
+
+  private static void appendSeries(
+      Head head, byte[] prefix, WriteBatch batch, WriteOutcome outcome, Scratch sc) {
     RecordEncoder enc = sc.enc;
     enc.reset();
     for (int s = 0, n = batch.seriesCount(); s < n; s++) {
@@ -111,6 +123,10 @@ public final class LocalWriter {
         }
       }
     }
+  }
+
+  private static void logAppended(MultiTsdb.Tenant t, Scratch sc) throws IOException {
+    RecordEncoder enc = sc.enc;
     if (sc.sampleCount > 0) {
       enc.beginSamples();
       for (int i = 0; i < sc.sampleCount; i++) {

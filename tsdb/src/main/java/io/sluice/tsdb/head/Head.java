@@ -6,10 +6,15 @@ import io.sluice.tsdb.labels.XxHash64;
 import io.sluice.tsdb.query.Querier;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * The in-memory head of one tenant's TSDB: series, postings and XOR chunks, with Prometheus 2.42's
@@ -34,6 +39,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * Concurrent appends to different series share no lock. Series creation additionally takes the
  * ref-map stripe and the postings write lock. Queries see every series whose creation has
  * completed, and each series' chunks as of the moment they read it.
+ *
+ * <h2>Truncation</h2>
+ *
+ * <p>When a block has been cut from the head, {@link #setMinValidTime} makes older samples out of
+ * bounds and {@link #truncate} drops the chunks before the cut and the series left empty. Writers
+ * bracket each request's lookups and appends with {@link #beginAppend()} / {@link #endAppend} so
+ * that neither can interleave with a series being removed or the minimum valid time being raised.
  */
 public final class Head {
   private static final int STRIPE_BITS = 14;
@@ -71,6 +83,11 @@ public final class Head {
   private final Postings postings = new Postings();
   private final AtomicLong lastRef = new AtomicLong();
   private final AtomicLong numSeries = new AtomicLong();
+  // Readers: requests between lookup and append. Writer: raising minValidTime, removing series.
+  private final StampedLock appendLock = new StampedLock();
+
+  // Samples older than this are out of bounds: the end of the newest block cut from this head.
+  private volatile long minValidTime = Long.MIN_VALUE;
 
   @SuppressWarnings("unused") // accessed through MIN_TIME
   private volatile long minTime = Long.MAX_VALUE;
@@ -238,7 +255,11 @@ public final class Head {
    */
   public AppendResult append(MemSeries s, long timestampMs, long valueBits) {
     long headMax = maxTime;
-    long minValid = headMax == Long.MIN_VALUE ? Long.MIN_VALUE : minValidTime(headMax);
+    long floor = minValidTime;
+    if (timestampMs < floor) {
+      return AppendResult.OUT_OF_BOUNDS;
+    }
+    long minValid = headMax == Long.MIN_VALUE ? floor : Math.max(floor, minValidTime(headMax));
     boolean ooo = oooTimeWindow > 0;
     if (!ooo && timestampMs < minValid) {
       return AppendResult.OUT_OF_BOUNDS;
@@ -268,9 +289,15 @@ public final class Head {
    * accepted within the window, and concurrent requests for one series may have reached the WAL in
    * another order than memory; both must survive a restart.
    *
-   * @return OK or DUPLICATE_SAMPLE
+   * <p>A sample older than {@link #minValidTime()} is skipped with OUT_OF_BOUNDS: it is already in
+   * a block, and the WAL still holds it only because the WAL is truncated after the block is cut.
+   *
+   * @return OK, DUPLICATE_SAMPLE or OUT_OF_BOUNDS
    */
   public AppendResult appendReplayed(MemSeries s, long timestampMs, long valueBits) {
+    if (timestampMs < minValidTime) {
+      return AppendResult.OUT_OF_BOUNDS;
+    }
     AppendResult r =
         s.append(
             timestampMs,
@@ -285,6 +312,113 @@ public final class Head {
       lowerMinTime(timestampMs);
     }
     return r;
+  }
+
+  /**
+   * Starts a writer's span of lookups ({@link #getOrCreate}) and appends; pass the result to {@link
+   * #endAppend}. Spans of many writers run concurrently; only {@link #setMinValidTime} and the
+   * removal step of {@link #truncate} wait for them. Not reentrant.
+   */
+  public long beginAppend() {
+    return appendLock.readLock();
+  }
+
+  /** Ends a span started by {@link #beginAppend()}. */
+  public void endAppend(long stamp) {
+    appendLock.unlockRead(stamp);
+  }
+
+  /**
+   * The oldest sample time this head accepts, in ms: the end (exclusive) of the newest block cut
+   * from it, or {@link Long#MIN_VALUE}.
+   */
+  public long minValidTime() {
+    return minValidTime;
+  }
+
+  /**
+   * Raises {@link #minValidTime()} to {@code t} (never lowers it). Waits for the writers' spans in
+   * progress, so every append that starts afterwards sees the new bound and none that could still
+   * add a sample below it is running: a block of [.., t) cut after this call misses no sample.
+   */
+  public void setMinValidTime(long t) {
+    long stamp = appendLock.writeLock();
+    try {
+      if (t > minValidTime) {
+        minValidTime = t;
+      }
+    } finally {
+      appendLock.unlockWrite(stamp);
+    }
+  }
+
+  /**
+   * Drops every chunk and out-of-order sample that lies entirely before {@code mint}, then removes
+   * the series left without samples from the series maps and postings, as Prometheus' head
+   * truncation and series GC. Their refs are not reused. Also raises {@link #minValidTime()} and
+   * the head's min time to {@code mint}. Chunks are trimmed series by series under each series'
+   * lock, concurrently with appends; the removal of empty series waits for the writers' spans.
+   *
+   * <p>Chunks never straddle {@code mint} when it is a multiple of the chunk range, as block
+   * boundaries are; otherwise a chunk that holds samples on both sides is kept whole.
+   *
+   * @return the number of series removed
+   */
+  public int truncate(long mint) {
+    setMinValidTime(mint);
+    List<MemSeries> empty = new ArrayList<>();
+    for (Stripe stripe : refStripes) {
+      for (MemSeries s : stripe.snapshot(true)) {
+        if (s.truncateBefore(mint)) {
+          empty.add(s);
+        }
+      }
+    }
+    long cur;
+    while ((cur = (long) MIN_TIME.getVolatile(this)) < mint
+        && !MIN_TIME.compareAndSet(this, cur, mint)) {
+      // retry
+    }
+    if (empty.isEmpty()) {
+      return 0;
+    }
+    long[] removed = new long[empty.size()];
+    int n = 0;
+    long stamp = appendLock.writeLock();
+    try {
+      for (MemSeries s : empty) {
+        if (!s.markRemovedIfEmpty()) {
+          continue;
+        }
+        Stripe stripe = stripes[(int) s.hash() & (STRIPES - 1)];
+        synchronized (stripe) {
+          stripe.remove(s, false);
+        }
+        Stripe refStripe = refStripes[(int) s.ref() & (REF_STRIPES - 1)];
+        synchronized (refStripe) {
+          refStripe.remove(s, true);
+        }
+        removed[n++] = s.ref();
+      }
+    } finally {
+      appendLock.unlockWrite(stamp);
+    }
+    long[] refs = Arrays.copyOf(removed, n);
+    Arrays.sort(refs);
+    postings.removeAll(refs);
+    numSeries.addAndGet(-n);
+    retainSymbols();
+    return n;
+  }
+
+  // Forgets interned strings no live series uses any more.
+  private void retainSymbols() {
+    Set<String> live = new HashSet<>();
+    for (String name : postings.names()) {
+      live.add(name);
+      live.addAll(postings.values(name));
+    }
+    symbols.keySet().retainAll(live);
   }
 
   /** Samples per chunk the head encodes from out-of-order data (for the querier). */
@@ -319,7 +453,7 @@ public final class Head {
     }
   }
 
-  /** Number of series created so far. */
+  /** Number of series in the head: created and not yet removed by {@link #truncate}. */
   public long numSeries() {
     return numSeries.get();
   }
@@ -384,6 +518,44 @@ public final class Head {
 
     void insertByRef(MemSeries s) {
       insert(s, true);
+    }
+
+    /** The series of this stripe's map (by ref if {@code byRef}), under the stripe's monitor. */
+    synchronized List<MemSeries> snapshot(boolean byRef) {
+      List<MemSeries> out = new ArrayList<>(size);
+      if (table != null) {
+        for (MemSeries head : table) {
+          for (MemSeries e = head; e != null; e = byRef ? e.nextInRef : e.nextInHash) {
+            out.add(e);
+          }
+        }
+      }
+      return out;
+    }
+
+    /** Unlinks {@code s}; the caller holds the monitor. */
+    void remove(MemSeries s, boolean byRef) {
+      MemSeries[] t = table;
+      if (t == null) {
+        return;
+      }
+      int i = byRef ? refSlot(s.ref(), t.length) : slot(s.hash(), t.length);
+      MemSeries prev = null;
+      for (MemSeries e = t[i]; e != null; e = byRef ? e.nextInRef : e.nextInHash) {
+        if (e == s) {
+          MemSeries next = byRef ? e.nextInRef : e.nextInHash;
+          if (prev == null) {
+            t[i] = next;
+          } else if (byRef) {
+            prev.nextInRef = next;
+          } else {
+            prev.nextInHash = next;
+          }
+          size--;
+          return;
+        }
+        prev = e;
+      }
     }
 
     // Series creation only, never the append path: one growth and chaining routine for both maps.

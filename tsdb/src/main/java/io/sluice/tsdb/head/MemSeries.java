@@ -53,6 +53,7 @@ public final class MemSeries {
   private long[] oooTs;
   private long[] oooVs;
   private int oooCount;
+  private boolean removed;
 
   MemSeries(long ref, long hash, byte[] key, Labels labels) {
     this.ref = ref;
@@ -115,6 +116,10 @@ public final class MemSeries {
       long minValidTime,
       boolean oooEnabled,
       long oooMinTime) {
+    if (removed) {
+      throw new IllegalStateException(
+          this + " was removed by head truncation; append within Head#beginAppend spans");
+    }
     if (t >= minValidTime) {
       XorChunk c = head;
       if (c == null || c.numSamples() == 0) {
@@ -305,6 +310,65 @@ public final class MemSeries {
       out.add(new ChunkMeta(headMinTime, c.lastTimestamp(), XorChunkFormat.ENCODING, c.bytes()));
     }
     return out == null ? List.of() : out;
+  }
+
+  /**
+   * Drops the closed chunks whose last sample is before {@code mint}, the open chunk if its last
+   * sample is, and the out-of-order samples before {@code mint}.
+   *
+   * @return whether the series holds no sample afterwards
+   */
+  synchronized boolean truncateBefore(long mint) {
+    int drop = 0;
+    while (drop < closedCount && closedTimes[2 * drop + 1] < mint) {
+      drop++;
+    }
+    if (drop > 0) {
+      System.arraycopy(closedData, drop, closedData, 0, closedCount - drop);
+      System.arraycopy(closedTimes, 2 * drop, closedTimes, 0, 2 * (closedCount - drop));
+      Arrays.fill(closedData, closedCount - drop, closedCount, null);
+      closedCount -= drop;
+      if (closedCount == 0) {
+        closedData = null;
+        closedTimes = null;
+      }
+    }
+    if (head != null && (head.numSamples() == 0 || head.lastTimestamp() < mint)) {
+      head = null;
+    }
+    if (oooCount > 0) {
+      int keep = lowerBound(mint);
+      if (keep > 0) {
+        System.arraycopy(oooTs, keep, oooTs, 0, oooCount - keep);
+        System.arraycopy(oooVs, keep, oooVs, 0, oooCount - keep);
+        oooCount -= keep;
+      }
+      if (oooCount == 0) {
+        oooTs = null;
+        oooVs = null;
+      }
+    }
+    return isEmpty();
+  }
+
+  private boolean isEmpty() {
+    return closedCount == 0 && head == null && oooCount == 0;
+  }
+
+  /**
+   * Marks the series removed if it holds no sample; the head then unlinks it. Called with the
+   * head's writers excluded, so no append is between its lookup and its append.
+   */
+  synchronized boolean markRemovedIfEmpty() {
+    if (isEmpty()) {
+      removed = true;
+    }
+    return removed;
+  }
+
+  /** Whether the head removed this series (for tests). */
+  synchronized boolean removed() {
+    return removed;
   }
 
   /** Whether the series' overall time range overlaps [mint, maxt]; cheap, under the lock. */

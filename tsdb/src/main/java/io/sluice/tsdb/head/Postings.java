@@ -7,6 +7,7 @@ import io.sluice.tsdb.query.Matcher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -45,6 +46,44 @@ final class Postings {
     } finally {
       lock.writeLock().unlock();
     }
+  }
+
+  /** Removes the series with the given refs (ascending) from every list; drops emptied lists. */
+  void removeAll(long[] sortedRefs) {
+    if (sortedRefs.length == 0) {
+      return;
+    }
+    lock.writeLock().lock();
+    try {
+      for (Iterator<HashMap<String, long[]>> names = byName.values().iterator();
+          names.hasNext(); ) {
+        HashMap<String, long[]> values = names.next();
+        for (Iterator<long[]> lists = values.values().iterator(); lists.hasNext(); ) {
+          if (removeFrom(lists.next(), sortedRefs) == 0) {
+            lists.remove();
+          }
+        }
+        if (values.isEmpty()) {
+          names.remove();
+        }
+      }
+      removeFrom(all, sortedRefs);
+    } finally {
+      lock.writeLock().unlock();
+    }
+  }
+
+  // Compacts list in place, keeping refs not in sortedRefs; returns the new size.
+  private static int removeFrom(long[] list, long[] sortedRefs) {
+    int size = (int) list[0];
+    int w = 1;
+    for (int r = 1; r <= size; r++) {
+      if (Arrays.binarySearch(sortedRefs, list[r]) < 0) {
+        list[w++] = list[r];
+      }
+    }
+    list[0] = w - 1;
+    return w - 1;
   }
 
   private static long[] insert(long[] list, long ref) {
