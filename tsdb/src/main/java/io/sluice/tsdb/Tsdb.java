@@ -8,6 +8,7 @@ import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.record.CorruptRecordException;
 import io.sluice.tsdb.record.RecordDecoder;
 import io.sluice.tsdb.wal.Checkpoint;
+import io.sluice.tsdb.wal.CheckpointStats;
 import io.sluice.tsdb.wal.CorruptSegmentException;
 import io.sluice.tsdb.wal.RepairResult;
 import io.sluice.tsdb.wal.SegmentRange;
@@ -23,6 +24,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -88,6 +90,7 @@ public final class Tsdb implements Closeable {
   private final ReplayStats replayStats;
   private final Runnable beforeSync;
 
+  private final List<Removed> deleted = new ArrayList<>();
   private final AtomicLong completedWrites = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
   private final Object syncMonitor = new Object();
@@ -272,6 +275,85 @@ public final class Tsdb implements Closeable {
       throw failure;
     }
   }
+
+  /**
+   * Truncates the head behind {@code mint} ({@link Head#truncate}) and then the WAL ({@link
+   * #truncateWal}). Series removed from the head keep their series records in checkpoints while
+   * segments that may still hold their samples exist, as Prometheus' {@code deleted} map, so replay
+   * never meets samples of an unknown series.
+   */
+  public Optional<CheckpointStats> truncateHead(long mint) throws IOException {
+    long[] removed = head.truncate(mint);
+    if (removed.length > 0) {
+      synchronized (deleted) {
+        deleted.add(new Removed(wal.lastSegment(), removed));
+      }
+    }
+    return truncateWal(mint);
+  }
+
+  /**
+   * Drops from the WAL what the head no longer needs after {@link Head#truncate}{@code (mint)}, as
+   * Prometheus' {@code truncateWAL}: starts a new segment, folds the older two thirds of the
+   * finished segments (and the previous checkpoint) into a checkpoint that keeps the series still
+   * in the head and the samples at or after {@code mint}, then deletes those segments and older
+   * checkpoints. Does nothing while there are fewer than three finished segments. Not concurrent
+   * with itself; concurrent with writes.
+   *
+   * @return the checkpoint written, if any
+   * @throws IOException if the checkpoint cannot be written or segments deleted; the WAL is then
+   *     left as it was or with extra files, never missing a record the head needs
+   */
+  public Optional<CheckpointStats> truncateWal(long mint) throws IOException {
+    int first = wal.firstSegment();
+    int last = wal.nextSegment() - 1;
+    // Never the segment that was being written until now; two thirds of the rest.
+    last--;
+    if (last < 0) {
+      return Optional.empty();
+    }
+    last = first + (last - first) * 2 / 3;
+    if (last <= first) {
+      return Optional.empty();
+    }
+    int checkpointed = last;
+    CheckpointStats stats =
+        Checkpoint.create(
+            wal.dir(),
+            first,
+            last,
+            ref -> head.getByRef(ref) != null || removedAfter(ref, checkpointed),
+            mint,
+            options.wal().compress());
+    wal.truncateBefore(last + 1);
+    Checkpoint.deleteCheckpointsBefore(wal.dir(), last);
+    synchronized (deleted) {
+      deleted.removeIf(r -> r.lastSegment() <= checkpointed);
+    }
+    LOG.atInfo()
+        .addKeyValue("dir", dir)
+        .addKeyValue("checkpoint", last)
+        .addKeyValue("series", stats.totalSeries() - stats.droppedSeries())
+        .addKeyValue("dropped_samples", stats.droppedSamples())
+        .log("WAL checkpoint written and segments truncated");
+    return Optional.of(stats);
+  }
+
+  // Whether the series was removed while a segment after the checkpoint was being written: its
+  // samples may be there, so its series record must survive the checkpoint.
+  private boolean removedAfter(long ref, int checkpointed) {
+    synchronized (deleted) {
+      for (Removed r : deleted) {
+        if (r.lastSegment() > checkpointed && Arrays.binarySearch(r.refs(), ref) >= 0) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /** Series refs removed from the head while WAL segment {@code lastSegment} was written. */
+  private record Removed(int lastSegment, long[] refs) {}
 
   /**
    * Closes the WAL (pads and fsyncs its last segment), releases the lock and deletes the lock file.

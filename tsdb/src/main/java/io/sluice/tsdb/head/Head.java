@@ -362,9 +362,9 @@ public final class Head {
    * <p>Chunks never straddle {@code mint} when it is a multiple of the chunk range, as block
    * boundaries are; otherwise a chunk that holds samples on both sides is kept whole.
    *
-   * @return the number of series removed
+   * @return the refs of the series removed, ascending
    */
-  public int truncate(long mint) {
+  public long[] truncate(long mint) {
     setMinValidTime(mint);
     List<MemSeries> empty = new ArrayList<>();
     for (Stripe stripe : refStripes) {
@@ -380,7 +380,7 @@ public final class Head {
       // retry
     }
     if (empty.isEmpty()) {
-      return 0;
+      return new long[0];
     }
     long[] removed = new long[empty.size()];
     int n = 0;
@@ -408,7 +408,7 @@ public final class Head {
     postings.removeAll(refs);
     numSeries.addAndGet(-n);
     retainSymbols();
-    return n;
+    return refs;
   }
 
   // Forgets interned strings no live series uses any more.

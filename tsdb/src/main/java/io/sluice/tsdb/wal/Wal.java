@@ -141,6 +141,12 @@ public final class Wal implements Closeable {
     return options;
   }
 
+  /** Index of the oldest segment still on disk (the one being written if it is the only one). */
+  public int firstSegment() throws IOException {
+    int[] segs = Segments.listUnchecked(dir);
+    return segs.length == 0 ? segment : segs[0];
+  }
+
   /** Index of the segment being written. */
   public int lastSegment() {
     return segment;

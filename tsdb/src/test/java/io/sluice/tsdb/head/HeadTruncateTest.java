@@ -34,7 +34,7 @@ class HeadTruncateTest {
   void dropsChunksBeforeTheCutAndKeepsTheRest() {
     MemSeries s = fill(0, 3 * HOUR, 15_000, "__name__", "up", "job", "a");
 
-    assertThat(head.truncate(2 * HOUR)).isZero();
+    assertThat(head.truncate(2 * HOUR)).isEmpty();
 
     List<long[]> left = samples(head, s);
     assertThat(left.get(0)[0]).isEqualTo(2 * HOUR);
@@ -49,7 +49,7 @@ class HeadTruncateTest {
     MemSeries old = fill(0, HOUR, 60_000, "__name__", "gone", "job", "a");
     fill(0, 3 * HOUR, 60_000, "__name__", "kept", "job", "a");
 
-    assertThat(head.truncate(2 * HOUR)).isEqualTo(1);
+    assertThat(head.truncate(2 * HOUR)).containsExactly(old.ref());
 
     assertThat(head.numSeries()).isEqualTo(1);
     assertThat(head.getByRef(old.ref())).isNull();
@@ -121,7 +121,7 @@ class HeadTruncateTest {
   void truncationWaitsForWritersSpansBeforeRemovingSeries() throws Exception {
     MemSeries s = fill(0, HOUR, 60_000, "__name__", "x");
     long stamp = head.beginAppend();
-    AtomicReference<Integer> removed = new AtomicReference<>();
+    AtomicReference<long[]> removed = new AtomicReference<>();
     CountDownLatch started = new CountDownLatch(1);
     Thread t =
         new Thread(
@@ -141,7 +141,7 @@ class HeadTruncateTest {
     t.join();
 
     assertThat(r).isEqualTo(AppendResult.OK);
-    assertThat(removed.get()).isZero();
+    assertThat(removed.get()).isEmpty();
     assertThat(head.getByRef(s.ref())).isSameAs(s);
     assertThat(samples(head, s)).extracting(a -> a[0]).containsExactly(2 * HOUR + 1);
   }
