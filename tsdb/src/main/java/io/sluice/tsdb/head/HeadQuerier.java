@@ -7,10 +7,13 @@ import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.query.ChunkSeries;
 import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.Querier;
+import io.sluice.tsdb.query.Series;
 import io.sluice.tsdb.query.SeriesSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.TreeSet;
 
 /**
@@ -28,17 +31,50 @@ final class HeadQuerier implements Querier {
     this.head = head;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Lazy: only the matching series are sorted up front (one reference each); each series' chunks
+   * are snapshotted when the iterator reaches it, so a select over millions of series holds one
+   * series' chunk list at a time.
+   */
   @Override
   public SeriesSet select(long mint, long maxt, List<Matcher> matchers) {
-    List<ChunkSeries> out = new ArrayList<>();
-    for (long ref : refs(matchers)) {
-      ChunkSeries s = snapshot(ref, mint, maxt);
-      if (s != null) {
-        out.add(s);
+    long[] refs = refs(matchers);
+    MemSeries[] series = new MemSeries[refs.length];
+    int n = 0;
+    for (long ref : refs) {
+      MemSeries s = head.getByRef(ref);
+      if (s != null && s.overlaps(mint, maxt)) {
+        series[n++] = s;
       }
     }
-    out.sort(Comparator.comparing(ChunkSeries::labels));
-    return SeriesSet.of(out);
+    Arrays.sort(series, 0, n, Comparator.comparing(MemSeries::labels));
+    int count = n;
+    return new SeriesSet() {
+      private int next;
+      private ChunkSeries pending;
+
+      @Override
+      public boolean hasNext() {
+        while (pending == null && next < count) {
+          MemSeries s = series[next];
+          series[next++] = null;
+          pending = snapshot(s, mint, maxt);
+        }
+        return pending != null;
+      }
+
+      @Override
+      public Series next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        ChunkSeries s = pending;
+        pending = null;
+        return s;
+      }
+    };
   }
 
   @Override
@@ -122,11 +158,7 @@ final class HeadQuerier implements Querier {
     return refs;
   }
 
-  private ChunkSeries snapshot(long ref, long mint, long maxt) {
-    MemSeries s = head.getByRef(ref);
-    if (s == null) {
-      return null;
-    }
+  private ChunkSeries snapshot(MemSeries s, long mint, long maxt) {
     List<ChunkMeta> chunks = s.chunks(mint, maxt, head.oooCapMax());
     if (chunks.isEmpty()) {
       return null;
