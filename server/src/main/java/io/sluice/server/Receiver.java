@@ -53,7 +53,7 @@ public final class Receiver implements AutoCloseable {
               HeadOptions d = HeadOptions.defaults(clock);
               return new TsdbOptions(
                   new HeadOptions(
-                      d.chunkRangeMs(),
+                      cfg.minBlockDurationMs(),
                       d.samplesPerChunk(),
                       cfg.tooFarInFutureMs(),
                       clock,
@@ -62,7 +62,9 @@ public final class Receiver implements AutoCloseable {
                       cfg.oooCapMax()),
                   new WalOptions(WalFormat.DEFAULT_SEGMENT_SIZE, cfg.walCompression()),
                   cfg.walFsync(),
-                  Runtime.getRuntime().availableProcessors());
+                  Runtime.getRuntime().availableProcessors(),
+                  cfg.minBlockDurationMs(),
+                  cfg.retentionMs());
             },
             t -> {
               metrics.headSeries(t.id(), t.head(), h -> h.numSeries());

@@ -15,12 +15,24 @@ import java.util.Objects;
  *     Prometheus and Thanos
  * @param replayWorkers threads that apply samples during WAL replay, sharded by series ref (at
  *     least 1)
+ * @param blockDurationMs length of the blocks cut from the head, ms ({@code
+ *     --tsdb.min-block-duration}); blocks are aligned to multiples of it and the head cuts one once
+ *     it spans 1.5 times it. Equal to the head's chunk range, so that no chunk straddles a cut
+ * @param retentionMs local blocks whose end is older than this (ms, against the newest sample) are
+ *     deleted ({@code --tsdb.retention}); 0 keeps them forever
  */
-public record TsdbOptions(HeadOptions head, WalOptions wal, boolean walFsync, int replayWorkers) {
+public record TsdbOptions(
+    HeadOptions head,
+    WalOptions wal,
+    boolean walFsync,
+    int replayWorkers,
+    long blockDurationMs,
+    long retentionMs) {
   /**
    * Validates.
    *
-   * @throws IllegalArgumentException if {@code replayWorkers} &lt; 1
+   * @throws IllegalArgumentException if {@code replayWorkers} &lt; 1, the block duration differs
+   *     from the head's chunk range, or the retention is negative
    */
   public TsdbOptions {
     Objects.requireNonNull(head, "head");
@@ -28,7 +40,26 @@ public record TsdbOptions(HeadOptions head, WalOptions wal, boolean walFsync, in
     if (replayWorkers < 1) {
       throw new IllegalArgumentException("replayWorkers must be >= 1: " + replayWorkers);
     }
+    if (blockDurationMs != head.chunkRangeMs()) {
+      throw new IllegalArgumentException(
+          "block duration "
+              + blockDurationMs
+              + " ms must equal the head's chunk range "
+              + head.chunkRangeMs()
+              + " ms");
+    }
+    if (retentionMs < 0) {
+      throw new IllegalArgumentException("retentionMs must be >= 0: " + retentionMs);
+    }
   }
+
+  /** Blocks of the head's chunk range and the default retention of 15 days. */
+  public TsdbOptions(HeadOptions head, WalOptions wal, boolean walFsync, int replayWorkers) {
+    this(head, wal, walFsync, replayWorkers, head.chunkRangeMs(), DEFAULT_RETENTION_MS);
+  }
+
+  /** Thanos receive's default {@code --tsdb.retention}: 15 days. */
+  public static final long DEFAULT_RETENTION_MS = 15L * 24 * 3_600_000;
 
   /** The given head options, Prometheus' WAL defaults, no fsync, one replay worker per CPU. */
   public static TsdbOptions defaults(HeadOptions head) {

@@ -141,6 +141,28 @@ public final class ReceiveCommand implements Callable<Integer> {
   boolean noWalFsync;
 
   @Option(
+      names = "--tsdb.min-block-duration",
+      defaultValue = "2h",
+      hidden = true,
+      description = "Duration of the blocks cut from the head, and the head's chunk range.")
+  String minBlockDuration;
+
+  @Option(
+      names = "--tsdb.max-block-duration",
+      defaultValue = "2h",
+      hidden = true,
+      description = "How often the head is checked for blocks to cut, at most.")
+  String maxBlockDuration;
+
+  @Option(
+      names = "--tsdb.retention",
+      defaultValue = "15d",
+      description =
+          "How long to retain raw samples on local storage; 0d disables (default:"
+              + " ${DEFAULT-VALUE}).")
+  String retention;
+
+  @Option(
       names = "--remote-write.max-body-bytes",
       defaultValue = MIB_32,
       description =
@@ -258,6 +280,7 @@ public final class ReceiveCommand implements Callable<Integer> {
     for (OptionSpec o : spec.options()) {
       if (o.hidden()
           && !o.longestName().startsWith("--no-tsdb.wal-")
+          && !o.longestName().endsWith("-block-duration")
           && spec.commandLine().getParseResult().hasMatchedOption(o)) {
         ignored.add(o.names()[0]);
       }
@@ -276,6 +299,9 @@ public final class ReceiveCommand implements Callable<Integer> {
         parse("--tsdb.out-of-order.cap-max", oooCapMax, ReceiveCommand::parseCapMax),
         walCompression && !noWalCompression,
         walFsync && !noWalFsync,
+        parse("--tsdb.min-block-duration", minBlockDuration, Durations::parseMillis),
+        parse("--tsdb.max-block-duration", maxBlockDuration, Durations::parseMillis),
+        parse("--tsdb.retention", retention, Durations::parseMillis),
         maxBodyBytes,
         maxDecodedBytes,
         logLevel,

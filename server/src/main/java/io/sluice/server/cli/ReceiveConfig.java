@@ -45,6 +45,9 @@ public record ReceiveConfig(
     int oooCapMax,
     boolean walCompression,
     boolean walFsync,
+    long minBlockDurationMs,
+    long maxBlockDurationMs,
+    long retentionMs,
     int maxBodyBytes,
     int maxDecodedBytes,
     String logLevel,
@@ -66,6 +69,16 @@ public record ReceiveConfig(
     }
     if (oooCapMax < 1 || oooCapMax > 255) {
       throw new IllegalArgumentException("oooCapMax must be in [1, 255]: " + oooCapMax);
+    }
+    if (minBlockDurationMs <= 0 || maxBlockDurationMs < minBlockDurationMs) {
+      throw new IllegalArgumentException(
+          "block durations must satisfy 0 < min <= max: "
+              + minBlockDurationMs
+              + ", "
+              + maxBlockDurationMs);
+    }
+    if (retentionMs < 0) {
+      throw new IllegalArgumentException("retentionMs must be >= 0: " + retentionMs);
     }
     if (maxBodyBytes <= 0 || maxDecodedBytes <= 0) {
       throw new IllegalArgumentException(

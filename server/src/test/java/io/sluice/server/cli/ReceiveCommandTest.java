@@ -96,7 +96,6 @@ class ReceiveCommandTest {
         .containsExactlyInAnyOrder(
             "--receive.replication-factor",
             "--objstore.config",
-            "--tsdb.retention",
             "--receive.local-endpoint",
             "--receive.hashrings-file",
             "--tsdb.no-lockfile",
@@ -118,6 +117,27 @@ class ReceiveCommandTest {
     assertThat(c.ignoredFlags()).isEmpty();
     assertThat(run("--label=a=\"1\"", "--tsdb.out-of-order.cap-max=0")).isZero();
     assertThat(seen.get().oooCapMax()).isEqualTo(32);
+  }
+
+  @Test
+  void blockDurationsAndRetentionAreRealOptionsWithThanosDefaults() {
+    assertThat(run("--label=a=\"1\"")).as(err.toString()).isZero();
+    assertThat(seen.get().minBlockDurationMs()).isEqualTo(7_200_000);
+    assertThat(seen.get().maxBlockDurationMs()).isEqualTo(7_200_000);
+    assertThat(seen.get().retentionMs()).isEqualTo(15 * 86_400_000L);
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--tsdb.min-block-duration=10s",
+                "--tsdb.max-block-duration=10s",
+                "--tsdb.retention=1h"))
+        .as(err.toString())
+        .isZero();
+    assertThat(seen.get().minBlockDurationMs()).isEqualTo(10_000);
+    assertThat(seen.get().retentionMs()).isEqualTo(3_600_000);
+    assertThat(seen.get().ignoredFlags()).isEmpty();
+    assertThat(run("--label=a=\"1\"", "--tsdb.retention=soon")).isEqualTo(2);
+    assertThat(err.toString()).contains("--tsdb.retention");
   }
 
   @Test
