@@ -6,6 +6,7 @@ import io.sluice.tsdb.labels.Utf8;
 import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.query.ChunkSeries;
 import io.sluice.tsdb.query.Matcher;
+import io.sluice.tsdb.query.PostingsSource;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.Series;
 import io.sluice.tsdb.query.SeriesSet;
@@ -132,30 +133,7 @@ final class HeadQuerier implements Querier {
 
   /** Refs of the series matching all matchers, ascending. */
   private long[] refs(List<Matcher> matchers) {
-    Postings postings = head.postings();
-    long[] refs = null;
-    for (Matcher m : matchers) {
-      if (!m.matches("")) {
-        long[] p = postings.matching(m);
-        refs = refs == null ? p : RefLists.intersect(refs, p);
-        if (refs.length == 0) {
-          return refs;
-        }
-      }
-    }
-    if (refs == null) {
-      refs = postings.all();
-    }
-    for (Matcher m : matchers) {
-      if (m.matches("")) {
-        long[] rejected =
-            m.type() == Matcher.Type.NEQ
-                ? postings.get(m.name(), m.value())
-                : postings.union(m.name(), v -> !m.matches(v));
-        refs = RefLists.subtract(refs, rejected);
-      }
-    }
-    return refs;
+    return PostingsSource.select(head.postings(), matchers);
   }
 
   private ChunkSeries snapshot(MemSeries s, long mint, long maxt) {

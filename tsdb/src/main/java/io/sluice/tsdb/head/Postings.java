@@ -3,7 +3,8 @@ package io.sluice.tsdb.head;
 
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.Utf8;
-import io.sluice.tsdb.query.Matcher;
+import io.sluice.tsdb.query.PostingsSource;
+import io.sluice.tsdb.query.RefLists;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ import java.util.function.Predicate;
  * value costs one array and no wrapper. Writers (series creation) take the write lock; readers copy
  * what they need under the read lock, so they never see a list being modified.
  */
-final class Postings {
+final class Postings implements PostingsSource {
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final HashMap<String, HashMap<String, long[]>> byName = new HashMap<>();
   private long[] all = new long[16];
@@ -105,8 +106,8 @@ final class Postings {
     return Arrays.copyOfRange(list, 1, 1 + (int) list[0]);
   }
 
-  /** Every series ref, ascending. */
-  long[] all() {
+  @Override
+  public long[] all() {
     lock.readLock().lock();
     try {
       return copy(all);
@@ -115,8 +116,8 @@ final class Postings {
     }
   }
 
-  /** Refs of series with label name=value, ascending; empty if none. */
-  long[] get(String name, String value) {
+  @Override
+  public long[] get(String name, String value) {
     lock.readLock().lock();
     try {
       HashMap<String, long[]> values = byName.get(name);
@@ -127,8 +128,8 @@ final class Postings {
     }
   }
 
-  /** Union of the refs of every value of {@code name} that {@code valueFilter} accepts. */
-  long[] union(String name, Predicate<String> valueFilter) {
+  @Override
+  public long[] union(String name, Predicate<String> valueFilter) {
     List<long[]> lists = new ArrayList<>();
     lock.readLock().lock();
     try {
@@ -145,14 +146,6 @@ final class Postings {
       lock.readLock().unlock();
     }
     return RefLists.union(lists);
-  }
-
-  /** Refs of series that have label {@code name} with a value {@code m} accepts. */
-  long[] matching(Matcher m) {
-    if (m.type() == Matcher.Type.EQ) {
-      return get(m.name(), m.value());
-    }
-    return union(m.name(), m::matches);
   }
 
   /** All label names, sorted in UTF-8 order. */

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.sluice.tsdb.head;
+package io.sluice.tsdb.query;
 
 import java.util.Arrays;
 import java.util.List;
 
 /** Set operations on ascending, duplicate-free {@code long[]} ref lists. Stateless. */
-final class RefLists {
+public final class RefLists {
   private RefLists() {}
 
-  static long[] intersect(long[] a, long[] b) {
+  /** The refs in both lists. */
+  public static long[] intersect(long[] a, long[] b) {
     long[] out = new long[Math.min(a.length, b.length)];
     int i = 0;
     int j = 0;
@@ -27,7 +28,8 @@ final class RefLists {
     return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
-  static long[] subtract(long[] a, long[] b) {
+  /** The refs of {@code a} that are not in {@code b}. */
+  public static long[] subtract(long[] a, long[] b) {
     if (b.length == 0) {
       return a;
     }
@@ -45,7 +47,8 @@ final class RefLists {
     return n == out.length ? out : Arrays.copyOf(out, n);
   }
 
-  static long[] union(List<long[]> lists) {
+  /** The refs in any of the lists. */
+  public static long[] union(List<long[]> lists) {
     if (lists.isEmpty()) {
       return new long[0];
     }
