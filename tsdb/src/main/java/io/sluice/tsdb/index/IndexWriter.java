@@ -112,12 +112,12 @@ public final class IndexWriter implements Closeable {
     if (symbol.isEmpty() && symbols.size() == 1) {
       return;
     }
+    if (Utf8.hasUnpairedSurrogate(symbol)) {
+      throw new IllegalArgumentException("symbol is not valid Unicode: \"" + symbol + "\"");
+    }
     if (Utf8.compare(symbol, lastSymbol) <= 0) {
       throw new IllegalArgumentException(
           "symbol out of order: \"" + symbol + "\" after \"" + lastSymbol + "\"");
-    }
-    if (Utf8.hasUnpairedSurrogate(symbol)) {
-      throw new IllegalArgumentException("symbol is not valid Unicode: \"" + symbol + "\"");
     }
     appendSymbol(symbol);
   }
