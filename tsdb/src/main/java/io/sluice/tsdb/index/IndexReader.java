@@ -219,6 +219,38 @@ public final class IndexReader implements Closeable {
    *     missing symbol
    */
   public IndexSeries series(long ref) throws CorruptIndexException {
+    List<String> nv = new ArrayList<>(16);
+    List<ChunkRef> chunks = new ArrayList<>(4);
+    series(
+        ref,
+        new SeriesVisitor() {
+          @Override
+          public void label(String name, String value) {
+            nv.add(name);
+            nv.add(value);
+          }
+
+          @Override
+          public void chunk(long minTime, long maxTime, long cref) {
+            chunks.add(new ChunkRef(minTime, maxTime, cref));
+          }
+        });
+    try {
+      return new IndexSeries(Labels.of(nv.toArray(new String[0])), chunks);
+    } catch (IllegalArgumentException e) {
+      throw new CorruptIndexException(file, "series " + ref + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the series entry {@code ref} (its file offset / 16) into {@code visitor}: first every
+   * label, then every chunk meta. The CRC is verified before anything is delivered; an entry that
+   * passes its CRC but does not decode may deliver a part before the exception.
+   *
+   * @throws CorruptIndexException if the entry does not decode, its CRC is wrong, it refers to a
+   *     missing symbol or a chunk's time range overflows
+   */
+  public void series(long ref, SeriesVisitor visitor) throws CorruptIndexException {
     long off = ref * IndexFormat.SERIES_ALIGNMENT;
     if (ref < 0 || ref > IndexFormat.MAX_SERIES_REF || off >= size) {
       throw corrupt("series ref " + ref + " is outside the file");
@@ -231,32 +263,29 @@ public final class IndexReader implements Closeable {
     }
     checkCrc(bodyStart, len, "series " + ref);
     d.end = bodyStart + len;
-    try {
-      int nl = d.count();
-      String[] nv = new String[2 * nl];
-      for (int i = 0; i < 2 * nl; i++) {
-        nv[i] = symbolAt(d.uvarint(), ref);
+    int nl = d.count();
+    for (int i = 0; i < nl; i++) {
+      String name = symbolAt(d.uvarint(), ref);
+      visitor.label(name, symbolAt(d.uvarint(), ref));
+    }
+    int nc = d.count();
+    long maxt = 0;
+    long cref = 0;
+    for (int i = 0; i < nc; i++) {
+      long mint;
+      if (i == 0) {
+        mint = d.varint();
+        maxt = mint + d.uvarint();
+        cref = d.uvarint();
+      } else {
+        mint = maxt + d.uvarint();
+        maxt = mint + d.uvarint();
+        cref += d.varint();
       }
-      int nc = d.count();
-      List<ChunkRef> chunks = new ArrayList<>(nc);
-      long maxt = 0;
-      long cref = 0;
-      for (int i = 0; i < nc; i++) {
-        long mint;
-        if (i == 0) {
-          mint = d.varint();
-          maxt = mint + d.uvarint();
-          cref = d.uvarint();
-        } else {
-          mint = maxt + d.uvarint();
-          maxt = mint + d.uvarint();
-          cref += d.varint();
-        }
-        chunks.add(new ChunkRef(mint, maxt, cref));
+      if (maxt < mint) {
+        throw corrupt("series " + ref + ": chunk " + i + " time range overflows");
       }
-      return new IndexSeries(Labels.of(nv), chunks);
-    } catch (IllegalArgumentException e) {
-      throw new CorruptIndexException(file, "series " + ref + ": " + e.getMessage(), e);
+      visitor.chunk(mint, maxt, cref);
     }
   }
 

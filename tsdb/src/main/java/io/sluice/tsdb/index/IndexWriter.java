@@ -364,6 +364,9 @@ public final class IndexWriter implements Closeable {
   private void finishSymbols() throws IOException {
     long start = toc[0];
     long end = position();
+    if (end - start - 4 > 0xFFFF_FFFFL) {
+      throw new IOException("symbol table of " + file + " exceeds 4 GiB");
+    }
     flush();
     ByteBuffer head = ByteBuffer.allocate(8);
     head.putInt((int) (end - start - 4)).putInt(symbols.size()).flip();

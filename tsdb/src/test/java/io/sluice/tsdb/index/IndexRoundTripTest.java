@@ -103,6 +103,34 @@ class IndexRoundTripTest {
   }
 
   @Test
+  void aReusedVisitorSeesTheSameLabelsAndChunkMetasAsTheSeriesRecord() throws IOException {
+    List<String> nv = new ArrayList<>();
+    List<ChunkRef> chunks = new ArrayList<>();
+    SeriesVisitor v =
+        new SeriesVisitor() {
+          @Override
+          public void label(String name, String value) {
+            nv.add(name);
+            nv.add(value);
+          }
+
+          @Override
+          public void chunk(long minTime, long maxTime, long ref) {
+            chunks.add(new ChunkRef(minTime, maxTime, ref));
+          }
+        };
+    try (IndexReader r = IndexReader.open(file)) {
+      for (Map.Entry<Labels, List<ChunkRef>> e : series.entrySet()) {
+        nv.clear();
+        chunks.clear();
+        r.series(refs.get(e.getKey()), v);
+        assertThat(Labels.of(nv.toArray(new String[0]))).isEqualTo(e.getKey());
+        assertThat(chunks).isEqualTo(e.getValue());
+      }
+    }
+  }
+
+  @Test
   void namesValuesAndPostingsEqualABruteForceIndex() throws IOException {
     TreeMap<String, TreeMap<String, List<Long>>> want = new TreeMap<>(Utf8.ORDER);
     for (Labels l : series.keySet()) {
