@@ -187,8 +187,8 @@ public final class Tsdb implements Closeable {
   }
 
   /**
-   * A querier over everything this database serves: the head, and the local blocks once they
-   * exist. The caller closes it.
+   * A querier over everything this database serves: the head, and the local blocks once they exist.
+   * The caller closes it.
    */
   public Querier querier() {
     return head.querier();
