@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -30,11 +31,26 @@ import java.util.zip.CRC32C;
  * released when they become unreachable: Java 21 has no final API to unmap a file eagerly.
  */
 public final class ChunkSegmentReader implements AutoCloseable {
-  /** One stored chunk: its encoding byte and data (a private copy). */
+  /** One stored chunk: its encoding byte and data (a private copy). Equality compares bytes. */
   public record Chunk(byte encoding, byte[] data) {
     /** Checks the data is present. */
     public Chunk {
       Objects.requireNonNull(data, "data");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Chunk c && c.encoding == encoding && Arrays.equals(c.data, data);
+    }
+
+    @Override
+    public int hashCode() {
+      return encoding * 31 + Arrays.hashCode(data);
+    }
+
+    @Override
+    public String toString() {
+      return "Chunk[encoding=" + encoding + ", data=" + HexFormat.of().formatHex(data) + "]";
     }
   }
 

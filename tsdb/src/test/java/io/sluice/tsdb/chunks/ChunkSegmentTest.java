@@ -86,7 +86,8 @@ class ChunkSegmentTest {
     assertThat(Files.size(chunksDir().resolve("000001"))).isEqualTo(8 + 2 * 96);
     try (ChunkSegmentReader r = ChunkSegmentReader.open(chunksDir())) {
       for (int i = 0; i < 3; i++) {
-        assertThat(r.read(refs.get(i)).data()).isEqualTo(bytes(90, i));
+        assertThat(r.read(refs.get(i)))
+            .isEqualTo(new ChunkSegmentReader.Chunk((byte) 1, bytes(90, i)));
       }
     }
   }
