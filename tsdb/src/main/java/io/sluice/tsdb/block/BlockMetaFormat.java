@@ -1,0 +1,562 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.tsdb.block;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.PrettyPrinter;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.sluice.tsdb.block.BlockMeta.BlockDesc;
+import io.sluice.tsdb.block.BlockMeta.Compaction;
+import io.sluice.tsdb.block.BlockMeta.IndexStats;
+import io.sluice.tsdb.block.BlockMeta.ObjectHash;
+import io.sluice.tsdb.block.BlockMeta.Stats;
+import io.sluice.tsdb.block.BlockMeta.Thanos;
+import io.sluice.tsdb.block.BlockMeta.ThanosFile;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads and writes a block's {@code meta.json}.
+ *
+ * <p>Reference: {@code shared/reference/prometheus-formats.md} §4.2 and {@code
+ * shared/reference/thanos-receive.md} §7.3. Prometheus 2.42 ({@code tsdb/block.go}) writes it with
+ * Go's {@code json.MarshalIndent(meta, "", "\t")}: keys in struct declaration order, one tab per
+ * level, {@code ": "} after keys, {@code {}} for an empty object, no trailing newline. Thanos
+ * ({@code pkg/block/metadata/meta.go}) writes the same layout through a {@code json.Encoder}, which
+ * appends one newline. Strings are escaped as Go does: {@code \" \\ \n \r \t}, other control
+ * characters and {@code < > &} and U+2028/U+2029 as {@code \}{@code u00xx} with lower-case hex,
+ * everything else as raw UTF-8.
+ *
+ * <pre>
+ * meta        = { "ulid": ULID, "minTime": int64, "maxTime": int64,   ; maxTime exclusive
+ *                 "stats": stats, "compaction": compaction, "version": 1
+ *                 [, "thanos": thanos] }
+ * stats       = { ["numSamples": n] ["numFloatSamples": n] ["numHistogramSamples": n]
+ *                 ["numSeries": n] ["numChunks": n] ["numTombstones": n] }   ; omitted when 0
+ * compaction  = { "level": int ["sources": [ULID...]] ["deletable": true]
+ *                 ["parents": [{ "ulid": ULID, "minTime": int64, "maxTime": int64 }...]]
+ *                 ["failed": true] ["hints": [string...]] }                  ; omitted when empty
+ * thanos      = { ["version": int] "labels": {name: value...}            ; keys in byte order
+ *                 "downsample": { "resolution": int64 } "source": string
+ *                 ["segment_files": [string...]]
+ *                 ["files": [{ "rel_path": string ["size_bytes": int64]
+ *                              ["hash": { "hashFunc": string, "value": string }] }...]]
+ *                 ["index_stats": { ["series_max_size": int64] ["chunk_max_size": int64] }] }
+ * </pre>
+ *
+ * <p>Reading tolerates unknown keys, as Go does, and rejects a {@code version} other than 1
+ * ("unexpected meta file version", as Prometheus) and a Thanos section version other than 0 or 1.
+ * Unknown keys (e.g. Thanos' {@code rewrites}, {@code upload_time}) are not kept. Stateless and
+ * thread-safe.
+ */
+public final class BlockMetaFormat {
+  /** File name of the meta file in a block directory. */
+  public static final String FILE_NAME = "meta.json";
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final JsonFactory GO_JSON =
+      new JsonFactoryBuilder()
+          .characterEscapes(new GoEscapes())
+          // Go writes characters outside the BMP as raw UTF-8, not as escaped surrogates.
+          .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+          .build();
+
+  private BlockMetaFormat() {}
+
+  /**
+   * Reads {@code <blockDir>/meta.json}.
+   *
+   * @throws InvalidBlockMetaException naming the file if its content is not a valid meta
+   * @throws IOException if it cannot be read (e.g. {@link java.nio.file.NoSuchFileException})
+   */
+  public static BlockMeta read(Path blockDir) throws IOException {
+    Path p = blockDir.resolve(FILE_NAME);
+    byte[] json = Files.readAllBytes(p);
+    try {
+      return parse(json);
+    } catch (InvalidBlockMetaException e) {
+      throw new InvalidBlockMetaException(p + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses meta JSON.
+   *
+   * @throws InvalidBlockMetaException if the JSON is malformed, a field has the wrong type or
+   *     value, or the version is not 1
+   */
+  public static BlockMeta parse(byte[] json) throws InvalidBlockMetaException {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new InvalidBlockMetaException("malformed meta JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    try {
+      requireObject(root, "meta");
+      long version = integer(root, "version");
+      if (version != BlockMeta.VERSION) {
+        throw new InvalidBlockMetaException("unexpected meta file version " + version);
+      }
+      if (present(root, "ulid") == null) {
+        throw new InvalidBlockMetaException("meta has no ulid");
+      }
+      JsonNode thanos = present(root, "thanos");
+      return new BlockMeta(
+          ulid(root.get("ulid"), "ulid"),
+          integer(root, "minTime"),
+          integer(root, "maxTime"),
+          stats(present(root, "stats")),
+          compaction(present(root, "compaction")),
+          thanos == null ? null : thanos(thanos));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidBlockMetaException("invalid meta: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The JSON of a meta, as Prometheus writes it when there is no Thanos section (no trailing
+   * newline) and as Thanos writes it when there is one (one trailing newline).
+   */
+  public static byte[] toJson(BlockMeta meta) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = GO_JSON.createGenerator(out, JsonEncoding.UTF8)) {
+      g.setPrettyPrinter(new GoIndent());
+      g.writeStartObject();
+      g.writeStringField("ulid", meta.ulid().toString());
+      g.writeNumberField("minTime", meta.minTime());
+      g.writeNumberField("maxTime", meta.maxTime());
+      writeStats(g, meta.stats());
+      writeCompaction(g, meta.compaction());
+      g.writeNumberField("version", BlockMeta.VERSION);
+      if (meta.thanos() != null) {
+        writeThanos(g, meta.thanos());
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (meta.thanos() != null) {
+      out.write('\n');
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * Writes {@code <blockDir>/meta.json} atomically: to {@code meta.json.tmp}, fsync, rename over
+   * {@code meta.json}, fsync of the directory (as Prometheus' {@code writeMetaFile}).
+   *
+   * @return the number of bytes written
+   * @throws IOException if a step fails; {@code meta.json} is then either the old or the new file
+   */
+  public static long write(Path blockDir, BlockMeta meta) throws IOException {
+    byte[] json = toJson(meta);
+    Path path = blockDir.resolve(FILE_NAME);
+    Path tmp = blockDir.resolve(FILE_NAME + ".tmp");
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(json);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    BlockDirs.fsyncDir(blockDir);
+    return json.length;
+  }
+
+  // ---- writing ----
+
+  private static void writeStats(JsonGenerator g, Stats s) throws IOException {
+    g.writeObjectFieldStart("stats");
+    nonZero(g, "numSamples", s.numSamples());
+    nonZero(g, "numFloatSamples", s.numFloatSamples());
+    nonZero(g, "numHistogramSamples", s.numHistogramSamples());
+    nonZero(g, "numSeries", s.numSeries());
+    nonZero(g, "numChunks", s.numChunks());
+    nonZero(g, "numTombstones", s.numTombstones());
+    g.writeEndObject();
+  }
+
+  private static void writeCompaction(JsonGenerator g, Compaction c) throws IOException {
+    g.writeObjectFieldStart("compaction");
+    g.writeNumberField("level", c.level());
+    if (!c.sources().isEmpty()) {
+      g.writeArrayFieldStart("sources");
+      for (Ulid u : c.sources()) {
+        g.writeString(u.toString());
+      }
+      g.writeEndArray();
+    }
+    if (c.deletable()) {
+      g.writeBooleanField("deletable", true);
+    }
+    if (!c.parents().isEmpty()) {
+      g.writeArrayFieldStart("parents");
+      for (BlockDesc d : c.parents()) {
+        g.writeStartObject();
+        g.writeStringField("ulid", d.ulid().toString());
+        g.writeNumberField("minTime", d.minTime());
+        g.writeNumberField("maxTime", d.maxTime());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    if (c.failed()) {
+      g.writeBooleanField("failed", true);
+    }
+    if (!c.hints().isEmpty()) {
+      g.writeArrayFieldStart("hints");
+      for (String h : c.hints()) {
+        g.writeString(h);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndObject();
+  }
+
+  private static void writeThanos(JsonGenerator g, Thanos t) throws IOException {
+    g.writeObjectFieldStart("thanos");
+    nonZero(g, "version", t.version());
+    g.writeObjectFieldStart("labels");
+    for (Map.Entry<String, String> e : t.labels().entrySet()) {
+      g.writeStringField(e.getKey(), e.getValue());
+    }
+    g.writeEndObject();
+    g.writeObjectFieldStart("downsample");
+    g.writeNumberField("resolution", t.downsampleResolution());
+    g.writeEndObject();
+    g.writeStringField("source", t.source());
+    if (!t.segmentFiles().isEmpty()) {
+      g.writeArrayFieldStart("segment_files");
+      for (String s : t.segmentFiles()) {
+        g.writeString(s);
+      }
+      g.writeEndArray();
+    }
+    if (!t.files().isEmpty()) {
+      g.writeArrayFieldStart("files");
+      for (ThanosFile f : t.files()) {
+        g.writeStartObject();
+        g.writeStringField("rel_path", f.relPath());
+        nonZero(g, "size_bytes", f.sizeBytes());
+        if (f.hash() != null) {
+          g.writeObjectFieldStart("hash");
+          g.writeStringField("hashFunc", f.hash().hashFunc());
+          g.writeStringField("value", f.hash().value());
+          g.writeEndObject();
+        }
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+    }
+    if (t.indexStats() != null) {
+      g.writeObjectFieldStart("index_stats");
+      nonZero(g, "series_max_size", t.indexStats().seriesMaxSize());
+      nonZero(g, "chunk_max_size", t.indexStats().chunkMaxSize());
+      g.writeEndObject();
+    }
+    g.writeEndObject();
+  }
+
+  private static void nonZero(JsonGenerator g, String name, long v) throws IOException {
+    if (v != 0) {
+      g.writeNumberField(name, v);
+    }
+  }
+
+  // ---- reading ----
+
+  private static JsonNode present(JsonNode parent, String name) {
+    JsonNode n = parent.get(name);
+    return n == null || n.isNull() ? null : n;
+  }
+
+  private static void requireObject(JsonNode n, String what) throws InvalidBlockMetaException {
+    if (!n.isObject()) {
+      throw new InvalidBlockMetaException(what + " is not a JSON object: " + n.getNodeType());
+    }
+  }
+
+  private static long integer(JsonNode parent, String name) throws InvalidBlockMetaException {
+    JsonNode n = present(parent, name);
+    if (n == null) {
+      return 0;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+      throw new InvalidBlockMetaException(name + " is not a 64-bit integer: " + n);
+    }
+    return n.longValue();
+  }
+
+  private static long count(JsonNode parent, String name) throws InvalidBlockMetaException {
+    long v = integer(parent, name);
+    if (v < 0) {
+      throw new InvalidBlockMetaException(name + " is negative: " + v);
+    }
+    return v;
+  }
+
+  private static String string(JsonNode n, String name) throws InvalidBlockMetaException {
+    if (!n.isTextual()) {
+      throw new InvalidBlockMetaException(name + " is not a string: " + n);
+    }
+    return n.textValue();
+  }
+
+  private static boolean bool(JsonNode parent, String name) throws InvalidBlockMetaException {
+    JsonNode n = present(parent, name);
+    if (n == null) {
+      return false;
+    }
+    if (!n.isBoolean()) {
+      throw new InvalidBlockMetaException(name + " is not a boolean: " + n);
+    }
+    return n.booleanValue();
+  }
+
+  private static Ulid ulid(JsonNode n, String name) throws InvalidBlockMetaException {
+    return Ulid.parse(string(n, name));
+  }
+
+  private static List<JsonNode> array(JsonNode parent, String name)
+      throws InvalidBlockMetaException {
+    JsonNode n = present(parent, name);
+    if (n == null) {
+      return List.of();
+    }
+    if (!n.isArray()) {
+      throw new InvalidBlockMetaException(name + " is not an array: " + n.getNodeType());
+    }
+    List<JsonNode> out = new ArrayList<>(n.size());
+    n.forEach(out::add);
+    return out;
+  }
+
+  private static Stats stats(JsonNode n) throws InvalidBlockMetaException {
+    if (n == null) {
+      return Stats.EMPTY;
+    }
+    requireObject(n, "stats");
+    return new Stats(
+        count(n, "numSamples"),
+        count(n, "numFloatSamples"),
+        count(n, "numHistogramSamples"),
+        count(n, "numSeries"),
+        count(n, "numChunks"),
+        count(n, "numTombstones"));
+  }
+
+  private static Compaction compaction(JsonNode n) throws InvalidBlockMetaException {
+    if (n == null) {
+      return new Compaction(0, List.of(), List.of(), false, false, List.of());
+    }
+    requireObject(n, "compaction");
+    long level = integer(n, "level");
+    if (level < 0 || level > Integer.MAX_VALUE) {
+      throw new InvalidBlockMetaException("compaction level out of range: " + level);
+    }
+    List<Ulid> sources = new ArrayList<>();
+    for (JsonNode s : array(n, "sources")) {
+      sources.add(ulid(s, "compaction.sources"));
+    }
+    List<BlockDesc> parents = new ArrayList<>();
+    for (JsonNode p : array(n, "parents")) {
+      requireObject(p, "compaction.parents entry");
+      JsonNode u = present(p, "ulid");
+      if (u == null) {
+        throw new InvalidBlockMetaException("compaction.parents entry has no ulid");
+      }
+      parents.add(
+          new BlockDesc(
+              ulid(u, "compaction.parents.ulid"), integer(p, "minTime"), integer(p, "maxTime")));
+    }
+    List<String> hints = new ArrayList<>();
+    for (JsonNode h : array(n, "hints")) {
+      hints.add(string(h, "compaction.hints"));
+    }
+    return new Compaction(
+        (int) level, sources, parents, bool(n, "deletable"), bool(n, "failed"), hints);
+  }
+
+  private static Thanos thanos(JsonNode n) throws InvalidBlockMetaException {
+    requireObject(n, "thanos");
+    long version = integer(n, "version");
+    if (version != 0 && version != 1) {
+      throw new InvalidBlockMetaException("unexpected meta file Thanos section version " + version);
+    }
+    TreeMap<String, String> labels = new TreeMap<>();
+    JsonNode l = present(n, "labels");
+    if (l != null) {
+      requireObject(l, "thanos.labels");
+      for (Iterator<Map.Entry<String, JsonNode>> it = l.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        labels.put(e.getKey(), string(e.getValue(), "thanos.labels." + e.getKey()));
+      }
+    }
+    long resolution = 0;
+    JsonNode d = present(n, "downsample");
+    if (d != null) {
+      requireObject(d, "thanos.downsample");
+      resolution = integer(d, "resolution");
+    }
+    JsonNode src = present(n, "source");
+    String source = src == null ? "" : string(src, "thanos.source");
+    List<String> segmentFiles = new ArrayList<>();
+    for (JsonNode s : array(n, "segment_files")) {
+      segmentFiles.add(string(s, "thanos.segment_files"));
+    }
+    List<ThanosFile> files = new ArrayList<>();
+    for (JsonNode f : array(n, "files")) {
+      requireObject(f, "thanos.files entry");
+      JsonNode rel = present(f, "rel_path");
+      String relPath = rel == null ? "" : string(rel, "thanos.files.rel_path");
+      ObjectHash hash = null;
+      JsonNode h = present(f, "hash");
+      if (h != null) {
+        requireObject(h, "thanos.files.hash");
+        JsonNode fn = present(h, "hashFunc");
+        JsonNode v = present(h, "value");
+        hash =
+            new ObjectHash(
+                fn == null ? "" : string(fn, "hashFunc"), v == null ? "" : string(v, "value"));
+      }
+      files.add(new ThanosFile(relPath, count(f, "size_bytes"), hash));
+    }
+    IndexStats indexStats = null;
+    JsonNode is = present(n, "index_stats");
+    if (is != null) {
+      requireObject(is, "thanos.index_stats");
+      indexStats = new IndexStats(integer(is, "series_max_size"), integer(is, "chunk_max_size"));
+    }
+    return new Thanos((int) version, labels, resolution, source, segmentFiles, files, indexStats);
+  }
+
+  /** Go's {@code json.MarshalIndent(v, "", "\t")} layout. */
+  private static final class GoIndent implements PrettyPrinter {
+    private int depth;
+
+    private void newline(JsonGenerator g) throws IOException {
+      g.writeRaw('\n');
+      for (int i = 0; i < depth; i++) {
+        g.writeRaw('\t');
+      }
+    }
+
+    @Override
+    public void writeRootValueSeparator(JsonGenerator g) {}
+
+    @Override
+    public void writeStartObject(JsonGenerator g) throws IOException {
+      g.writeRaw('{');
+      depth++;
+    }
+
+    @Override
+    public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
+      depth--;
+      if (nrOfEntries > 0) {
+        newline(g);
+      }
+      g.writeRaw('}');
+    }
+
+    @Override
+    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(',');
+      newline(g);
+    }
+
+    @Override
+    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(": ");
+    }
+
+    @Override
+    public void writeStartArray(JsonGenerator g) throws IOException {
+      g.writeRaw('[');
+      depth++;
+    }
+
+    @Override
+    public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
+      depth--;
+      if (nrOfValues > 0) {
+        newline(g);
+      }
+      g.writeRaw(']');
+    }
+
+    @Override
+    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+      g.writeRaw(',');
+      newline(g);
+    }
+
+    @Override
+    public void beforeArrayValues(JsonGenerator g) throws IOException {
+      newline(g);
+    }
+
+    @Override
+    public void beforeObjectEntries(JsonGenerator g) throws IOException {
+      newline(g);
+    }
+  }
+
+  /** Go's {@code encoding/json} string escaping (with its default HTML escaping). */
+  private static final class GoEscapes extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    GoEscapes() {
+      for (int c = 0; c < 0x20; c++) {
+        if (c != '\n' && c != '\r' && c != '\t') {
+          ascii[c] = ESCAPE_CUSTOM;
+        }
+      }
+      ascii['<'] = ESCAPE_CUSTOM;
+      ascii['>'] = ESCAPE_CUSTOM;
+      ascii['&'] = ESCAPE_CUSTOM;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&' || ch == 0x2028 || ch == 0x2029) {
+        return new SerializedString(String.format("\\u%04x", ch));
+      }
+      return null;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.tsdb.tombstones;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes a block's {@code tombstones} file ({@link TombstonesFormat}). Stateless and thread-safe.
+ */
+public final class TombstonesWriter {
+  private TombstonesWriter() {}
+
+  /**
+   * The file's bytes for the given entries, in their iteration order.
+   *
+   * @return the 9-byte empty file for no entries
+   */
+  public static byte[] encode(Collection<Tombstone> tombstones) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(16 + 12 * tombstones.size());
+    out.write(TombstonesFormat.MAGIC >>> 24);
+    out.write(TombstonesFormat.MAGIC >>> 16);
+    out.write(TombstonesFormat.MAGIC >>> 8);
+    out.write(TombstonesFormat.MAGIC);
+    out.write(TombstonesFormat.VERSION);
+    for (Tombstone t : tombstones) {
+      putUvarint(out, t.seriesRef());
+      putUvarint(out, (t.mint() << 1) ^ (t.mint() >> 63));
+      putUvarint(out, (t.maxt() << 1) ^ (t.maxt() >> 63));
+    }
+    byte[] b = out.toByteArray();
+    CRC32C crc = new CRC32C();
+    crc.update(b, TombstonesFormat.HEADER_SIZE, b.length - TombstonesFormat.HEADER_SIZE);
+    int c = (int) crc.getValue();
+    byte[] file = new byte[b.length + TombstonesFormat.CRC_SIZE];
+    System.arraycopy(b, 0, file, 0, b.length);
+    ByteBuffer.wrap(file, b.length, TombstonesFormat.CRC_SIZE).putInt(c);
+    return file;
+  }
+
+  /**
+   * Writes {@code <blockDir>/tombstones} atomically, as Prometheus does: to {@code tombstones.tmp},
+   * fsync, rename over {@code tombstones}, fsync of the directory.
+   *
+   * @return the size of the file in bytes
+   * @throws IOException if a step fails
+   */
+  public static long write(Path blockDir, Collection<Tombstone> tombstones) throws IOException {
+    byte[] file = encode(tombstones);
+    Path path = blockDir.resolve(TombstonesFormat.FILE_NAME);
+    Path tmp = blockDir.resolve(TombstonesFormat.FILE_NAME + ".tmp");
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(file);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel d = FileChannel.open(blockDir, StandardOpenOption.READ)) {
+      d.force(true);
+    }
+    return file.length;
+  }
+
+  private static void putUvarint(ByteArrayOutputStream out, long v) {
+    while (Long.compareUnsigned(v, 0x80) >= 0) {
+      out.write((int) (v | 0x80));
+      v >>>= 7;
+    }
+    out.write((int) v);
+  }
+}
