@@ -182,7 +182,8 @@ public final class BlockDirs {
     }
   }
 
-  private static void deleteRecursively(Path p) throws IOException {
+  /** Removes {@code p} and everything under it; nothing if it does not exist. */
+  public static void deleteRecursively(Path p) throws IOException {
     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
