@@ -11,8 +11,8 @@ import io.sluice.tsdb.block.BlockMeta.ObjectHash;
 import io.sluice.tsdb.block.BlockMeta.Stats;
 import io.sluice.tsdb.block.BlockMeta.Thanos;
 import io.sluice.tsdb.block.BlockMeta.ThanosFile;
+import io.sluice.tsdb.testing.PromtoolBlocks;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,11 +30,8 @@ class BlockMetaFormatTest {
 
   @TempDir Path tmp;
 
-  private static Path goldenBlock(String ulid) throws URISyntaxException {
-    return Path.of(
-        BlockMetaFormatTest.class
-            .getResource("/golden/promtool-2.42.0/blocks/data/" + ulid)
-            .toURI());
+  private static Path goldenBlock(String ulid) {
+    return PromtoolBlocks.blockDir(ulid);
   }
 
   private static String json(BlockMeta m) {

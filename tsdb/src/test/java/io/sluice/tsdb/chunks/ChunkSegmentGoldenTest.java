@@ -7,6 +7,7 @@ import io.sluice.tsdb.chunkenc.XorChunk;
 import io.sluice.tsdb.chunkenc.XorChunkFormat;
 import io.sluice.tsdb.chunkenc.XorIterator;
 import io.sluice.tsdb.query.ChunkMeta;
+import io.sluice.tsdb.testing.PromtoolBlocks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -8,25 +8,15 @@ import io.sluice.tsdb.chunkenc.XorChunkFormat;
 import io.sluice.tsdb.chunkenc.XorIterator;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.testing.Golden;
-import java.io.BufferedReader;
+import io.sluice.tsdb.testing.PromtoolBlocks;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.math.BigDecimal;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPInputStream;
 
 /** Fixtures for index tests: the promtool golden blocks, their input, and chunk segment bytes. */
 final class IndexFixtures {
@@ -39,13 +29,7 @@ final class IndexFixtures {
 
   /** The directory of a golden block. */
   static Path goldenBlock(String ulid) {
-    URL url = IndexFixtures.class.getResource(BLOCKS + "data/" + ulid);
-    assertThat(url).as("golden block " + ulid).isNotNull();
-    try {
-      return Path.of(url.toURI());
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
+    return PromtoolBlocks.blockDir(ulid);
   }
 
   /** A top-level integer field of a small JSON document such as meta.json. */
@@ -57,33 +41,7 @@ final class IndexFixtures {
 
   /** The samples of {@code blocks.om.gz} per series, as {timestamp ms, value bits}, in order. */
   static Map<Labels, List<long[]>> openMetricsInput() {
-    Map<Labels, List<long[]>> out = new TreeMap<>();
-    try (InputStream raw = IndexFixtures.class.getResourceAsStream(BLOCKS + "blocks.om.gz")) {
-      assertThat(raw).isNotNull();
-      BufferedReader r =
-          new BufferedReader(
-              new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8));
-      for (String line = r.readLine(); line != null; line = r.readLine()) {
-        if (line.startsWith("#")) {
-          continue;
-        }
-        Matcher m = SAMPLE.matcher(line);
-        assertThat(m.matches()).as(line).isTrue();
-        List<String> nv = new ArrayList<>(List.of("__name__", m.group(1)));
-        Matcher l = LABEL.matcher(m.group(2));
-        while (l.find()) {
-          nv.add(l.group(1));
-          nv.add(l.group(2));
-        }
-        long t = new BigDecimal(m.group(4)).movePointRight(3).longValueExact();
-        long v = Double.doubleToRawLongBits(Double.parseDouble(m.group(3)));
-        out.computeIfAbsent(Labels.of(nv.toArray(new String[0])), k -> new ArrayList<>())
-            .add(new long[] {t, v});
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out;
+    return PromtoolBlocks.samples();
   }
 
   /** One line per sample, "labels t bits", for readable comparisons. */

@@ -4,8 +4,8 @@ package io.sluice.tsdb.tombstones;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.tsdb.testing.PromtoolBlocks;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
@@ -20,9 +20,8 @@ class TombstonesTest {
 
   @TempDir Path dir;
 
-  private static Path goldenBlock(String ulid) throws URISyntaxException {
-    return Path.of(
-        TombstonesTest.class.getResource("/golden/promtool-2.42.0/blocks/data/" + ulid).toURI());
+  private static Path goldenBlock(String ulid) {
+    return PromtoolBlocks.blockDir(ulid);
   }
 
   @ParameterizedTest

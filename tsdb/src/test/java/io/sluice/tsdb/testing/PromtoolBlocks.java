@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.sluice.tsdb.chunks;
+package io.sluice.tsdb.testing;
 
 import io.sluice.tsdb.labels.Labels;
 import java.io.BufferedReader;
@@ -18,15 +18,15 @@ import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 
 /** The golden blocks written by promtool 2.42 and the OpenMetrics samples they were made from. */
-final class PromtoolBlocks {
-  static final String ROOT = "/golden/promtool-2.42.0/blocks/";
-  static final String BLOCK_1 = "01M7YF9F2DBGH7TB74V9V0FB0Q";
-  static final String BLOCK_2 = "01M7YF9F3AB775E6CS8KK1M3RT";
+public final class PromtoolBlocks {
+  public static final String ROOT = "/golden/promtool-2.42.0/blocks/";
+  public static final String BLOCK_1 = "01M7YF9F2DBGH7TB74V9V0FB0Q";
+  public static final String BLOCK_2 = "01M7YF9F3AB775E6CS8KK1M3RT";
 
   private PromtoolBlocks() {}
 
   /** The directory of a golden block. */
-  static Path blockDir(String ulid) {
+  public static Path blockDir(String ulid) {
     try {
       return Path.of(PromtoolBlocks.class.getResource(ROOT + "data/" + ulid).toURI());
     } catch (URISyntaxException e) {
@@ -35,7 +35,7 @@ final class PromtoolBlocks {
   }
 
   /** Samples {t, valueBits} of each series of {@code blocks.om.gz}, series in label order. */
-  static TreeMap<Labels, List<long[]>> samples() {
+  public static TreeMap<Labels, List<long[]>> samples() {
     TreeMap<Labels, List<long[]>> out = new TreeMap<>();
     try (InputStream in = PromtoolBlocks.class.getResourceAsStream(ROOT + "blocks.om.gz");
         BufferedReader r =
@@ -68,7 +68,7 @@ final class PromtoolBlocks {
   /**
    * The samples of each series in [minTime, maxTime), series in label order, empty ones left out.
    */
-  static List<List<long[]>> samplesIn(long minTime, long maxTime) {
+  public static List<List<long[]>> samplesIn(long minTime, long maxTime) {
     List<List<long[]>> out = new ArrayList<>();
     for (Map.Entry<Labels, List<long[]>> e : samples().entrySet()) {
       List<long[]> in = new ArrayList<>();
