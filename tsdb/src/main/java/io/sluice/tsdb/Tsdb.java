@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb;
 
+import io.sluice.tsdb.block.Block;
+import io.sluice.tsdb.block.BlockMeta;
+import io.sluice.tsdb.block.BlockSet;
+import io.sluice.tsdb.block.BlockWriter;
 import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
 import io.sluice.tsdb.head.MemSeries;
+import io.sluice.tsdb.query.MergeQuerier;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.record.CorruptRecordException;
 import io.sluice.tsdb.record.RecordDecoder;
@@ -24,6 +29,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -33,6 +39,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,11 +93,16 @@ public final class Tsdb implements Closeable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final Head head;
+  private final BlockSet blocks;
   private final Wal wal;
   private final ReplayStats replayStats;
   private final Runnable beforeSync;
 
   private final List<Removed> deleted = new ArrayList<>();
+  // Serializes head compaction, flush, WAL truncation and retention.
+  private final Object compaction = new Object();
+  private volatile BlockWriter blockWriter;
+  private volatile Runnable afterBlockCommit = () -> {};
   private final AtomicLong completedWrites = new AtomicLong();
   private final AtomicLong syncs = new AtomicLong();
   private final Object syncMonitor = new Object();
@@ -105,6 +117,7 @@ public final class Tsdb implements Closeable {
       FileChannel lockChannel,
       FileLock lock,
       Head head,
+      BlockSet blocks,
       Wal wal,
       ReplayStats replayStats,
       Runnable beforeSync) {
@@ -113,7 +126,9 @@ public final class Tsdb implements Closeable {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.head = head;
+    this.blocks = blocks;
     this.wal = wal;
+    this.blockWriter = new BlockWriter(options.head().clock(), new SecureRandom(), () -> {});
     this.replayStats = replayStats;
     this.beforeSync = beforeSync;
   }
@@ -151,8 +166,15 @@ public final class Tsdb implements Closeable {
       ch.close();
       throw new DatabaseLockedException(lockPath);
     }
+    BlockSet blocks = null;
     try {
+      blocks = BlockSet.load(dir);
       Head head = new Head(options.head());
+      // Samples the blocks hold are out of bounds, in replay too: the WAL is truncated behind a
+      // block only after it is written, so it may still hold them.
+      if (!blocks.blocks().isEmpty()) {
+        head.setMinValidTime(blocks.maxTime());
+      }
       Path walDir = dir.resolve(WAL_DIR);
       Files.createDirectories(walDir);
       ReplayStats stats = replay(walDir, head, options.replayWorkers());
@@ -163,8 +185,11 @@ public final class Tsdb implements Closeable {
           .addKeyValue("failed_samples", stats.failedSamples())
           .log("WAL replay completed");
       Wal wal = Wal.open(walDir, options.wal());
-      return new Tsdb(dir, options, ch, lock, head, wal, stats, beforeSync);
+      return new Tsdb(dir, options, ch, lock, head, blocks, wal, stats, beforeSync);
     } catch (IOException | RuntimeException e) {
+      if (blocks != null) {
+        blocks.close();
+      }
       try {
         ch.close();
       } catch (IOException suppressed) {
@@ -194,7 +219,135 @@ public final class Tsdb implements Closeable {
    * The caller closes it.
    */
   public Querier querier() {
-    return head.querier();
+    List<Querier> parts = blocks.queriers(Long.MIN_VALUE, Long.MAX_VALUE);
+    parts.add(head.querier());
+    return MergeQuerier.of(parts);
+  }
+
+  /** The local blocks served, oldest first. */
+  public List<Block> blocks() {
+    return blocks.blocks();
+  }
+
+  /** Names of block directories that could not be opened at start and are not served. */
+  public List<String> corruptBlocks() {
+    return blocks.corrupt();
+  }
+
+  /**
+   * The oldest time this database holds: the oldest block's start, else the head's min time, else
+   * {@link Long#MAX_VALUE} (empty), as Thanos' {@code StartTime}.
+   */
+  public long minTime() {
+    return Math.min(blocks.minTime(), head.minTime());
+  }
+
+  /**
+   * Cuts the head into blocks as Thanos receive does: while the head spans more than 1.5 block
+   * durations, or its oldest sample is older than 1.5 block durations by the clock, the block
+   * duration-aligned range holding the head's min time becomes a level-1 block and the head and WAL
+   * are truncated behind it. Not concurrent with itself, a flush or retention.
+   *
+   * @return the blocks written, oldest first
+   * @throws IOException if a block cannot be written or the WAL not truncated; what was cut before
+   *     stays, nothing is lost
+   */
+  public List<BlockMeta> compactHead() throws IOException {
+    synchronized (compaction) {
+      List<BlockMeta> out = new ArrayList<>();
+      long range = options.blockDurationMs();
+      while (true) {
+        long min = head.minTime();
+        long max = head.maxTime();
+        if (min == Long.MAX_VALUE || max < min) {
+          return out;
+        }
+        long now = options.head().clock().millis();
+        boolean spansTooLong = max - min > range / 2 * 3;
+        boolean tooOld = min < now - range / 2 * 3;
+        if (!spansTooLong && !tooOld) {
+          return out;
+        }
+        long maxt = Math.floorDiv(min, range) * range + range;
+        cut(min, maxt).ifPresent(out::add);
+      }
+    }
+  }
+
+  /**
+   * Writes the whole head to blocks, as Thanos' flush at shutdown: a block up to the last block
+   * boundary, then one for the rest up to the newest sample time (exclusive: samples at exactly the
+   * newest time stay in the head and WAL); a head of one instant becomes one block.
+   *
+   * @return the blocks written, oldest first
+   * @throws IOException if a block cannot be written
+   */
+  public List<BlockMeta> flush() throws IOException {
+    synchronized (compaction) {
+      List<BlockMeta> out = new ArrayList<>();
+      long min = head.minTime();
+      long max = head.maxTime();
+      if (min == Long.MAX_VALUE || max < min) {
+        return out;
+      }
+      if (min == max) {
+        cut(min, max + 1).ifPresent(out::add);
+        return out;
+      }
+      long range = options.blockDurationMs();
+      long boundary = Math.floorDiv(max, range) * range;
+      if (boundary > min) {
+        cut(min, boundary).ifPresent(out::add);
+        min = boundary;
+      }
+      if (max > min) {
+        cut(min, max).ifPresent(out::add);
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Deletes local blocks beyond the retention ({@link TsdbOptions#retentionMs()}) that {@code
+   * deletable} accepts (with a bucket: the uploaded ones).
+   *
+   * @return the metas of the blocks deleted
+   */
+  public List<BlockMeta> applyRetention(Predicate<BlockMeta> deletable) throws IOException {
+    synchronized (compaction) {
+      return blocks.applyRetention(options.retentionMs(), deletable);
+    }
+  }
+
+  // Holds the compaction monitor. Raises the head's min valid time first, so that no sample can
+  // land in [mint, maxt) while the block is written; truncates only after the block is in place.
+  private Optional<BlockMeta> cut(long mint, long maxt) throws IOException {
+    head.setMinValidTime(maxt);
+    Optional<BlockMeta> meta;
+    try (Querier q = head.querier()) {
+      meta = blockWriter.write(dir, q, mint, maxt);
+    }
+    if (meta.isPresent()) {
+      blocks.add(meta.get().ulid());
+      LOG.atInfo()
+          .addKeyValue("dir", dir)
+          .addKeyValue("block", meta.get().ulid())
+          .addKeyValue("minTime", meta.get().minTime())
+          .addKeyValue("maxTime", meta.get().maxTime())
+          .addKeyValue("series", meta.get().stats().numSeries())
+          .addKeyValue("samples", meta.get().stats().numSamples())
+          .log("Head compacted into a block");
+    }
+    afterBlockCommit.run();
+    truncateHead(maxt);
+    return meta;
+  }
+
+  // Fault injection for tests: runs before a block's directory is renamed into place, and after
+  // it is served but before the head and WAL are truncated.
+  void compactionHooks(Runnable beforeCommit, Runnable afterCommit) {
+    blockWriter = new BlockWriter(options.head().clock(), new SecureRandom(), beforeCommit);
+    afterBlockCommit = afterCommit;
   }
 
   /** What {@link #open} replayed. */
@@ -283,13 +436,15 @@ public final class Tsdb implements Closeable {
    * never meets samples of an unknown series.
    */
   public Optional<CheckpointStats> truncateHead(long mint) throws IOException {
-    long[] removed = head.truncate(mint);
-    if (removed.length > 0) {
-      synchronized (deleted) {
-        deleted.add(new Removed(wal.lastSegment(), removed));
+    synchronized (compaction) {
+      long[] removed = head.truncate(mint);
+      if (removed.length > 0) {
+        synchronized (deleted) {
+          deleted.add(new Removed(wal.lastSegment(), removed));
+        }
       }
+      return truncateWal(mint);
     }
-    return truncateWal(mint);
   }
 
   /**
@@ -305,6 +460,12 @@ public final class Tsdb implements Closeable {
    *     left as it was or with extra files, never missing a record the head needs
    */
   public Optional<CheckpointStats> truncateWal(long mint) throws IOException {
+    synchronized (compaction) {
+      return checkpoint(mint);
+    }
+  }
+
+  private Optional<CheckpointStats> checkpoint(long mint) throws IOException {
     int first = wal.firstSegment();
     int last = wal.nextSegment() - 1;
     // Never the segment that was being written until now; two thirds of the rest.
@@ -376,6 +537,7 @@ public final class Tsdb implements Closeable {
     } catch (IOException e) {
       failure = e;
     }
+    blocks.close();
     try {
       lock.release();
       lockChannel.close();

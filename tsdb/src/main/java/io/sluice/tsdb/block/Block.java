@@ -7,20 +7,27 @@ import io.sluice.tsdb.query.Querier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One block on disk, open for reading: its meta, its memory-mapped index and chunk segments.
  *
  * <p>Opening checks what Prometheus checks when it loads a block (meta version, index magic and
  * version, TOC and table CRCs, chunk file headers); series, postings and chunk CRCs are checked
- * when they are read. Thread-safe. {@link #close()} releases the files; queriers must not be used
- * afterwards.
+ * when they are read. Thread-safe.
+ *
+ * <p>Lifecycle: the opener owns one reference and {@link #close()} gives it up; every {@link
+ * #querier()} holds another until the querier is closed. The files are unmapped when the last
+ * reference is gone, so a block deleted by retention stays readable by the queries still using it.
  */
 public final class Block implements AutoCloseable {
   private final Path dir;
   private final BlockMeta meta;
   private final IndexReader index;
   private final ChunkSegmentReader chunks;
+  private final AtomicInteger refs = new AtomicInteger(1);
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Block(Path dir, BlockMeta meta, IndexReader index, ChunkSegmentReader chunks) {
     this.dir = dir;
@@ -73,15 +80,35 @@ public final class Block implements AutoCloseable {
     return meta.minTime() <= maxt && meta.maxTime() > mint;
   }
 
-  /** A querier over this block; closing it does not close the block. */
+  /**
+   * A querier over this block, holding a reference until it is closed.
+   *
+   * @throws IllegalStateException if the block is already closed
+   */
   public Querier querier() {
-    return new BlockQuerier(index, chunks);
+    int n;
+    do {
+      n = refs.get();
+      if (n == 0) {
+        throw new IllegalStateException(this + " is closed");
+      }
+    } while (!refs.compareAndSet(n, n + 1));
+    return new BlockQuerier(index, chunks, minTime(), maxTime(), this::release);
   }
 
+  private void release() {
+    if (refs.decrementAndGet() == 0) {
+      chunks.close();
+      index.close();
+    }
+  }
+
+  /** Gives up the opener's reference; the files close when no querier uses them. Idempotent. */
   @Override
   public void close() {
-    chunks.close();
-    index.close();
+    if (closed.compareAndSet(false, true)) {
+      release();
+    }
   }
 
   @Override

@@ -21,25 +21,42 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
  * Querier over one block. Series refs of an index increase with label order, so the matching refs
  * are already the output order: series are decoded one at a time as the iterator reaches them, and
  * their chunks (with CRC checked) read from the mmapped segments. Read errors (corruption) surface
- * as {@link UncheckedIOException}. Thread-safe; holds nothing of its own.
+ * as {@link UncheckedIOException}. Thread-safe; holds a reference to its block until closed.
  */
 final class BlockQuerier implements Querier {
   private final IndexReader index;
   private final ChunkSegmentReader chunks;
+  private final long blockMin;
+  private final long blockMax;
+  private final Runnable onClose;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
-  BlockQuerier(IndexReader index, ChunkSegmentReader chunks) {
+  // blockMax is exclusive, as in meta.json.
+  BlockQuerier(
+      IndexReader index,
+      ChunkSegmentReader chunks,
+      long blockMin,
+      long blockMax,
+      Runnable onClose) {
     this.index = index;
     this.chunks = chunks;
+    this.blockMin = blockMin;
+    this.blockMax = blockMax;
+    this.onClose = onClose;
   }
 
   @Override
   public SeriesSet select(long mint, long maxt, List<Matcher> matchers) {
+    if (mint >= blockMax || maxt < blockMin) {
+      return SeriesSet.empty();
+    }
     long[] refs = PostingsSource.select(postings(), matchers);
     return new SeriesSet() {
       private int next;
@@ -110,7 +127,11 @@ final class BlockQuerier implements Querier {
   }
 
   @Override
-  public void close() {}
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      onClose.run();
+    }
+  }
 
   private PostingsSource postings() {
     return new PostingsSource() {

@@ -41,14 +41,25 @@ import java.util.random.RandomGenerator;
 public final class BlockWriter {
   private final InstantSource clock;
   private final RandomGenerator random;
+  private final Runnable beforeCommit;
 
   /**
    * Creates a writer whose block ids take their time from {@code clock} (as Prometheus' ULIDs, the
    * wall clock at creation) and their entropy from {@code random}.
    */
   public BlockWriter(InstantSource clock, RandomGenerator random) {
+    this(clock, random, () -> {});
+  }
+
+  /**
+   * As {@link #BlockWriter(InstantSource, RandomGenerator)}, running {@code beforeCommit} when
+   * every file of a block is written and synced but the directory not yet renamed (fault injection
+   * in tests: a crash at that point must leave no block).
+   */
+  public BlockWriter(InstantSource clock, RandomGenerator random, Runnable beforeCommit) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
+    this.beforeCommit = Objects.requireNonNull(beforeCommit, "beforeCommit");
   }
 
   /**
@@ -67,23 +78,27 @@ public final class BlockWriter {
     }
     Ulid ulid = Ulid.generate(clock, random);
     Path tmp = BlockDirs.createTemporary(dataDir, ulid);
-    boolean done = false;
     try {
       long[] stats = writeFiles(tmp, source, mint, maxt - 1);
       if (stats[1] == 0) {
+        BlockDirs.deleteRecursively(tmp);
         return Optional.empty();
       }
       BlockMeta meta =
           BlockMeta.level1(ulid, mint, maxt, BlockMeta.Stats.of(stats[0], stats[1], stats[2]));
       TombstonesWriter.write(tmp, List.of());
       BlockMetaFormat.write(tmp, meta);
+      beforeCommit.run();
       BlockDirs.commit(dataDir, ulid);
-      done = true;
       return Optional.of(meta);
-    } finally {
-      if (!done) {
+    } catch (IOException | RuntimeException e) {
+      // Errors (a kill, in tests) leave the directory to the clean-up at the next start.
+      try {
         BlockDirs.deleteRecursively(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
       }
+      throw e;
     }
   }
 

@@ -333,8 +333,18 @@ public final class MemSeries {
         closedTimes = null;
       }
     }
+    if (closedCount > 0 && closedTimes[0] < mint) {
+      // Straddles a cut that is not a chunk-range boundary (a flush): keep the samples at and
+      // after mint only, so the block and the head never both return a sample.
+      XorChunk kept = keepFrom(closedData[0], mint);
+      closedData[0] = kept.bytes();
+      closedTimes[0] = firstKept;
+    }
     if (head != null && (head.numSamples() == 0 || head.lastTimestamp() < mint)) {
       head = null;
+    } else if (head != null && closedCount == 0 && headMinTime < mint) {
+      head = keepFrom(head.bytes(), mint);
+      headMinTime = firstKept;
     }
     if (oooCount > 0) {
       int keep = lowerBound(mint);
@@ -349,6 +359,23 @@ public final class MemSeries {
       }
     }
     return isEmpty();
+  }
+
+  // Set by keepFrom: the time of the first sample kept.
+  private long firstKept;
+
+  private XorChunk keepFrom(byte[] data, long mint) {
+    XorIterator it = XorChunk.iterator(data, 0, data.length);
+    XorChunk out = new XorChunk();
+    while (it.next()) {
+      if (it.timestamp() >= mint) {
+        if (out.numSamples() == 0) {
+          firstKept = it.timestamp();
+        }
+        out.append(it.timestamp(), it.valueBits());
+      }
+    }
+    return out;
   }
 
   private boolean isEmpty() {
