@@ -186,7 +186,12 @@ public final class MultiTsdb implements Closeable {
       TsdbOptions o = options.apply(prefix);
       o =
           new TsdbOptions(
-              o.head().withHashPrefix(prefix), o.wal(), o.walFsync(), o.replayWorkers());
+              o.head().withHashPrefix(prefix),
+              o.wal(),
+              o.walFsync(),
+              o.replayWorkers(),
+              o.blockDurationMs(),
+              o.retentionMs());
       db = Tsdb.open(root.resolve(id), o);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -6,6 +6,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.sluice.receiver.HeadCompactor;
 import io.sluice.receiver.MultiTsdb;
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.write.LocalWriter;
@@ -16,12 +17,15 @@ import io.sluice.server.http.OpsHandler;
 import io.sluice.server.http.RemoteWriteHandler;
 import io.sluice.server.metrics.ReceiveMetrics;
 import io.sluice.tsdb.TsdbOptions;
+import io.sluice.tsdb.block.BlockMeta;
 import io.sluice.tsdb.head.HeadOptions;
 import io.sluice.tsdb.wal.WalFormat;
 import io.sluice.tsdb.wal.WalOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +44,8 @@ public final class Receiver implements AutoCloseable {
   private final MultiTsdb tsdbs;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
+  private final HeadCompactor compactor;
+  private final ScheduledExecutorService maintenance;
   private volatile boolean ready;
   private HttpServer remoteWrite;
   private HttpServer http;
@@ -69,9 +75,28 @@ public final class Receiver implements AutoCloseable {
             t -> {
               metrics.headSeries(t.id(), t.head(), h -> h.numSeries());
               metrics.walCorruptions(t.id(), t.tsdb()::corruptions);
+              metrics.blocksLoaded(t.id(), () -> t.tsdb().blocks().size());
             });
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup();
+    compactor =
+        new HeadCompactor(
+            tsdbs,
+            meta -> true,
+            new HeadCompactor.Listener() {
+              @Override
+              public void blockCut(String tenant, BlockMeta meta) {
+                metrics.compaction(tenant, true);
+              }
+
+              @Override
+              public void failed(String tenant, Exception e) {
+                metrics.compaction(tenant, false);
+              }
+            });
+    maintenance =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().name("head-compaction").daemon().unstarted(r));
   }
 
   /**
@@ -101,6 +126,10 @@ public final class Receiver implements AutoCloseable {
       r.close();
       throw e;
     }
+    // Thanos checks every max block duration; a shorter check costs nothing and cuts on time.
+    long every = Math.min(cfg.maxBlockDurationMs(), 60_000);
+    r.maintenance.scheduleWithFixedDelay(
+        r.compactor::run, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     r.ready = true;
     LOG.atInfo()
         .addKeyValue("remote_write", hostPort(r.remoteWriteAddress()))
@@ -195,6 +224,14 @@ public final class Receiver implements AutoCloseable {
     }
     boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    maintenance.shutdown();
+    try {
+      maintenance.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    // As Thanos at shutdown: every head becomes blocks, but the newest instant stays in the WAL.
+    compactor.flush();
     try {
       tsdbs.close();
     } catch (IOException e) {

@@ -147,6 +147,29 @@ public final class ReceiveMetrics {
         .register(registry);
   }
 
+  /**
+   * Counts a head compaction of {@code tenant}: {@code prometheus_tsdb_compactions_total} when a
+   * block was cut, {@code prometheus_tsdb_compactions_failed_total} when a run failed.
+   */
+  public void compaction(String tenant, boolean ok) {
+    io.micrometer.core.instrument.Counter.builder(
+            ok ? "prometheus.tsdb.compactions" : "prometheus.tsdb.compactions.failed")
+        .description(
+            ok ? "Total number of compactions that were executed." : "Total number of failed.")
+        .tag("tenant", tenant)
+        .register(registry)
+        .increment();
+  }
+
+  /** Registers {@code prometheus_tsdb_blocks_loaded{tenant}}. */
+  public void blocksLoaded(String tenant, java.util.function.IntSupplier blocks) {
+    io.micrometer.core.instrument.Gauge.builder(
+            "prometheus.tsdb.blocks.loaded", blocks, b -> b.getAsInt())
+        .description("Number of currently loaded data blocks")
+        .tag("tenant", tenant)
+        .register(registry);
+  }
+
   /** The exposition in the Prometheus text format. */
   public String scrape() {
     return registry.scrape();
