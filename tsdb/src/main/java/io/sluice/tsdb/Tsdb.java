@@ -275,9 +275,9 @@ public final class Tsdb implements Closeable {
   }
 
   /**
-   * Writes the whole head to blocks, as Thanos' flush at shutdown: a block up to the last block
-   * boundary, then one for the rest up to the newest sample time (exclusive: samples at exactly the
-   * newest time stay in the head and WAL); a head of one instant becomes one block.
+   * Writes the whole head to blocks, as Thanos' flush at shutdown: aligned blocks up to the last
+   * block boundary, then one for the rest up to the newest sample time (exclusive: samples at
+   * exactly the newest time stay in the head and WAL); a head of one instant becomes one block.
    *
    * @return the blocks written, oldest first
    * @throws IOException if a block cannot be written
@@ -296,9 +296,11 @@ public final class Tsdb implements Closeable {
       }
       long range = options.blockDurationMs();
       long boundary = Math.floorDiv(max, range) * range;
-      if (boundary > min) {
-        cut(min, boundary).ifPresent(out::add);
-        min = boundary;
+      // Aligned blocks up to the last boundary (several if the head spans more), then the rest.
+      while (min < boundary) {
+        long maxt = Math.min(Math.floorDiv(min, range) * range + range, boundary);
+        cut(min, maxt).ifPresent(out::add);
+        min = maxt;
       }
       if (max > min) {
         cut(min, max).ifPresent(out::add);

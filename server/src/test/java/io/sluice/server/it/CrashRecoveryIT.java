@@ -4,10 +4,14 @@ package io.sluice.server.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.receiver.proto.prometheus.RemoteWrite;
-import io.sluice.tsdb.labels.Labels;
-import io.sluice.tsdb.record.RecordDecoder;
-import io.sluice.tsdb.record.RecordType;
-import io.sluice.tsdb.wal.WalReader;
+import io.sluice.tsdb.Tsdb;
+import io.sluice.tsdb.TsdbOptions;
+import io.sluice.tsdb.head.HeadOptions;
+import io.sluice.tsdb.query.Matcher;
+import io.sluice.tsdb.query.Querier;
+import io.sluice.tsdb.query.SampleIterator;
+import io.sluice.tsdb.query.Series;
+import io.sluice.tsdb.query.SeriesSet;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,8 +37,8 @@ import org.xerial.snappy.Snappy;
  * Every acknowledged sample survives SIGKILL: a real {@code sluice} process takes sustained writes
  * from several client threads and is killed after a random number of acknowledgements, then
  * restarted on the same directory (which replays, and repairs, the WAL before it turns ready).
- * After three kills and a clean stop, the tenant's WAL is read directly: every sample that got a
- * 2xx is there exactly once, with the same value bits.
+ * After three kills and a clean stop (which cuts the head into blocks), the tenant's blocks and WAL
+ * are read directly: every sample that got a 2xx is there exactly once, with the same value bits.
  */
 class CrashRecoveryIT {
   private static final Path JAR = Path.of("target", "sluice.jar");
@@ -192,39 +197,25 @@ class CrashRecoveryIT {
     last.close();
     assertThat(last.alive()).isFalse();
 
-    Map<Long, Labels> series = new HashMap<>();
+    // The clean stop flushed the head into blocks (the newest instant stays in the WAL): read
+    // blocks and WAL together, as a restart would.
     Map<String, List<Long>> found = new HashMap<>();
-    RecordDecoder dec = new RecordDecoder();
-    try (WalReader r =
-        WalReader.open(dir.resolve("data").resolve("default-tenant").resolve("wal"))) {
-      while (r.next()) {
-        byte[] rec = r.record();
-        RecordType type = RecordDecoder.type(rec, 0, rec.length);
-        if (type == RecordType.SERIES) {
-          dec.series(
-              rec,
-              0,
-              rec.length,
-              (ref, key, off, len) -> {
-                Labels l = Labels.fromKey(key, off, len);
-                Labels prev = series.putIfAbsent(ref, l);
-                assertThat(prev == null || prev.equals(l))
-                    .as("%s: ref %d names %s and %s", why, ref, prev, l)
-                    .isTrue();
-              });
-        } else if (type == RecordType.SAMPLES) {
-          dec.samples(
-              rec,
-              0,
-              rec.length,
-              (ref, t, bits) -> {
-                assertThat(series).as(why).containsKey(ref);
-                found
-                    .computeIfAbsent(
-                        series.get(ref).get("w") + "/" + series.get(ref).get("s") + "/" + t,
-                        x -> new ArrayList<>())
-                    .add(bits);
-              });
+    try (Tsdb db =
+            Tsdb.open(
+                dir.resolve("data").resolve("default-tenant"),
+                TsdbOptions.defaults(HeadOptions.defaults(InstantSource.system())));
+        Querier q = db.querier()) {
+      assertThat(db.blocks()).as(why).isNotEmpty();
+      SeriesSet set =
+          q.select(Long.MIN_VALUE, Long.MAX_VALUE, List.of(Matcher.eq("__name__", "crash")));
+      while (set.hasNext()) {
+        Series s = set.next();
+        String prefix = s.labels().get("w") + "/" + s.labels().get("s") + "/";
+        SampleIterator it = s.samples();
+        while (it.next()) {
+          found
+              .computeIfAbsent(prefix + it.timestamp(), x -> new ArrayList<>())
+              .add(it.valueBits());
         }
       }
     }
