@@ -56,38 +56,8 @@ class CrashRecoveryIT {
   private record Ack(int thread, long k) {}
 
   private ExternalProcess start(int rw, int web, int run) throws Exception {
-    String javaBin = ProcessHandle.current().info().command().orElse("java");
-    ExternalProcess p =
-        ExternalProcess.start(
-            List.of(
-                javaBin,
-                "-Xmx512m",
-                "-jar",
-                JAR.toString(),
-                "receive",
-                "--remote-write.address=127.0.0.1:" + rw,
-                "--http-address=127.0.0.1:" + web,
-                "--grpc-address=127.0.0.1:" + ItFixtures.freePort(),
-                "--tsdb.path=" + dir.resolve("data"),
-                "--label=replica=\"crash\""),
-            dir.resolve("sluice-" + run + ".log"));
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    int ready = 0;
-    while (System.nanoTime() < deadline && ready != 200) {
-      assertThat(p.alive()).as(p.output()).isTrue();
-      try {
-        ready =
-            http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web + "/-/ready"))
-                        .build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-      } catch (IOException notYet) {
-        TimeUnit.MILLISECONDS.sleep(50);
-      }
-    }
-    assertThat(ready).as(p.output()).isEqualTo(200);
-    return p;
+    return ItFixtures.startSluice(
+        dir.resolve("data"), rw, web, dir.resolve("sluice-" + run + ".log"));
   }
 
   private static long timestamp(long base, long k) {

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.server.it;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,24 +18,6 @@ final class ExternalProcess implements AutoCloseable {
   private ExternalProcess(Process process, Path log) {
     this.process = process;
     this.log = log;
-  }
-
-  /**
-   * Finds an executable on the PATH. Skips the test when it is missing, except under CI, where the
-   * CI script installs it and a missing binary is a failure.
-   */
-  static Path require(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      Path p = Path.of(dir, name);
-      if (Files.isExecutable(p)) {
-        return p;
-      }
-    }
-    if (System.getenv("CI") != null) {
-      throw new AssertionError(name + " is not installed; CI must install Debian's prometheus");
-    }
-    assumeTrue(false, name + " is not installed (apt-get install prometheus); skipping");
-    return null;
   }
 
   static ExternalProcess start(List<String> command, Path log) throws IOException {

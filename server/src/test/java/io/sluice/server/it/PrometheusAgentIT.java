@@ -9,6 +9,7 @@ import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.Series;
 import io.sluice.tsdb.query.SeriesSet;
+import io.sluice.tsdb.testing.PrometheusTools;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +51,7 @@ class PrometheusAgentIT {
 
   @Test
   void agentScrapesAndRemoteWritesIntoTheHead() throws Exception {
-    Path prometheus = ExternalProcess.require("prometheus");
+    Path prometheus = PrometheusTools.require("prometheus");
     try (Receiver receiver =
         Receiver.start(ItFixtures.config(dir.resolve("data")), InstantSource.system())) {
       int agentPort = ItFixtures.freePort();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.server.Receiver;
+import io.sluice.tsdb.testing.PrometheusTools;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -77,7 +78,7 @@ class PrometheusReadsTenantDirIT {
   @Test
   void prometheusReplaysATenantDirectorySluiceWroteAndAnswersWithTheWrittenValues()
       throws Exception {
-    Path prometheus = ExternalProcess.require("prometheus");
+    Path prometheus = PrometheusTools.require("prometheus");
     long now = System.currentTimeMillis();
     long t0 = now - 600_000;
     Path data = dir.resolve("data");
