@@ -13,7 +13,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -50,35 +49,15 @@ class PrometheusAgentIT {
 
   @Test
   void agentScrapesAndRemoteWritesIntoTheHead() throws Exception {
-    Path prometheus = ExternalProcess.require("prometheus");
     try (Receiver receiver =
         Receiver.start(ItFixtures.config(dir.resolve("data")), InstantSource.system())) {
       int agentPort = ItFixtures.freePort();
-      Path cfg = dir.resolve("agent.yml");
-      Files.writeString(
-          cfg,
-          """
-          global:
-            scrape_interval: 1s
-            external_labels: {agent: it}
-          scrape_configs:
-            - job_name: sluice
-              static_configs: [{targets: ['127.0.0.1:%d']}]
-          remote_write:
-            - url: http://127.0.0.1:%d/api/v1/receive
-              queue_config: {batch_send_deadline: 1s, min_backoff: 30ms, max_backoff: 1s}
-          """
-              .formatted(
-                  receiver.httpAddress().getPort(), receiver.remoteWriteAddress().getPort()));
       try (ExternalProcess agent =
-          ExternalProcess.start(
-              List.of(
-                  prometheus.toString(),
-                  "--enable-feature=agent",
-                  "--config.file=" + cfg,
-                  "--storage.agent.path=" + dir.resolve("agent-data"),
-                  "--web.listen-address=127.0.0.1:" + agentPort),
-              dir.resolve("agent.log"))) {
+          PrometheusAgent.start(
+              dir,
+              receiver.httpAddress().getPort(),
+              receiver.remoteWriteAddress().getPort(),
+              agentPort)) {
         List<Matcher> up =
             List.of(
                 new Matcher(Matcher.Type.EQ, "__name__", "up"),
