@@ -106,6 +106,28 @@ class PrometheusAgentIT {
         assertThat(writes).isNotEmpty();
         assertThat(t.head().numSeries()).isGreaterThan(50);
 
+        // The StoreAPI returns the same series with the receiver's external labels, and its
+        // chunks decode to the samples in the head (and any that arrived since).
+        try (StoreClient c = new StoreClient(receiver.grpcAddress())) {
+          List<io.sluice.receiver.proto.thanos.StoreTypes.Series> frames =
+              StoreClient.frames(
+                  c.series(
+                      StoreClient.request(
+                          StoreClient.eq("__name__", "up"), StoreClient.eq("job", "sluice"))));
+          assertThat(frames).hasSize(1);
+          assertThat(StoreClient.text(frames.get(0)))
+              .isEqualTo(
+                  "{__name__=\"up\", agent=\"it\", instance=\"127.0.0.1:%d\", job=\"sluice\","
+                          .formatted(receiver.httpAddress().getPort())
+                      + " replica=\"it\", tenant_id=\"default-tenant\"}");
+          List<long[]> viaGrpc = StoreClient.samples(frames.get(0).getChunksList());
+          assertThat(viaGrpc.size()).isGreaterThanOrEqualTo(upSamples.size());
+          for (int i = 0; i < upSamples.size(); i++) {
+            assertThat(viaGrpc.get(i)[0]).isEqualTo((long) upSamples.get(i)[0]);
+            assertThat(Double.longBitsToDouble(viaGrpc.get(i)[1])).isEqualTo(upSamples.get(i)[1]);
+          }
+        }
+
         // The agent reports no failed sample.
         HttpClient http = HttpClient.newHttpClient();
         String agentMetrics =
