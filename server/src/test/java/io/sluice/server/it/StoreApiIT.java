@@ -457,6 +457,50 @@ class StoreApiIT {
   }
 
   @Test
+  void aCallWhoseDeadlinePassesIsCountedAsDeadlineExceeded() throws Exception {
+    try (StoreClient slow =
+        new StoreClient(
+            NettyChannelBuilder.forAddress("127.0.0.1", receiver.grpcAddress().getPort())
+                .flowControlWindow(64 * 1024))) {
+      double before = seriesHandled("DeadlineExceeded");
+      CountDownLatch done = new CountDownLatch(1);
+      AtomicReference<Throwable> error = new AtomicReference<>();
+      slow.async
+          .withDeadlineAfter(500, TimeUnit.MILLISECONDS)
+          .series(
+              request(eq("__name__", "slow")).build(),
+              new ClientResponseObserver<SeriesRequest, SeriesResponse>() {
+                @Override
+                public void beforeStart(ClientCallStreamObserver<SeriesRequest> c) {
+                  c.disableAutoRequestWithInitial(1);
+                }
+
+                @Override
+                public void onNext(SeriesResponse value) {}
+
+                @Override
+                public void onError(Throwable t) {
+                  error.set(t);
+                  done.countDown();
+                }
+
+                @Override
+                public void onCompleted() {
+                  done.countDown();
+                }
+              });
+      assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(Status.fromThrowable(error.get()).getCode())
+          .isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (seriesHandled("DeadlineExceeded") == before && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(seriesHandled("DeadlineExceeded")).isEqualTo(before + 1);
+    }
+  }
+
+  @Test
   void aSlowClientThatKeepsReadingGetsEverySeries() throws Exception {
     try (StoreClient slow =
         new StoreClient(

@@ -119,6 +119,8 @@ class StoreDedupIT {
         List<long[]> samples = StoreClient.samples(d0.get(2).getChunksList());
         assertThat(samples).hasSize(300);
         assertThat(Double.longBitsToDouble(samples.get(299)[1])).isEqualTo(2299.0);
+        assertThat(p0.alive()).as(p0.output()).isTrue();
+        assertThat(p1.alive()).as(p1.output()).isTrue();
       }
     }
   }
