@@ -6,6 +6,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.receiver.store.MultiTenantStore;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC listener of a receiver ({@code --grpc-address}): {@code thanos.Store}, {@code
- * thanos.info.Info} and {@code grpc.health.v1.Health}.
+ * thanos.info.Info}, {@code grpc.health.v1.Health} and server reflection ({@code
+ * grpc.reflection.v1}).
  *
  * <p>Server settings as Thanos' ({@code pkg/server/grpc}): clients may ping every 10 s, also
  * without calls in flight (Go queriers and peers do; a stricter server answers with {@code
@@ -67,6 +69,8 @@ public final class GrpcServer implements AutoCloseable {
             .addService(ServerInterceptors.intercept(new StoreService(store), metrics))
             .addService(ServerInterceptors.intercept(new InfoService(store, ready), metrics))
             .addService(ServerInterceptors.intercept(health.getHealthService(), metrics))
+            .addService(
+                ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), metrics))
             .build()
             .start();
     return new GrpcServer(server, health);
