@@ -7,7 +7,11 @@ import io.sluice.tsdb.query.Matcher;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns StoreAPI matchers into TSDB matchers and takes out those on external labels. */
+/**
+ * Turns StoreAPI matchers into TSDB matchers and takes out those on external labels. Regexes are
+ * Prometheus': fully anchored, RE2 syntax; see {@link Matcher} for where {@code java.util.regex}
+ * differs and which RE2-invalid forms are rejected.
+ */
 final class StoreMatchers {
   private StoreMatchers() {}
 

@@ -113,6 +113,9 @@ class MultiTenantStoreTest {
     tenants.writeOne("a", "__name__", "up", "job", "x", "replica", "from-agent");
     assertThat(seriesText(req(eq("__name__", "up"))))
         .containsExactly("{__name__=\"up\", job=\"x\", replica=\"r0\", tenant_id=\"a\"}");
+    // A replica label is removed from the series and from the external labels alike.
+    assertThat(seriesText(req(eq("__name__", "up")).addWithoutReplicaLabels("replica")))
+        .containsExactly("{__name__=\"up\", job=\"x\", tenant_id=\"a\"}");
   }
 
   @Test
