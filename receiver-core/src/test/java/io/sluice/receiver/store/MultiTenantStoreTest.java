@@ -370,6 +370,10 @@ class MultiTenantStoreTest {
         .isInstanceOf(InvalidStoreRequestException.class)
         .hasMessageContaining("partial_response_strategy");
     assertThatThrownBy(
+            () -> store.series(req(eq("a", "b")).addAggregatesValue(9).build(), () -> false))
+        .isInstanceOf(InvalidStoreRequestException.class)
+        .hasMessageContaining("unknown aggregate");
+    assertThatThrownBy(
             () -> store.labelValues(LabelValuesRequest.newBuilder().setLabel("").build()))
         .isInstanceOf(InvalidStoreRequestException.class)
         .hasMessage("label name parameter cannot be empty");
