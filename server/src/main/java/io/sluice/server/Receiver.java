@@ -8,9 +8,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.sluice.receiver.HeadCompactor;
 import io.sluice.receiver.MultiTsdb;
+import io.sluice.receiver.store.MultiTenantStore;
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.write.LocalWriter;
 import io.sluice.server.cli.ReceiveConfig;
+import io.sluice.server.grpc.GrpcServer;
 import io.sluice.server.http.BoundedAggregator;
 import io.sluice.server.http.HttpServer;
 import io.sluice.server.http.OpsHandler;
@@ -30,12 +32,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running receiver: the remote-write listener, the HTTP listener for metrics and probes, and
- * the per-tenant storage behind them. Process wiring only; the work is done by the modules below.
+ * One running receiver: the remote-write listener, the HTTP listener for metrics and probes, the
+ * gRPC listener for the StoreAPI, and the per-tenant storage behind them. Process wiring only; the
+ * work is done by the modules below.
  *
- * <p>Lifecycle: {@link #start} opens the tenant databases (WAL replay), then binds both listeners
- * and turns ready; {@link #close} turns not ready, closes the listeners, releases the event loops
- * and closes the databases (their WALs are fsynced).
+ * <p>Lifecycle: {@link #start} opens the tenant databases (WAL replay), then binds the listeners
+ * and turns ready; {@link #close} turns not ready, closes the listeners (gRPC calls in flight get a
+ * grace period), releases the event loops and closes the databases (their WALs are fsynced).
  */
 public final class Receiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
@@ -49,6 +52,7 @@ public final class Receiver implements AutoCloseable {
   private volatile boolean ready;
   private HttpServer remoteWrite;
   private HttpServer http;
+  private GrpcServer grpc;
 
   private Receiver(ReceiveConfig cfg, InstantSource clock) {
     metrics = new ReceiveMetrics();
@@ -131,9 +135,11 @@ public final class Receiver implements AutoCloseable {
     r.maintenance.scheduleWithFixedDelay(
         r.compactor::run, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     r.ready = true;
+    r.grpc.serving();
     LOG.atInfo()
         .addKeyValue("remote_write", hostPort(r.remoteWriteAddress()))
         .addKeyValue("http", hostPort(r.httpAddress()))
+        .addKeyValue("grpc", hostPort(r.grpcAddress()))
         .log("receiver ready");
     return r;
   }
@@ -182,6 +188,12 @@ public final class Receiver implements AutoCloseable {
                     .addLast(new HttpServerCodec())
                     .addLast(new HttpObjectAggregator(64 * 1024))
                     .addLast(ops));
+    grpc =
+        GrpcServer.start(
+            cfg.grpcAddress().toSocketAddress(),
+            MultiTenantStore.of(tsdbs, cfg.externalLabels(), cfg.tenantLabelName()),
+            () -> ready,
+            metrics.registry());
   }
 
   private static String hostPort(InetSocketAddress a) {
@@ -196,6 +208,11 @@ public final class Receiver implements AutoCloseable {
   /** The bound HTTP address of metrics and probes. */
   public InetSocketAddress httpAddress() {
     return http.address();
+  }
+
+  /** The bound gRPC (StoreAPI) address. */
+  public InetSocketAddress grpcAddress() {
+    return grpc.address();
   }
 
   /** The per-tenant storage. */
@@ -216,6 +233,9 @@ public final class Receiver implements AutoCloseable {
   @Override
   public void close() {
     ready = false;
+    if (grpc != null) {
+      grpc.close();
+    }
     if (remoteWrite != null) {
       remoteWrite.close();
     }

@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param remoteWriteAddress where {@code POST /api/v1/receive} is served
  * @param httpAddress where {@code /metrics} and the probes are served
- * @param grpcAddress the StoreAPI address (validated now, served by a later release)
+ * @param grpcAddress where the gRPC StoreAPI, Info and health are served
  * @param tsdbPath the data directory; one sub-directory per tenant
  * @param externalLabels the {@code --label} flags, sorted by name
  * @param tenantHeader the HTTP header that names the tenant

@@ -235,39 +235,18 @@ class BlocksEndToEndIT {
 
   @Test
   void blocksCutFromAPrometheusAgentsWritesPassPromtool() throws Exception {
-    Path prometheus = PrometheusTools.require("prometheus");
     Path data = dir.resolve("data");
     Path tenant = data.resolve("default-tenant");
     ReceiveConfig base = ItFixtures.config(data);
     ReceiveConfig cfg = ItFixtures.withBlockDuration(base, BLOCK);
     List<String> accepted;
     try (Receiver receiver = Receiver.start(cfg, InstantSource.system())) {
-      int agentPort = ItFixtures.freePort();
-      Path agentCfg = dir.resolve("agent.yml");
-      Files.writeString(
-          agentCfg,
-          """
-          global:
-            scrape_interval: 1s
-            external_labels: {agent: it}
-          scrape_configs:
-            - job_name: sluice
-              static_configs: [{targets: ['127.0.0.1:%d']}]
-          remote_write:
-            - url: http://127.0.0.1:%d/api/v1/receive
-              queue_config: {batch_send_deadline: 1s, min_backoff: 30ms, max_backoff: 1s}
-          """
-              .formatted(
-                  receiver.httpAddress().getPort(), receiver.remoteWriteAddress().getPort()));
       try (ExternalProcess agent =
-          ExternalProcess.start(
-              List.of(
-                  prometheus.toString(),
-                  "--enable-feature=agent",
-                  "--config.file=" + agentCfg,
-                  "--storage.agent.path=" + dir.resolve("agent-data"),
-                  "--web.listen-address=127.0.0.1:" + agentPort),
-              dir.resolve("agent.log"))) {
+          PrometheusAgent.start(
+              dir,
+              receiver.httpAddress().getPort(),
+              receiver.remoteWriteAddress().getPort(),
+              ItFixtures.freePort())) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (blockDirs(tenant).size() < 3 && System.nanoTime() < deadline) {
           assertThat(agent.alive()).as(agent.output()).isTrue();

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.server.it;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.server.cli.HostPort;
 import io.sluice.server.cli.ReceiveConfig;
 import io.sluice.tsdb.testing.PrometheusTools;
@@ -16,11 +15,74 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import org.xerial.snappy.Snappy;
 
-/** What the integration tests share: loopback ports and an in-process receiver's configuration. */
+/**
+ * What the integration tests share: loopback ports, an in-process receiver's configuration, the
+ * packaged jar's command line, and remote-write and HTTP calls.
+ */
 final class ItFixtures {
+  /** The shaded jar that {@code package} builds. */
+  static final Path JAR = Path.of("target", "sluice.jar");
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
   private ItFixtures() {}
+
+  /** {@code java -Xmx256m -jar target/sluice.jar args…}, with the JVM running the tests. */
+  static List<String> sluiceCommand(String... args) {
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx256m", "-jar", JAR.toString()));
+    cmd.addAll(List.of(args));
+    return cmd;
+  }
+
+  /** GET {@code http://127.0.0.1:port/path}. */
+  static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Waits up to 30 s for {@code /-/ready} to answer 200, failing early when the process dies.
+   *
+   * @throws AssertionError when it does not become ready
+   */
+  static void awaitReady(ExternalProcess p, int httpPort) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.alive()) {
+        throw new AssertionError("process exited:\n" + p.output());
+      }
+      try {
+        if (get(httpPort, "/-/ready").statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("not ready within 30 s:\n" + p.output());
+  }
+
+  /** POSTs a remote-write 1.0 request for {@code tenant}; returns the status code. */
+  static int remoteWrite(int port, String tenant, RemoteWrite.WriteRequest request)
+      throws IOException, InterruptedException {
+    return HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/receive"))
+                .header("Content-Encoding", "snappy")
+                .header("Content-Type", "application/x-protobuf")
+                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                .header("THANOS-TENANT", tenant)
+                .POST(
+                    HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(request.toByteArray())))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
+  }
 
   /** A port free on 127.0.0.1 at the time of the call. */
   static int freePort() throws IOException {
@@ -35,39 +97,18 @@ final class ItFixtures {
    */
   static ExternalProcess startSluice(Path data, int rw, int web, Path log, String... extraArgs)
       throws Exception {
-    String javaBin = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd =
+    List<String> args =
         new ArrayList<>(
             List.of(
-                javaBin,
-                "-Xmx512m",
-                "-jar",
-                Path.of("target", "sluice.jar").toString(),
                 "receive",
                 "--remote-write.address=127.0.0.1:" + rw,
                 "--http-address=127.0.0.1:" + web,
                 "--grpc-address=127.0.0.1:" + freePort(),
                 "--tsdb.path=" + data,
                 "--label=replica=\"it\""));
-    cmd.addAll(List.of(extraArgs));
-    ExternalProcess p = ExternalProcess.start(cmd, log);
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    int ready = 0;
-    while (System.nanoTime() < deadline && ready != 200) {
-      assertThat(p.alive()).as(p.output()).isTrue();
-      try {
-        ready =
-            http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + web + "/-/ready"))
-                        .build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode();
-      } catch (IOException notYet) {
-        TimeUnit.MILLISECONDS.sleep(50);
-      }
-    }
-    assertThat(ready).as(p.output()).isEqualTo(200);
+    args.addAll(List.of(extraArgs));
+    ExternalProcess p = ExternalProcess.start(sluiceCommand(args.toArray(String[]::new)), log);
+    awaitReady(p, web);
     return p;
   }
 

@@ -9,12 +9,10 @@ import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.Series;
 import io.sluice.tsdb.query.SeriesSet;
-import io.sluice.tsdb.testing.PrometheusTools;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -51,35 +49,15 @@ class PrometheusAgentIT {
 
   @Test
   void agentScrapesAndRemoteWritesIntoTheHead() throws Exception {
-    Path prometheus = PrometheusTools.require("prometheus");
     try (Receiver receiver =
         Receiver.start(ItFixtures.config(dir.resolve("data")), InstantSource.system())) {
       int agentPort = ItFixtures.freePort();
-      Path cfg = dir.resolve("agent.yml");
-      Files.writeString(
-          cfg,
-          """
-          global:
-            scrape_interval: 1s
-            external_labels: {agent: it}
-          scrape_configs:
-            - job_name: sluice
-              static_configs: [{targets: ['127.0.0.1:%d']}]
-          remote_write:
-            - url: http://127.0.0.1:%d/api/v1/receive
-              queue_config: {batch_send_deadline: 1s, min_backoff: 30ms, max_backoff: 1s}
-          """
-              .formatted(
-                  receiver.httpAddress().getPort(), receiver.remoteWriteAddress().getPort()));
       try (ExternalProcess agent =
-          ExternalProcess.start(
-              List.of(
-                  prometheus.toString(),
-                  "--enable-feature=agent",
-                  "--config.file=" + cfg,
-                  "--storage.agent.path=" + dir.resolve("agent-data"),
-                  "--web.listen-address=127.0.0.1:" + agentPort),
-              dir.resolve("agent.log"))) {
+          PrometheusAgent.start(
+              dir,
+              receiver.httpAddress().getPort(),
+              receiver.remoteWriteAddress().getPort(),
+              agentPort)) {
         List<Matcher> up =
             List.of(
                 new Matcher(Matcher.Type.EQ, "__name__", "up"),
@@ -127,6 +105,28 @@ class PrometheusAgentIT {
                     new Matcher(Matcher.Type.EQ, "code", "200")));
         assertThat(writes).isNotEmpty();
         assertThat(t.head().numSeries()).isGreaterThan(50);
+
+        // The StoreAPI returns the same series with the receiver's external labels, and its
+        // chunks decode to the samples in the head (and any that arrived since).
+        try (StoreClient c = new StoreClient(receiver.grpcAddress())) {
+          List<io.sluice.receiver.proto.thanos.StoreTypes.Series> frames =
+              StoreClient.frames(
+                  c.series(
+                      StoreClient.request(
+                          StoreClient.eq("__name__", "up"), StoreClient.eq("job", "sluice"))));
+          assertThat(frames).hasSize(1);
+          assertThat(StoreClient.text(frames.get(0)))
+              .isEqualTo(
+                  "{__name__=\"up\", agent=\"it\", instance=\"127.0.0.1:%d\", job=\"sluice\","
+                          .formatted(receiver.httpAddress().getPort())
+                      + " replica=\"it\", tenant_id=\"default-tenant\"}");
+          List<long[]> viaGrpc = StoreClient.samples(frames.get(0).getChunksList());
+          assertThat(viaGrpc.size()).isGreaterThanOrEqualTo(upSamples.size());
+          for (int i = 0; i < upSamples.size(); i++) {
+            assertThat(viaGrpc.get(i)[0]).isEqualTo((long) upSamples.get(i)[0]);
+            assertThat(Double.longBitsToDouble(viaGrpc.get(i)[1])).isEqualTo(upSamples.get(i)[1]);
+          }
+        }
 
         // The agent reports no failed sample.
         HttpClient http = HttpClient.newHttpClient();

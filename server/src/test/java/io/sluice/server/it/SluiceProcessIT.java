@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,17 +24,12 @@ import org.xerial.snappy.Snappy;
 
 /** The packaged {@code sluice} jar as a real process: flags, probes, bad input, SIGTERM. */
 class SluiceProcessIT {
-  private static final Path JAR = Path.of("target", "sluice.jar");
-
   @TempDir Path dir;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private static List<String> java(String... args) {
-    String javaBin = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx256m", "-jar", JAR.toString()));
-    cmd.addAll(List.of(args));
-    return cmd;
+    return ItFixtures.sluiceCommand(args);
   }
 
   private HttpResponse<String> get(int port, String path) throws Exception {

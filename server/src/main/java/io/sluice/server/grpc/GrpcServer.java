@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.server.grpc;
+
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.receiver.store.MultiTenantStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gRPC listener of a receiver ({@code --grpc-address}): {@code thanos.Store}, {@code
+ * thanos.info.Info}, {@code grpc.health.v1.Health} and server reflection ({@code
+ * grpc.reflection.v1}).
+ *
+ * <p>Server settings as Thanos' ({@code pkg/server/grpc}): clients may ping every 10 s, also
+ * without calls in flight (Go queriers and peers do; a stricter server answers with {@code
+ * too_many_pings} GOAWAYs; 5 s are permitted so that a ping a little early is no strike); inbound
+ * messages up to 2 GiB − 1; connections are recycled after 60 minutes. Health reports {@code
+ * NOT_SERVING} until {@link #serving} is called.
+ *
+ * <p>Thread-safe. {@link #close} stops accepting calls, lets running ones finish for a grace period
+ * and then cancels them.
+ */
+public final class GrpcServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GrpcServer.class);
+  private static final long GRACE_SECONDS = 5;
+
+  private final Server server;
+  private final HealthStatusManager health;
+
+  private GrpcServer(Server server, HealthStatusManager health) {
+    this.server = server;
+    this.health = health;
+  }
+
+  /**
+   * Binds and starts the listener.
+   *
+   * @param address where to listen
+   * @param store the answers
+   * @param ready whether the receiver is ready; {@code Info} fails while it is not
+   * @param registry where the {@code grpc_server_*} metrics go
+   * @throws IOException when the address cannot be bound
+   */
+  public static GrpcServer start(
+      InetSocketAddress address,
+      MultiTenantStore store,
+      BooleanSupplier ready,
+      MeterRegistry registry)
+      throws IOException {
+    HealthStatusManager health = new HealthStatusManager();
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
+    GrpcServerMetrics metrics = new GrpcServerMetrics(registry);
+    Server server =
+        NettyServerBuilder.forAddress(address)
+            .permitKeepAliveTime(5, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .maxInboundMessageSize(Integer.MAX_VALUE)
+            .maxConnectionAge(60, TimeUnit.MINUTES)
+            .addService(ServerInterceptors.intercept(new StoreService(store), metrics))
+            .addService(ServerInterceptors.intercept(new InfoService(store, ready), metrics))
+            .addService(ServerInterceptors.intercept(health.getHealthService(), metrics))
+            .addService(
+                ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), metrics))
+            .build()
+            .start();
+    return new GrpcServer(server, health);
+  }
+
+  /** The bound address. */
+  public InetSocketAddress address() {
+    return (InetSocketAddress) server.getListenSockets().get(0);
+  }
+
+  /** Health turns {@code SERVING}. */
+  public void serving() {
+    health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.SERVING);
+  }
+
+  @Override
+  public void close() {
+    health.enterTerminalState();
+    server.shutdown();
+    try {
+      if (!server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS)) {
+        LOG.atWarn().log("gRPC calls still running after the grace period; cancelling them");
+        server.shutdownNow();
+        server.awaitTermination(GRACE_SECONDS, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      server.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
