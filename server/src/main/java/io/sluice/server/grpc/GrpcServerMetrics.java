@@ -172,7 +172,12 @@ final class GrpcServerMetrics implements ServerInterceptor {
           @Override
           public void close(Status status, Metadata trailers) {
             if (recorded.compareAndSet(false, true)) {
-              handled(m, status.getCode(), System.nanoTime() - start);
+              Status.Code code = status.getCode();
+              // A handler that stops on cancellation may close before onCancel is delivered.
+              if (code == Status.Code.CANCELLED && deadlinePassed(ctx)) {
+                code = Status.Code.DEADLINE_EXCEEDED;
+              }
+              handled(m, code, System.nanoTime() - start);
             }
             super.close(status, trailers);
           }
@@ -188,16 +193,18 @@ final class GrpcServerMetrics implements ServerInterceptor {
       @Override
       public void onCancel() {
         if (recorded.compareAndSet(false, true)) {
-          boolean deadline =
-              ctx.getDeadline() != null && ctx.getDeadline().isExpired()
-                  || ctx.cancellationCause() instanceof TimeoutException;
           handled(
               m,
-              deadline ? Status.Code.DEADLINE_EXCEEDED : Status.Code.CANCELLED,
+              deadlinePassed(ctx) ? Status.Code.DEADLINE_EXCEEDED : Status.Code.CANCELLED,
               System.nanoTime() - start);
         }
         super.onCancel();
       }
     };
+  }
+
+  private static boolean deadlinePassed(Context ctx) {
+    return ctx.getDeadline() != null && ctx.getDeadline().isExpired()
+        || ctx.cancellationCause() instanceof TimeoutException;
   }
 }
