@@ -161,6 +161,11 @@ public final class S3Bucket implements Bucket {
     }
   }
 
+  /** Opens the bucket without the HEAD bucket check, for tests of failures after open. */
+  static S3Bucket openUnchecked(S3Config config) {
+    return new S3Bucket(config);
+  }
+
   /** The endpoint requests go to, e.g. {@code http://127.0.0.1:9000}. */
   public URI endpoint() {
     return endpoint;
@@ -394,7 +399,7 @@ public final class S3Bucket implements Bucket {
           (offset, length) ->
               RequestBody.fromContentProvider(fileSlice(file, offset, length), length, BINARY));
     } else {
-      put(name, RequestBody.fromFile(file));
+      put(name, size == 0 ? RequestBody.empty() : RequestBody.fromFile(file));
     }
   }
 
@@ -421,6 +426,9 @@ public final class S3Bucket implements Bucket {
             return RequestBody.fromContentProvider(
                 () -> new ByteArrayInputStream(buffer, 0, (int) partLength), partLength, BINARY);
           });
+    } else if (length == 0) {
+      UploadStreams.checkEnd(in, length);
+      put(name, RequestBody.empty());
     } else if (length <= MAX_BUFFER) {
       byte[] buffer = new byte[(int) length];
       UploadStreams.readFully(in, buffer, buffer.length, length, length);
