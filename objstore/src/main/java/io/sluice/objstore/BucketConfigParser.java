@@ -236,19 +236,20 @@ final class BucketConfigParser {
     Map<String, JsonNode> h = object(node, p);
     checkKeys(h, HTTP_KEYS, p);
     boolean skipVerify = bool(h.get("insecure_skip_verify"), p + ".insecure_skip_verify", false);
+    Path caFile = null;
     JsonNode tlsNode = h.get("tls_config");
     if (tlsNode != null && !tlsNode.isNull()) {
       String tp = p + ".tls_config";
       Map<String, JsonNode> tls = object(tlsNode, tp);
       checkKeys(tls, TLS_KEYS, tp);
-      for (String key : List.of("ca_file", "cert_file", "key_file", "server_name")) {
+      for (String key : List.of("cert_file", "key_file", "server_name")) {
         if (!string(tls.get(key), tp + "." + key).isEmpty()) {
           throw unsupported(
-              tp + "." + key,
-              "custom CAs, client certificates and server names are not implemented; use the"
-                  + " JVM trust store or insecure_skip_verify");
+              tp + "." + key, "client certificates and server name overrides are not implemented");
         }
       }
+      String ca = string(tls.get("ca_file"), tp + ".ca_file");
+      caFile = ca.isEmpty() ? null : Path.of(ca);
       skipVerify |= bool(tls.get("insecure_skip_verify"), tp + ".insecure_skip_verify", false);
     }
     duration(h.get("tls_handshake_timeout"), p + ".tls_handshake_timeout", null);
@@ -275,7 +276,8 @@ final class BucketConfigParser {
         (int)
             Math.min(
                 Integer.MAX_VALUE,
-                integer(h.get("max_conns_per_host"), p + ".max_conns_per_host", 0)));
+                integer(h.get("max_conns_per_host"), p + ".max_conns_per_host", 0)),
+        caFile);
   }
 
   private void sse(JsonNode node) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.objstore;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -209,17 +210,20 @@ public record S3Config(
    *     max_idle_conns}, default 100)
    * @param maxConnsPerHost the connection pool size, 0 for {@code maxIdleConns} ({@code
    *     max_conns_per_host})
+   * @param caFile PEM file of the certificate authorities to trust instead of the JVM's ({@code
+   *     tls_config.ca_file}), or {@code null} for the JVM's trust store
    */
   public record HttpConfig(
       Duration idleConnTimeout,
       Duration responseHeaderTimeout,
       boolean insecureSkipVerify,
       int maxIdleConns,
-      int maxConnsPerHost) {
+      int maxConnsPerHost,
+      Path caFile) {
 
     /** Thanos' defaults. */
     public static final HttpConfig DEFAULT =
-        new HttpConfig(Duration.ofSeconds(90), Duration.ofMinutes(2), false, 100, 0);
+        new HttpConfig(Duration.ofSeconds(90), Duration.ofMinutes(2), false, 100, 0, null);
 
     /** Validates the settings. */
     public HttpConfig {

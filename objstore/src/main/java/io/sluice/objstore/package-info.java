@@ -67,8 +67,10 @@
  *       endpoints</td></tr>
  *   <tr><td>{@code trace.enable}</td><td>ignored: use the AWS SDK's wire logging
  *       instead</td></tr>
- *   <tr><td>{@code http_config.tls_config.ca_file}, {@code cert_file}, {@code key_file}, {@code
- *       server_name}</td><td>rejected when set (use the JVM trust store)</td></tr>
+ *   <tr><td>{@code http_config.tls_config.ca_file}</td><td>supported: the PEM certificates
+ *       replace the JVM trust store, as Go's {@code RootCAs}</td></tr>
+ *   <tr><td>{@code http_config.tls_config.cert_file}, {@code key_file}, {@code
+ *       server_name}</td><td>rejected when set (no client certificates)</td></tr>
  *   <tr><td>{@code signature_version2}</td><td>{@code false} accepted, {@code true}
  *       rejected</td></tr>
  *   <tr><td>{@code sse_config}</td><td>accepted when {@code type} is empty, rejected

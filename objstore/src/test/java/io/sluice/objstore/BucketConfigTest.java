@@ -91,6 +91,7 @@ class BucketConfigTest {
                 max_conns_per_host: 20
                 tls_config:
                   insecure_skip_verify: true
+                  ca_file: /etc/ca.pem
               list_objects_version: v1
               bucket_lookup_type: path
               send_content_md5: false
@@ -112,7 +113,13 @@ class BucketConfigTest {
             Map.of("X-Amz-Storage-Class", "STANDARD_IA", "team", "obs"));
     assertThat(s3.http())
         .isEqualTo(
-            new S3Config.HttpConfig(Duration.ofSeconds(90), Duration.ofSeconds(45), true, 10, 20));
+            new S3Config.HttpConfig(
+                Duration.ofSeconds(90),
+                Duration.ofSeconds(45),
+                true,
+                10,
+                20,
+                Path.of("/etc/ca.pem")));
     assertThat(s3.http().poolSize()).isEqualTo(20);
     assertThat(s3.listObjectsVersion()).isEqualTo(S3Config.ListObjectsVersion.V1);
     assertThat(s3.bucketLookupType()).isEqualTo(S3Config.BucketLookupType.PATH);
@@ -196,8 +203,6 @@ class BucketConfigTest {
             + "|not supported by Sluice: config.sse_config.type",
         "type: S3\\nconfig: {bucket: b, endpoint: 'h:1', sts_endpoint: 'https://sts'}"
             + "|not supported by Sluice: config.sts_endpoint",
-        "type: S3\\nconfig: {bucket: b, endpoint: 'h:1', http_config: {tls_config: {ca_file: /ca}}}"
-            + "|not supported by Sluice: config.http_config.tls_config.ca_file",
         "type: S3\\nconfig: {bucket: b, endpoint: 'h:1', http_config: {tls_config: {cert_file: /c}}}"
             + "|not supported by Sluice: config.http_config.tls_config.cert_file",
         "type: S3\\nconfig: {bucket: b, endpoint: 'h:1', list_objects_version: v3}"

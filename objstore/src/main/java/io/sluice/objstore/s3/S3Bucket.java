@@ -22,6 +22,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,6 +34,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -116,7 +123,7 @@ public final class S3Bucket implements Bucket {
   private final String storageClass;
   private final boolean checksums;
 
-  private S3Bucket(S3Config config) {
+  private S3Bucket(S3Config config, TrustManager[] trustManagers) {
     this.config = config;
     this.bucket = config.bucket();
     this.endpoint = endpointUri(config);
@@ -132,7 +139,7 @@ public final class S3Bucket implements Bucket {
     }
     this.metadata = Map.copyOf(meta);
     this.storageClass = sc;
-    this.http = httpClient(config.http());
+    this.http = httpClient(config.http(), trustManagers);
     S3Client client;
     try {
       client = s3Client(config, endpoint, http);
@@ -151,7 +158,7 @@ public final class S3Bucket implements Bucket {
    *     credentials are found or the endpoint cannot be reached; the message says which
    */
   public static S3Bucket open(S3Config config) throws S3BucketUnavailableException {
-    S3Bucket b = new S3Bucket(config);
+    S3Bucket b = new S3Bucket(config, trustManagers(config));
     try {
       b.checkBucket();
       return b;
@@ -162,8 +169,44 @@ public final class S3Bucket implements Bucket {
   }
 
   /** Opens the bucket without the HEAD bucket check, for tests of failures after open. */
-  static S3Bucket openUnchecked(S3Config config) {
-    return new S3Bucket(config);
+  static S3Bucket openUnchecked(S3Config config) throws S3BucketUnavailableException {
+    return new S3Bucket(config, trustManagers(config));
+  }
+
+  /**
+   * The trust managers for {@code tls_config.ca_file}: like Go's {@code RootCAs}, the file's
+   * certificates replace the default trust store. {@code null} when no file is configured.
+   */
+  private static TrustManager[] trustManagers(S3Config config) throws S3BucketUnavailableException {
+    Path caFile = config.http().caFile();
+    if (caFile == null || config.http().insecureSkipVerify()) {
+      return null;
+    }
+    try (InputStream in = Files.newInputStream(caFile)) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int n = 0;
+      for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("ca-" + n++, cert);
+      }
+      if (n == 0) {
+        throw new CertificateException("no certificate found");
+      }
+      TrustManagerFactory factory =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      factory.init(store);
+      return factory.getTrustManagers();
+    } catch (IOException | GeneralSecurityException e) {
+      throw new S3BucketUnavailableException(
+          config.bucket(),
+          "bucket '"
+              + config.bucket()
+              + "' cannot be used: config.http_config.tls_config.ca_file "
+              + caFile
+              + " cannot be read as PEM certificates: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /** The endpoint requests go to, e.g. {@code http://127.0.0.1:9000}. */
@@ -193,7 +236,7 @@ public final class S3Bucket implements Bucket {
     };
   }
 
-  private static SdkHttpClient httpClient(S3Config.HttpConfig h) {
+  private static SdkHttpClient httpClient(S3Config.HttpConfig h, TrustManager[] trustManagers) {
     Apache5HttpClient.Builder b =
         Apache5HttpClient.builder()
             // Go's dialer timeout in Thanos' transport.
@@ -204,6 +247,9 @@ public final class S3Bucket implements Bucket {
     }
     if (!h.idleConnTimeout().isZero()) {
       b.connectionMaxIdleTime(h.idleConnTimeout());
+    }
+    if (trustManagers != null) {
+      b.tlsTrustManagersProvider(() -> trustManagers);
     }
     if (h.insecureSkipVerify()) {
       return b.buildWithDefaults(

@@ -99,7 +99,7 @@ class S3BucketFaultIT {
               .maxRetries(1)
               .http(
                   new S3Config.HttpConfig(
-                      Duration.ofSeconds(90), Duration.ofSeconds(1), false, 4, 0))
+                      Duration.ofSeconds(90), Duration.ofSeconds(1), false, 4, 0, null))
               .build();
 
       assertThatThrownBy(() -> S3Bucket.open(config))

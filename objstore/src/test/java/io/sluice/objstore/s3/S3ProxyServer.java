@@ -3,6 +3,7 @@ package io.sluice.objstore.s3;
 
 import io.sluice.objstore.S3Config;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
@@ -22,32 +23,50 @@ final class S3ProxyServer implements AutoCloseable {
   private static final AtomicInteger BUCKETS = new AtomicInteger();
 
   private final BlobStore store = new TransientNio2BlobStore();
+  private final Path keyStore;
+  private final String keyStorePassword;
   private S3Proxy proxy;
   private int port;
 
-  private S3ProxyServer() {}
+  private S3ProxyServer(Path keyStore, String keyStorePassword) {
+    this.keyStore = keyStore;
+    this.keyStorePassword = keyStorePassword;
+  }
 
   /** Starts a server on a free port. */
   static S3ProxyServer start() throws Exception {
-    S3ProxyServer server = new S3ProxyServer();
+    S3ProxyServer server = new S3ProxyServer(null, null);
+    server.startOn(0);
+    return server;
+  }
+
+  /** Starts a server that speaks HTTPS only, with the key and certificate of a PKCS#12 store. */
+  static S3ProxyServer startTls(Path keyStore, String password) throws Exception {
+    S3ProxyServer server = new S3ProxyServer(keyStore, password);
     server.startOn(0);
     return server;
   }
 
   private void startOn(int requestedPort) throws Exception {
-    S3Proxy p =
+    S3Proxy.Builder builder =
         S3Proxy.builder()
             .blobStore(store)
-            .endpoint(URI.create("http://127.0.0.1:" + requestedPort))
-            .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
-            .build();
+            .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY);
+    if (keyStore == null) {
+      builder.endpoint(URI.create("http://127.0.0.1:" + requestedPort));
+    } else {
+      builder
+          .secureEndpoint(URI.create("https://127.0.0.1:" + requestedPort))
+          .keyStore(keyStore.toString(), keyStorePassword);
+    }
+    S3Proxy p = builder.build();
     p.start();
     if (!"STARTED".equals(p.getState())) {
       p.stop();
       throw new IllegalStateException("S3Proxy did not start: " + p.getState());
     }
     proxy = p;
-    port = p.getPort();
+    port = keyStore == null ? p.getPort() : p.getSecurePort();
   }
 
   /** Stops listening; the stored objects are kept. */
@@ -79,7 +98,7 @@ final class S3ProxyServer implements AutoCloseable {
   /** A configuration for {@code bucket} on this server, with a 5 MiB part size. */
   S3Config.Builder config(String bucket) {
     return S3Config.builder(bucket, endpoint())
-        .insecure(true)
+        .insecure(keyStore == null)
         .credentials(ACCESS_KEY, SECRET_KEY, "")
         .partSize(S3Config.MIN_PART_SIZE);
   }
