@@ -328,6 +328,28 @@ public abstract class BucketContract {
   }
 
   @Test
+  public void largeStreamEndingEarlyFailsAndLeavesNoObject() {
+    byte[] content = randomBytes(LARGE_SIZE - 6 * 1024 * 1024, 5);
+
+    assertThatThrownBy(
+            () -> bucket.upload("big-short", new ByteArrayInputStream(content), LARGE_SIZE))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("declared length of " + LARGE_SIZE);
+    assertThat(existsQuietly("big-short")).isFalse();
+  }
+
+  @Test
+  public void largeStreamLongerThanDeclaredFailsAndLeavesNoObject() {
+    byte[] content = randomBytes(LARGE_SIZE + 1, 6);
+
+    assertThatThrownBy(
+            () -> bucket.upload("big-long", new ByteArrayInputStream(content), LARGE_SIZE))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("more than its declared length");
+    assertThat(existsQuietly("big-long")).isFalse();
+  }
+
+  @Test
   public void concurrentUploadsAllLand() throws Exception {
     int threads = 4;
     int perThread = 8;

@@ -2,17 +2,20 @@
 package io.sluice.objstore.s3;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.objstore.Bucket;
 import io.sluice.objstore.BucketConfig;
 import io.sluice.objstore.BucketContract;
 import io.sluice.objstore.Buckets;
 import io.sluice.objstore.S3Config;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The bucket contract on {@link S3Bucket} against S3Proxy, plus what only S3 has. */
 class S3ProxyBucketIT extends BucketContract {
@@ -137,6 +140,22 @@ class S3ProxyBucketIT extends BucketContract {
       put(withMetadata, "a", "x");
 
       assertThat(read(withMetadata.get("a"))).isEqualTo("x");
+    }
+  }
+
+  @Test
+  void failedMultipartUploadIsAbortedOnTheServer() throws IOException {
+    String name = server.createBucket();
+    try (Bucket target = S3Bucket.open(server.config(name).build());
+        S3Client raw = server.client()) {
+      byte[] content = randomBytes(LARGE_SIZE, 9);
+
+      assertThatThrownBy(
+              () -> target.upload("big", new ByteArrayInputStream(content), LARGE_SIZE + 1))
+          .isInstanceOf(IOException.class);
+
+      assertThat(raw.listMultipartUploads(r -> r.bucket(name)).uploads()).isEmpty();
+      assertThat(target.exists("big")).isFalse();
     }
   }
 

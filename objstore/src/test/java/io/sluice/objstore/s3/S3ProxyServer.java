@@ -9,6 +9,11 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * An S3Proxy server in this JVM: the real S3 REST protocol with SigV4 authentication, an in-memory
@@ -101,6 +106,18 @@ final class S3ProxyServer implements AutoCloseable {
         .insecure(keyStore == null)
         .credentials(ACCESS_KEY, SECRET_KEY, "")
         .partSize(S3Config.MIN_PART_SIZE);
+  }
+
+  /** A plain SDK client for this server, to look at what {@link S3Bucket} does not show. */
+  S3Client client() {
+    return S3Client.builder()
+        .endpointOverride(URI.create("http://" + endpoint()))
+        .forcePathStyle(true)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+        .httpClient(Apache5HttpClient.create())
+        .build();
   }
 
   @Override
