@@ -108,6 +108,16 @@ class S3ProxyBucketIT extends BucketContract {
     }
 
     assertThat(bucket.list("many", false)).hasSize(1005).isSorted();
+    assertThat(bucket.list("", true)).hasSize(1005).isSorted();
+    try (Bucket v1 =
+        S3Bucket.open(
+            server
+                .config(bucket.name())
+                .listObjectsVersion(S3Config.ListObjectsVersion.V1)
+                .build())) {
+      assertThat(v1.list("many", false)).isEqualTo(bucket.list("many", false));
+      assertThat(v1.list("", true)).isEqualTo(bucket.list("", true));
+    }
   }
 
   @Test
