@@ -11,6 +11,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -252,11 +253,13 @@ public final class FilesystemBucket implements Bucket {
     Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
     FileChannel out = null;
     for (int attempt = 1; out == null; attempt++) {
-      Files.createDirectories(dir);
       try {
+        Files.createDirectories(dir);
         out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      } catch (NoSuchFileException e) {
-        // A concurrent delete removed the directory after it became empty; make it again.
+      } catch (NoSuchFileException | FileAlreadyExistsException e) {
+        // A concurrent delete removed a directory on the way after it became empty (the JDK
+        // reports that as "already exists" when it loses the race): make them again. A file in
+        // the way of a directory fails the same way every time and ends the loop.
         if (attempt == CREATE_ATTEMPTS) {
           throw e;
         }
@@ -281,6 +284,8 @@ public final class FilesystemBucket implements Bucket {
   private static void fsyncDirectory(Path dir) throws IOException {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
+    } catch (NoSuchFileException e) {
+      // A concurrent delete of the new object already removed its directory: nothing to sync.
     }
   }
 

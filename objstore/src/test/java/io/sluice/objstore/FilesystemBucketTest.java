@@ -8,6 +8,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class FilesystemBucketTest extends BucketContract {
@@ -111,6 +116,35 @@ class FilesystemBucketTest extends BucketContract {
     Files.createSymbolicLink(root.resolve("link"), outside);
 
     assertThat(bucket.list("", true)).containsExactly("real");
+  }
+
+  @Test
+  void uploadsRacingWithDeletesThatRemoveSharedParentsNeverFail() throws Exception {
+    int rounds = 300;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (String name : List.of("t/01ABC/chunks/000001", "t/01ABC/index")) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < rounds; i++) {
+                    put(name, "round " + i);
+                    assertThat(read(bucket.get(name))).isEqualTo("round " + i);
+                    bucket.delete(name);
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : futures) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+
+    assertThat(bucket.list("", true)).isEmpty();
+    assertThat(root.resolve("t")).doesNotExist();
   }
 
   @Test

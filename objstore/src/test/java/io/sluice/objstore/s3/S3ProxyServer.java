@@ -2,6 +2,7 @@
 package io.sluice.objstore.s3;
 
 import io.sluice.objstore.S3Config;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -121,7 +122,11 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    stop();
+  public void close() throws IOException {
+    try {
+      stop();
+    } catch (Exception e) {
+      throw new IOException("S3Proxy did not stop", e);
+    }
   }
 }
