@@ -364,6 +364,27 @@ class BucketConfigTest {
     }
   }
 
+  @Test
+  void filesystemDirectoryThatCannotBeCreatedFailsAtOpenNamingIt() throws IOException {
+    Path file = java.nio.file.Files.writeString(tmp.resolve("a-file"), "x");
+    BucketConfig config = BucketConfig.of(new FilesystemConfig(file.resolve("bucket")));
+
+    assertThatThrownBy(() -> Buckets.open(config))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("filesystem bucket directory " + file.resolve("bucket"))
+        .hasMessageContaining("cannot be created");
+  }
+
+  @Test
+  void filesystemDirectoryIsCreatedAtOpen() throws IOException {
+    Path dir = tmp.resolve("new/bucket");
+
+    try (Bucket bucket = Buckets.open(BucketConfig.of(new FilesystemConfig(dir)))) {
+      assertThat(dir).isDirectory();
+      assertThat(bucket.list("", true)).isEmpty();
+    }
+  }
+
   private static void assertRejected(String yaml, String message) {
     assertThatThrownBy(() -> BucketConfig.parse(yaml, NO_ENV))
         .isInstanceOf(BucketConfigException.class)
