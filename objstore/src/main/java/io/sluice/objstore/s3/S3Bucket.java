@@ -470,7 +470,6 @@ public final class S3Bucket implements Bucket {
     if (useMultipart(name, length)) {
       long partSize = partSize(length, Math.min(config.partSize(), MAX_BUFFER));
       byte[] buffer = new byte[(int) Math.min(partSize, length)];
-      long[] consumed = {0};
       multipartUpload(
           name,
           length,
@@ -478,8 +477,7 @@ public final class S3Bucket implements Bucket {
           1,
           (offset, partLength) -> {
             UploadStreams.readFully(in, buffer, (int) partLength, length, length - offset);
-            consumed[0] = offset + partLength;
-            if (consumed[0] == length) {
+            if (offset + partLength == length) {
               UploadStreams.checkEnd(in, length);
             }
             return RequestBody.fromContentProvider(
