@@ -131,7 +131,7 @@ public final class Receiver implements AutoCloseable {
       throw e;
     }
     // Thanos checks every max block duration; a shorter check costs nothing and cuts on time.
-    long every = Math.min(cfg.maxBlockDurationMs(), 60_000);
+    long every = Math.max(100, Math.min(cfg.maxBlockDurationMs() / 8, 15_000));
     r.maintenance.scheduleWithFixedDelay(
         r.compactor::run, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     r.ready = true;
