@@ -79,7 +79,8 @@ class CrashRecoveryIT {
     return (int) (k % (SERIES_PER_THREAD / SERIES_PER_REQUEST)) * SERIES_PER_REQUEST;
   }
 
-  private static byte[] body(long seed, long base, long step, int thread, long k) throws IOException {
+  private static byte[] body(long seed, long base, long step, int thread, long k)
+      throws IOException {
     RemoteWrite.WriteRequest.Builder b = RemoteWrite.WriteRequest.newBuilder();
     int first = firstSeries(k);
     for (int s = first; s < first + SERIES_PER_REQUEST; s++) {
@@ -104,8 +105,8 @@ class CrashRecoveryIT {
 
   /**
    * The same with 20-second blocks (checked every 2.5 s) and a second of sample time per request,
-   * so that head compaction, WAL checkpoints and truncation run all the time and the kills land
-   * in them. Writers that fall more than 10 s of sample time behind the others get 409 (out of
+   * so that head compaction, WAL checkpoints and truncation run all the time and the kills land in
+   * them. Writers that fall more than 10 s of sample time behind the others get 409 (out of
    * bounds); those requests were not acknowledged and are not checked.
    */
   @Test
