@@ -154,6 +154,24 @@ final class BlockQuerier implements Querier {
       }
 
       @Override
+      public int size(String name, String value) {
+        try {
+          return index.postingsCount(name, value);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      @Override
+      public long[] retain(long[] refs, String name, String value) {
+        try {
+          return index.retainPostings(refs, name, value);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      @Override
       public long[] union(String name, Predicate<String> valueFilter) {
         List<long[]> lists = new ArrayList<>();
         for (String v : index.labelValues(name)) {

@@ -135,12 +135,70 @@ public final class IndexReader implements Closeable {
    * @throws CorruptIndexException if the postings list does not decode or its CRC is wrong
    */
   public long[] postings(String name, String value) throws CorruptIndexException {
-    ValueTable t = postingsTable.get(name);
-    if (t == null || name.isEmpty()) {
+    long off = postingsOffset(name, value);
+    return off < 0 ? NO_REFS : readPostings(off);
+  }
+
+  /**
+   * Number of refs in the postings list of {@code name="value"} (0 if there is none), read from the
+   * list's header without decoding it.
+   *
+   * @throws CorruptIndexException if the list's header is outside the file
+   */
+  public int postingsCount(String name, String value) throws CorruptIndexException {
+    long off = postingsOffset(name, value);
+    if (off < 0) {
+      return 0;
+    }
+    if (off > size - 12) {
+      throw corrupt("postings list at " + off + " is outside the file");
+    }
+    return (int) Math.min(Integer.MAX_VALUE, Integer.toUnsignedLong(seg.getInt(off + 4)));
+  }
+
+  /**
+   * The refs of {@code sortedRefs} that are in the postings list of {@code name="value"}, found by
+   * binary search in the mapped list (after its CRC check), without decoding it: for intersecting a
+   * few candidates with a long list.
+   *
+   * @throws CorruptIndexException if the postings list does not decode or its CRC is wrong
+   */
+  public long[] retainPostings(long[] sortedRefs, String name, String value)
+      throws CorruptIndexException {
+    long off = postingsOffset(name, value);
+    if (off < 0 || sortedRefs.length == 0) {
       return NO_REFS;
     }
+    long n = checkPostings(off);
+    long[] out = new long[sortedRefs.length];
+    int found = 0;
+    long lo = 0;
+    for (long ref : sortedRefs) {
+      long hi = n - 1;
+      while (lo <= hi) {
+        long mid = (lo + hi) >>> 1;
+        long v = Integer.toUnsignedLong(seg.getInt(off + 8 + 4 * mid));
+        if (v < ref) {
+          lo = mid + 1;
+        } else if (v > ref) {
+          hi = mid - 1;
+        } else {
+          out[found++] = ref;
+          lo = mid + 1;
+          break;
+        }
+      }
+    }
+    return Arrays.copyOf(out, found);
+  }
+
+  private long postingsOffset(String name, String value) {
+    ValueTable t = postingsTable.get(name);
+    if (t == null || name.isEmpty()) {
+      return -1;
+    }
     int i = Arrays.binarySearch(t.values, value, Utf8.ORDER);
-    return i < 0 ? NO_REFS : readPostings(t.offsets[i]);
+    return i < 0 ? -1 : t.offsets[i];
   }
 
   /**
@@ -297,6 +355,16 @@ public final class IndexReader implements Closeable {
   }
 
   private long[] readPostings(long off) throws CorruptIndexException {
+    long n = checkPostings(off);
+    long[] refs = new long[(int) n];
+    for (int i = 0; i < n; i++) {
+      refs[i] = Integer.toUnsignedLong(seg.getInt(off + 8 + 4L * i));
+    }
+    return refs;
+  }
+
+  // Checks the bounds, length and CRC of the postings list at off; returns its number of refs.
+  private long checkPostings(long off) throws CorruptIndexException {
     if (off < 0 || off > size - 12) {
       throw corrupt("postings list at " + off + " is outside the file");
     }
@@ -309,11 +377,7 @@ public final class IndexReader implements Closeable {
     if (n != (len - 4) / 4) {
       throw corrupt("postings list at " + off + ": " + n + " entries in " + len + " bytes");
     }
-    long[] refs = new long[(int) n];
-    for (int i = 0; i < n; i++) {
-      refs[i] = Integer.toUnsignedLong(seg.getInt(off + 8 + 4L * i));
-    }
-    return refs;
+    return n;
   }
 
   private void readToc() throws CorruptIndexException {

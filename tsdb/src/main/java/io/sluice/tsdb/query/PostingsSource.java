@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.query;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
@@ -19,6 +21,19 @@ public interface PostingsSource {
   /** Union of the refs of every value of label {@code name} that {@code valueFilter} accepts. */
   long[] union(String name, Predicate<String> valueFilter);
 
+  /** Length of the list {@link #get}{@code (name, value)} returns, without building it. */
+  default int size(String name, String value) {
+    return get(name, value).length;
+  }
+
+  /**
+   * The refs of {@code refs} (ascending) that have label {@code name}={@code value}: for a few refs
+   * against a long list, without building the list.
+   */
+  default long[] retain(long[] refs, String name, String value) {
+    return RefLists.intersect(refs, get(name, value));
+  }
+
   /** Refs of the series that have label {@code name} with a value {@code m} accepts. */
   default long[] matching(Matcher m) {
     return m.type() == Matcher.Type.EQ ? get(m.name(), m.value()) : union(m.name(), m::matches);
@@ -31,9 +46,12 @@ public interface PostingsSource {
    * lacking the label stay. No matchers select every series.
    */
   static long[] select(PostingsSource p, List<Matcher> matchers) {
-    long[] refs = null;
+    long[] refs = equalities(p, matchers);
+    if (refs != null && refs.length == 0) {
+      return refs;
+    }
     for (Matcher m : matchers) {
-      if (!m.matches("")) {
+      if (!m.matches("") && m.type() != Matcher.Type.EQ) {
         long[] got = p.matching(m);
         refs = refs == null ? got : RefLists.intersect(refs, got);
         if (refs.length == 0) {
@@ -51,6 +69,43 @@ public interface PostingsSource {
                 ? p.get(m.name(), m.value())
                 : p.union(m.name(), v -> !m.matches(v));
         refs = RefLists.subtract(refs, rejected);
+      }
+    }
+    return refs;
+  }
+
+  // The intersection of the equality matchers' lists, shortest first: once the candidates are few,
+  // each longer list is only probed (a label such as cluster="x" can list every series). Null when
+  // there is no equality matcher that rejects "".
+  private static long[] equalities(PostingsSource p, List<Matcher> matchers) {
+    List<Matcher> eqs = new ArrayList<>();
+    for (Matcher m : matchers) {
+      if (m.type() == Matcher.Type.EQ && !m.matches("")) {
+        eqs.add(m);
+      }
+    }
+    if (eqs.isEmpty()) {
+      return null;
+    }
+    int[] sizes = new int[eqs.size()];
+    Integer[] order = new Integer[eqs.size()];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = p.size(eqs.get(i).name(), eqs.get(i).value());
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Integer.compare(sizes[a], sizes[b]));
+    long[] refs = null;
+    for (int i : order) {
+      Matcher m = eqs.get(i);
+      if (refs == null) {
+        refs = p.get(m.name(), m.value());
+      } else if ((long) refs.length * 16 < sizes[i]) {
+        refs = p.retain(refs, m.name(), m.value());
+      } else {
+        refs = RefLists.intersect(refs, p.get(m.name(), m.value()));
+      }
+      if (refs.length == 0) {
+        break;
       }
     }
     return refs;

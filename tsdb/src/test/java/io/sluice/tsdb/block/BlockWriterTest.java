@@ -140,6 +140,72 @@ class BlockWriterTest {
   }
 
   @Test
+  void equalityMatchersSelectTheSameSeriesOnTheBlockAsOnTheHead() throws IOException {
+    TreeMap<Labels, List<long[]>> samples = PromtoolBlocks.samples();
+    Head head = headWith(samples);
+    BlockMeta meta = writer.write(tmp, head.querier(), head.minTime(), BOUNDARY).orElseThrow();
+    List<List<Matcher>> cases =
+        List.of(
+            List.of(Matcher.eq("__name__", "node_cpu_seconds_total"), Matcher.eq("cpu", "1")),
+            List.of(
+                Matcher.eq("instance", "node-1:9100"),
+                Matcher.eq("mode", "idle"),
+                Matcher.eq("__name__", "node_cpu_seconds_total"),
+                Matcher.eq("cpu", "3")),
+            List.of(Matcher.eq("room", "zé"), Matcher.eq("__name__", "temp_celsius")),
+            List.of(Matcher.eq("room", "zé"), Matcher.eq("cpu", "1")),
+            List.of(Matcher.eq("job", "api"), Matcher.re("code", "2..|4..")),
+            List.of(Matcher.eq("mode", "nope")));
+    try (Block block = Block.open(tmp.resolve(meta.ulid().toString()));
+        Querier q = block.querier()) {
+      for (List<Matcher> matchers : cases) {
+        Matcher[] m = matchers.toArray(Matcher[]::new);
+        List<String> expected = new ArrayList<>();
+        samples.forEach(
+            (l, list) -> {
+              if (matchers.stream()
+                  .allMatch(x -> x.matches(l.get(x.name()) == null ? "" : l.get(x.name())))) {
+                for (long[] p : list) {
+                  if (p[0] < BOUNDARY) {
+                    expected.add(l + " " + p[0] + " " + Long.toHexString(p[1]));
+                  }
+                }
+              }
+            });
+        assertThat(dump(q, Long.MIN_VALUE, Long.MAX_VALUE, m))
+            .as(matchers.toString())
+            .containsExactlyElementsOf(expected)
+            .isEqualTo(dump(head.querier(), Long.MIN_VALUE, BOUNDARY - 1, m));
+      }
+    }
+  }
+
+  @Test
+  void aFewCandidatesAreProbedInLongPostingsListsWithTheSameResult() throws IOException {
+    TreeMap<Labels, List<long[]>> samples = new TreeMap<>();
+    for (int i = 0; i < 3000; i++) {
+      samples.put(
+          Labels.of("__name__", "m", "job", "big", "i", "" + i, "mod", "" + i % 7),
+          List.of(new long[] {1000 + i % 5, Double.doubleToRawLongBits(i)}));
+    }
+    Head head = headWith(samples);
+    BlockMeta meta = writer.write(tmp, head.querier(), 0, 2 * HOUR).orElseThrow();
+    try (Block block = Block.open(tmp.resolve(meta.ulid().toString()));
+        Querier q = block.querier()) {
+      for (String i : List.of("7", "2999", "0", "3000")) {
+        Matcher[] m = {Matcher.eq("job", "big"), Matcher.eq("i", i), Matcher.eq("__name__", "m")};
+        List<String> got = dump(q, Long.MIN_VALUE, Long.MAX_VALUE, m);
+        assertThat(got).hasSize(i.equals("3000") ? 0 : 1);
+        assertThat(got).isEqualTo(dump(head.querier(), Long.MIN_VALUE, Long.MAX_VALUE, m));
+      }
+      Matcher[] mod = {Matcher.eq("mod", "3"), Matcher.eq("job", "big")};
+      assertThat(dump(q, Long.MIN_VALUE, Long.MAX_VALUE, mod))
+          .hasSize(3000 / 7 + 1)
+          .isEqualTo(dump(head.querier(), Long.MIN_VALUE, Long.MAX_VALUE, mod));
+    }
+  }
+
+  @Test
   void aRangeThatCutsThroughChunksReencodesOnlyTheSamplesInside() throws IOException {
     TreeMap<Labels, List<long[]>> samples = new TreeMap<>();
     for (int i = 0; i < 3; i++) {
