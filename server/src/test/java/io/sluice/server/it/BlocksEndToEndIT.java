@@ -256,6 +256,7 @@ class BlocksEndToEndIT {
       }
       // The agent is stopped: what Sluice holds now is what it accepted.
       accepted = new ArrayList<>();
+      List<String> ups = new ArrayList<>();
       try (Querier q = receiver.tsdbs().get("default-tenant").tsdb().querier()) {
         SeriesSet set = q.select(Long.MIN_VALUE, Long.MAX_VALUE, List.of());
         while (set.hasNext()) {
@@ -264,8 +265,25 @@ class BlocksEndToEndIT {
           while (it.next()) {
             accepted.add(
                 promLabels(s.labels()) + " " + it.timestamp() + " " + canonical(it.valueBits()));
+            if (s.labels().get("__name__").equals("up")) {
+              ups.add(it.timestamp() + " " + canonical(it.valueBits()));
+            }
           }
         }
+      }
+      // Thanos Query's view: Series over gRPC returns the same samples, from blocks and head.
+      long firstBlockEnd = receiver.tsdbs().get("default-tenant").tsdb().blocks().get(0).maxTime();
+      try (StoreClient store = new StoreClient(receiver.grpcAddress())) {
+        List<io.sluice.receiver.proto.thanos.StoreTypes.Series> frames =
+            StoreClient.frames(store.series(StoreClient.request(StoreClient.eq("__name__", "up"))));
+        assertThat(frames).hasSize(1);
+        assertThat(StoreClient.text(frames.get(0))).contains("replica=\"it\"", "tenant_id=");
+        List<String> viaGrpc = new ArrayList<>();
+        for (long[] p : StoreClient.samples(frames.get(0).getChunksList())) {
+          viaGrpc.add(p[0] + " " + canonical(p[1]));
+        }
+        assertThat(viaGrpc).isEqualTo(ups);
+        assertThat(frames.get(0).getChunks(0).getMinTime()).isLessThan(firstBlockEnd);
       }
     }
     assertThat(accepted).anyMatch(l -> l.startsWith("{__name__=\"up\", agent=\"it\""));
