@@ -71,7 +71,8 @@ public final class SeriesStream implements AutoCloseable {
   private List<ChunkMeta> curChunks;
   private int curChunk;
 
-  private record Entry(Labels labels, List<ChunkMeta> chunks) {}
+  // The series is kept, not its chunks: a block series reads its chunk bytes when it is sent.
+  private record Entry(Labels labels, io.sluice.tsdb.query.Series series) {}
 
   private static final class Cursor {
     final int tenantIndex;
@@ -182,11 +183,8 @@ public final class SeriesStream implements AutoCloseable {
         if (!shard.matches(out)) {
           continue;
         }
-        List<ChunkMeta> chunks = skipChunks ? List.of() : s.chunks();
-        if (!skipChunks && chunks.isEmpty()) {
-          continue;
-        }
-        entries.add(new Entry(out, chunks));
+        // The querier returns only series with a sample in the range: they have chunks.
+        entries.add(new Entry(out, s));
       }
       entries.sort(Comparator.comparing(Entry::labels));
       if (!entries.isEmpty()) {
@@ -214,7 +212,7 @@ public final class SeriesStream implements AutoCloseable {
       for (Label l : curLabels) {
         curLabelBytes += l.getSerializedSize();
       }
-      curChunks = e.chunks();
+      curChunks = skipChunks ? List.of() : e.series().chunks();
       curChunk = 0;
     }
     Series.Builder frame = Series.newBuilder().addAllLabels(curLabels);

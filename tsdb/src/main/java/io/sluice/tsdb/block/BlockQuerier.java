@@ -13,6 +13,7 @@ import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.PostingsSource;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.RefLists;
+import io.sluice.tsdb.query.SampleIterator;
 import io.sluice.tsdb.query.Series;
 import io.sluice.tsdb.query.SeriesSet;
 import java.io.IOException;
@@ -26,9 +27,10 @@ import java.util.function.Predicate;
 
 /**
  * Querier over one block. Series refs of an index increase with label order, so the matching refs
- * are already the output order: series are decoded one at a time as the iterator reaches them, and
- * their chunks (with CRC checked) read from the mmapped segments. Read errors (corruption) surface
- * as {@link UncheckedIOException}. Thread-safe; holds a reference to its block until closed.
+ * are already the output order: series are decoded one at a time as the iterator reaches them;
+ * their chunks (with CRC checked) are read from the mmapped segments only when asked for. Read
+ * errors (corruption) surface as {@link UncheckedIOException}. Thread-safe; holds a reference to
+ * its block until closed.
  */
 final class BlockQuerier implements Querier {
   private final IndexReader index;
@@ -82,22 +84,69 @@ final class BlockQuerier implements Querier {
     };
   }
 
-  private ChunkSeries load(long ref, long mint, long maxt) {
+  private Series load(long ref, long mint, long maxt) {
     try {
       IndexSeries s = index.series(ref);
-      List<ChunkMeta> out = new ArrayList<>(s.chunks().size());
+      List<ChunkRef> refs = new ArrayList<>(s.chunks().size());
+      boolean inside = false;
       for (ChunkRef c : s.chunks()) {
         if (c.minTime() <= maxt && c.maxTime() >= mint) {
-          out.add(chunks.read(c.ref(), c.minTime(), c.maxTime()));
+          refs.add(c);
+          inside |= c.minTime() >= mint && c.maxTime() <= maxt;
         }
       }
-      if (out.isEmpty()) {
+      if (refs.isEmpty()) {
         return null;
       }
-      ChunkSeries series = new ChunkSeries(s.labels(), out, mint, maxt);
-      return series.hasSampleInRange() ? series : null;
+      Series series = new LazySeries(s.labels(), refs, mint, maxt);
+      // A chunk wholly inside the range holds a sample in it; otherwise decode to find out.
+      return inside || new ChunkSeries(s.labels(), series.chunks(), mint, maxt).hasSampleInRange()
+          ? series
+          : null;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A block series whose chunk bytes are read (and CRC-checked) from the mapped segments each time
+   * {@link #chunks()} is called, so that a caller holding many series (a sort before sending) holds
+   * only their labels and chunk references.
+   */
+  private final class LazySeries implements Series {
+    private final Labels labels;
+    private final List<ChunkRef> refs;
+    private final long mint;
+    private final long maxt;
+
+    LazySeries(Labels labels, List<ChunkRef> refs, long mint, long maxt) {
+      this.labels = labels;
+      this.refs = refs;
+      this.mint = mint;
+      this.maxt = maxt;
+    }
+
+    @Override
+    public Labels labels() {
+      return labels;
+    }
+
+    @Override
+    public List<ChunkMeta> chunks() {
+      List<ChunkMeta> out = new ArrayList<>(refs.size());
+      try {
+        for (ChunkRef c : refs) {
+          out.add(chunks.read(c.ref(), c.minTime(), c.maxTime()));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return out;
+    }
+
+    @Override
+    public SampleIterator samples() {
+      return new ChunkSeries(labels, chunks(), mint, maxt).samples();
     }
   }
 
