@@ -15,6 +15,7 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.S3Exceptions;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -56,8 +57,7 @@ final class S3ProxyFixture implements AutoCloseable {
               }
             }
             if (failEveryNthPut > 0 && n % failEveryNthPut == 0) {
-              // S3Proxy answers an unexpected exception with 500 Internal Server Error.
-              throw new IllegalStateException("injected failure of PUT " + request.key());
+              throw S3Exceptions.fromStatusCode(500);
             }
             if (hold.test(request.key())) {
               hold = k -> false;
@@ -171,7 +171,8 @@ final class S3ProxyFixture implements AutoCloseable {
   }
 
   /**
-   * Makes every {@code n}-th PUT fail with 500 (0: none) and every PUT take {@code delayMs} longer.
+   * Makes every {@code n}-th PUT fail with 500 Internal Error (0: none) and every PUT take {@code
+   * delayMs} longer.
    */
   void faults(int n, long delayMs) {
     failEveryNthPut = n;
