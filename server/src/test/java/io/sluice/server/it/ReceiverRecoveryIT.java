@@ -72,7 +72,7 @@ class ReceiverRecoveryIT {
 
   private static List<String> samples(MultiTsdb.Tenant t) {
     List<String> out = new ArrayList<>();
-    try (Querier q = t.head().querier()) {
+    try (Querier q = t.tsdb().querier()) {
       SeriesSet set = q.select(Long.MIN_VALUE, Long.MAX_VALUE, List.of());
       while (set.hasNext()) {
         Series s = set.next();
