@@ -158,6 +158,8 @@ public final class Shipper {
   }
 
   private int pass() throws IOException {
+    // Hard links left by a pass that was killed; passes of a tenant never overlap.
+    BlockDirs.deleteRecursively(dir.resolve(UPLOAD_DIR));
     Set<Ulid> recorded =
         new HashSet<>(ShipperState.read(dir).map(ShipperState::uploaded).orElse(List.of()));
     List<BlockMeta> metas = localBlocks();

@@ -318,6 +318,17 @@ class ShipperTest {
   }
 
   @Test
+  void linksLeftInTheUploadDirectoryByAKilledPassAreRemoved() throws IOException {
+    Path leftover =
+        Files.createDirectories(tenant.resolve("thanos/upload/01M7YF9F2DBGH7TB74V9V0FB0Q"));
+    Files.write(leftover.resolve("index"), bytes(10));
+
+    shipper().sync();
+
+    assertThat(tenant.resolve("thanos/upload")).doesNotExist();
+  }
+
+  @Test
   void theStateKeepsOnlyBlocksThatStillExistLocally() throws IOException {
     BlockMeta a = block(1000, 10, 1, 1);
     BlockMeta b = block(6000, 10, 1, 1);
