@@ -249,6 +249,36 @@ class ShipperFaultsIT {
   }
 
   @Test
+  void aStalledUploadHoldsUpNeitherWritesNorHeadCompaction() throws Exception {
+    Path data = dir.resolve("data");
+    Path tenant = data.resolve("default-tenant");
+    String bucket = s3.createBucket();
+    int rw = ItFixtures.freePort();
+    int web = ItFixtures.freePort();
+    sluice(data, rw, web, bucket);
+    CountDownLatch indexArrived = s3.holdNextPut(k -> k.endsWith("/index"));
+    long base = System.currentTimeMillis() / BLOCK * BLOCK - 120_000;
+
+    write(rw, base, 10);
+    assertThat(indexArrived.await(60, TimeUnit.SECONDS)).isTrue();
+    int cut = localNonEmptyBlocks(tenant).size();
+    // The upload is stuck in the S3 server; writes are answered and blocks keep being cut.
+    write(rw, base + 10_000, 30);
+    await(
+        "blocks cut while an upload is stalled",
+        Duration.ofSeconds(60),
+        () -> localNonEmptyBlocks(tenant).size() >= cut + 4);
+    assertThat(uploaded(bucket)).isEmpty();
+
+    s3.releaseHeld();
+    await(
+        "all blocks uploaded",
+        Duration.ofSeconds(90),
+        () -> uploaded(bucket).containsAll(localNonEmptyBlocks(tenant)));
+    assertMetaLastAndOnce(bucket);
+  }
+
+  @Test
   void sigtermTurnsNotReadyFlushesUploadsTheLastBlocksAndExitsZero() throws Exception {
     Path data = dir.resolve("data");
     Path tenant = data.resolve("default-tenant");
