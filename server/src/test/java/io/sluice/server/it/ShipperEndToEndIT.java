@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.objstore.Bucket;
 import io.sluice.objstore.s3.S3Bucket;
+import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.server.Receiver;
 import io.sluice.server.cli.ReceiveConfig;
 import io.sluice.tsdb.block.BlockDirs;
@@ -189,6 +190,49 @@ class ShipperEndToEndIT {
       // Every raw sample of every series in the blocks: the uploaded blocks hold all of them.
       assertThat(server.query("{__name__=~\".+\"}[1h]", at)).hasSize((int) samplesInBlocks);
     }
+  }
+
+  @Test
+  void withoutObjstoreConfigurationBlocksGoToTheEmbeddedBucketInTheDataDirectory()
+      throws Exception {
+    Path data = dir.resolve("data");
+    Path tenant = data.resolve("default-tenant");
+    ReceiveConfig cfg = ItFixtures.withBlockDuration(ItFixtures.config(data), BLOCK);
+    long base = System.currentTimeMillis() / BLOCK * BLOCK - 60_000;
+    try (Receiver receiver = Receiver.start(cfg, InstantSource.system())) {
+      for (int k = 0; k < 20; k++) {
+        RemoteWrite.WriteRequest req =
+            RemoteWrite.WriteRequest.newBuilder()
+                .addTimeseries(
+                    RemoteWrite.TimeSeries.newBuilder()
+                        .addLabels(
+                            RemoteWrite.Label.newBuilder().setName("__name__").setValue("embedded"))
+                        .addSamples(
+                            RemoteWrite.Sample.newBuilder()
+                                .setTimestamp(base + k * 1000L)
+                                .setValue(k)))
+                .build();
+        assertThat(
+                ItFixtures.remoteWrite(
+                    receiver.remoteWriteAddress().getPort(), "default-tenant", req))
+            .isEqualTo(200);
+      }
+      assertThat(receiver.bucket().name()).contains(data.resolve(".bucket").toString());
+    }
+    Path embedded = data.resolve(".bucket");
+    TreeSet<String> local = new TreeSet<>();
+    for (Path b : localBlocks(tenant)) {
+      local.add(b.getFileName().toString());
+    }
+    assertThat(local).isNotEmpty();
+    for (String id : local) {
+      BlockMeta up = BlockMetaFormat.read(embedded.resolve(id));
+      assertThat(up.thanos().source()).isEqualTo("receive");
+      assertThat(embedded.resolve(id).resolve("index")).exists();
+    }
+    // The bucket directory is not a tenant: no database was opened in it.
+    assertThat(embedded.resolve("wal")).doesNotExist();
+    assertThat(embedded.resolve("lock")).doesNotExist();
   }
 
   /** The meta.json in the bucket: the local block's, plus receive's Thanos section (§7.3). */
