@@ -38,6 +38,13 @@ public final class MultiTsdb implements Closeable {
   private static final String LOST_AND_FOUND = "lost+found";
 
   /**
+   * The directory under the data directory that holds the embedded default bucket (objects of a
+   * filesystem bucket, when no objstore configuration is given). It is never a tenant: {@link
+   * #open} skips it and a tenant of this name is refused.
+   */
+  public static final String BUCKET_DIR = ".bucket";
+
+  /**
    * One tenant's storage.
    *
    * @param id the tenant
@@ -89,7 +96,7 @@ public final class MultiTsdb implements Closeable {
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, Files::isDirectory)) {
       for (Path p : ds) {
         String id = p.getFileName().toString();
-        if (id.equals(LOST_AND_FOUND) || !valid(id)) {
+        if (id.equals(LOST_AND_FOUND) || id.equals(BUCKET_DIR) || !valid(id)) {
           continue;
         }
         Files.deleteIfExists(p.resolve(Tsdb.LOCK_FILE));
@@ -145,7 +152,8 @@ public final class MultiTsdb implements Closeable {
   /**
    * Returns the tenant's storage, opening or creating {@code <root>/<id>/} on first use.
    *
-   * @throws InvalidTenantException when the name could escape the data directory
+   * @throws InvalidTenantException when the name could escape the data directory, or is {@link
+   *     #BUCKET_DIR}
    * @throws IOException when the tenant's database cannot be opened or created
    */
   public Tenant getOrCreate(String id) throws InvalidTenantException, IOException {
@@ -154,6 +162,9 @@ public final class MultiTsdb implements Closeable {
       return t;
     }
     TenantValidator.validate(id);
+    if (id.equals(BUCKET_DIR)) {
+      throw new InvalidTenantException(id);
+    }
     try {
       return tenants.computeIfAbsent(id, this::create);
     } catch (UncheckedIOException e) {

@@ -7,6 +7,7 @@ import io.sluice.server.log.LogSetup;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -48,20 +49,37 @@ public final class Main {
       log.atError().setCause(e).log("failed to start receiver");
       return 1;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  log.info("shutting down");
-                  receiver.close();
-                  stopped.countDown();
-                },
-                "shutdown"));
+    // SIGTERM and SIGINT start a graceful shutdown on this thread, which then exits 0, as thanos
+    // receive does; the JVM's own handling would exit 143. The shutdown hook covers other exits.
+    CountDownLatch stop = new CountDownLatch(1);
+    AtomicBoolean closed = new AtomicBoolean();
+    Runnable shutdown =
+        () -> {
+          if (closed.compareAndSet(false, true)) {
+            log.info("shutting down: flushing heads and uploading the final blocks");
+            receiver.close();
+            log.info("shutdown complete");
+          }
+        };
+    Thread hook = new Thread(shutdown, "shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    for (String name : new String[] {"TERM", "INT"}) {
+      try {
+        sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+      } catch (IllegalArgumentException unsupported) {
+        log.atWarn().addKeyValue("signal", name).log("cannot handle signal; JVM default applies");
+      }
+    }
     try {
-      stopped.await();
+      stop.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    shutdown.run();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // The JVM is already exiting.
     }
     return 0;
   }

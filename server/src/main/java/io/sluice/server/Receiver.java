@@ -6,6 +6,10 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.sluice.objstore.Bucket;
+import io.sluice.objstore.BucketConfig;
+import io.sluice.objstore.Buckets;
+import io.sluice.objstore.FilesystemConfig;
 import io.sluice.receiver.HeadCompactor;
 import io.sluice.receiver.MultiTsdb;
 import io.sluice.receiver.store.MultiTenantStore;
@@ -17,15 +21,19 @@ import io.sluice.server.http.BoundedAggregator;
 import io.sluice.server.http.HttpServer;
 import io.sluice.server.http.OpsHandler;
 import io.sluice.server.http.RemoteWriteHandler;
+import io.sluice.server.metrics.InstrumentedBucket;
 import io.sluice.server.metrics.ReceiveMetrics;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.block.BlockMeta;
 import io.sluice.tsdb.head.HeadOptions;
+import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.wal.WalFormat;
 import io.sluice.tsdb.wal.WalOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
@@ -36,9 +44,12 @@ import org.slf4j.LoggerFactory;
  * gRPC listener for the StoreAPI, and the per-tenant storage behind them. Process wiring only; the
  * work is done by the modules below.
  *
- * <p>Lifecycle: {@link #start} opens the tenant databases (WAL replay), then binds the listeners
- * and turns ready; {@link #close} turns not ready, closes the listeners (gRPC calls in flight get a
- * grace period), releases the event loops and closes the databases (their WALs are fsynced).
+ * <p>Lifecycle: {@link #start} opens the bucket (a bad configuration, a missing bucket or rejected
+ * credentials fail here), opens the tenant databases (WAL replay), then binds the listeners and
+ * turns ready; {@link #close} turns not ready, closes the remote-write and gRPC listeners (requests
+ * in flight finish), writes every head to blocks, uploads them, closes the databases (their WALs
+ * are fsynced) and the bucket, and only then closes the HTTP listener, which answers {@code
+ * /-/ready} with 503 meanwhile.
  */
 public final class Receiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
@@ -47,6 +58,10 @@ public final class Receiver implements AutoCloseable {
   private final MultiTsdb tsdbs;
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
+  private final EventLoopGroup opsWorkers;
+  private final InstantSource clock;
+  private Bucket bucket;
+  private Shipping shipping;
   private final HeadCompactor compactor;
   private final ScheduledExecutorService maintenance;
   private volatile boolean ready;
@@ -77,20 +92,25 @@ public final class Receiver implements AutoCloseable {
                   cfg.retentionMs());
             },
             t -> {
+              shipping.add(t);
               metrics.headSeries(t.id(), t.head(), h -> h.numSeries());
               metrics.walCorruptions(t.id(), t.tsdb()::corruptions);
               metrics.blocksLoaded(t.id(), () -> t.tsdb().blocks().size());
             });
+    this.clock = clock;
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup();
+    opsWorkers = new NioEventLoopGroup(1);
     compactor =
         new HeadCompactor(
             tsdbs,
-            meta -> true,
+            // As Thanos with a bucket: a block beyond the retention goes once it is uploaded.
+            meta -> shipping.uploaded(meta.ulid()),
             new HeadCompactor.Listener() {
               @Override
               public void blockCut(String tenant, BlockMeta meta) {
                 metrics.compaction(tenant, true);
+                shipping.trigger(tenant);
               }
 
               @Override
@@ -110,12 +130,20 @@ public final class Receiver implements AutoCloseable {
    * acknowledged write of the previous run is back in memory.
    *
    * @throws IllegalArgumentException when the default tenant is not a valid tenant name
-   * @throws IOException when the data directory cannot be created, a tenant cannot be opened or a
-   *     port cannot be bound
+   * @throws IOException when the bucket cannot be opened (the message names the bucket and why),
+   *     the data directory cannot be created, a tenant cannot be opened or a port cannot be bound
    */
   public static Receiver start(ReceiveConfig cfg, InstantSource clock) throws IOException {
     Receiver r = new Receiver(cfg, clock);
     try {
+      r.bucket = new InstrumentedBucket(openBucket(cfg), r.metrics.registry(), clock);
+      r.shipping =
+          new Shipping(
+              r.bucket,
+              tenant -> labels(cfg, tenant),
+              clock,
+              cfg.shipperSkipCorruptedBlocks(),
+              r.metrics.registry());
       try {
         r.tsdbs.open(cfg.defaultTenant());
       } catch (InvalidTenantException e) {
@@ -142,6 +170,32 @@ public final class Receiver implements AutoCloseable {
         .addKeyValue("grpc", hostPort(r.grpcAddress()))
         .log("receiver ready");
     return r;
+  }
+
+  /** The configured bucket, or the embedded filesystem bucket under the data directory. */
+  private static Bucket openBucket(ReceiveConfig cfg) throws IOException {
+    BucketConfig config = cfg.objstore();
+    if (config == null) {
+      config =
+          BucketConfig.of(
+              new FilesystemConfig(cfg.tsdbPath().resolve(MultiTsdb.BUCKET_DIR).toAbsolutePath()));
+      LOG.atInfo()
+          .addKeyValue("directory", cfg.tsdbPath().resolve(MultiTsdb.BUCKET_DIR))
+          .log("no --objstore.config: blocks go to the embedded filesystem bucket");
+    }
+    Bucket b = Buckets.open(config);
+    LOG.atInfo().addKeyValue("bucket", b.name()).log("bucket opened; shipping blocks to it");
+    return b;
+  }
+
+  /** A tenant's external labels: the {@code --label}s and the tenant label. */
+  private static Map<String, String> labels(ReceiveConfig cfg, String tenant) {
+    Labels l = MultiTenantStore.externalLabels(cfg.externalLabels(), cfg.tenantLabelName(), tenant);
+    Map<String, String> m = new TreeMap<>();
+    for (int i = 0; i < l.size(); i++) {
+      m.put(l.name(i), l.value(i));
+    }
+    return m;
   }
 
   private void bind(ReceiveConfig cfg) throws IOException {
@@ -182,7 +236,7 @@ public final class Receiver implements AutoCloseable {
         HttpServer.bind(
             cfg.httpAddress().toSocketAddress(),
             boss,
-            workers,
+            opsWorkers,
             ch ->
                 ch.pipeline()
                     .addLast(new HttpServerCodec())
@@ -230,6 +284,17 @@ public final class Receiver implements AutoCloseable {
     return ready;
   }
 
+  /** The bucket blocks are shipped to (instrumented), or null before {@link #start} opened it. */
+  public Bucket bucket() {
+    return bucket;
+  }
+
+  /**
+   * Graceful shutdown, as {@code thanos receive}: turns not ready, stops the remote-write and gRPC
+   * listeners and lets requests in flight finish, stops head compaction, writes every head to
+   * blocks, runs a final upload pass of every tenant, closes the databases and the bucket, and
+   * closes the HTTP listener last (it answers {@code /-/ready} with 503 until then).
+   */
   @Override
   public void close() {
     ready = false;
@@ -239,10 +304,7 @@ public final class Receiver implements AutoCloseable {
     if (remoteWrite != null) {
       remoteWrite.close();
     }
-    if (http != null) {
-      http.close();
-    }
-    boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    // Quiet period 0: the tasks already queued on the event loops (requests in flight) run first.
     workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     maintenance.shutdown();
     try {
@@ -250,12 +312,30 @@ public final class Receiver implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    // As Thanos at shutdown: every head becomes blocks, but the newest instant stays in the WAL.
+    // As Thanos at shutdown: every head becomes blocks, but the newest instant stays in the WAL;
+    // then the final upload pass.
     compactor.flush();
+    if (shipping != null) {
+      shipping.stopAndShipAll();
+    }
     try {
       tsdbs.close();
     } catch (IOException e) {
       LOG.atError().setCause(e).log("closing the tenant databases failed");
     }
+    if (bucket != null) {
+      try {
+        bucket.close();
+      } catch (IOException e) {
+        LOG.atWarn().setCause(e).log("closing the bucket failed");
+      }
+    }
+    if (http != null) {
+      http.close();
+    }
+    opsWorkers
+        .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+        .syncUninterruptibly();
+    boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

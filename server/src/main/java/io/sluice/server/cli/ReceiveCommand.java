@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.server.cli;
 
+import io.sluice.objstore.BucketConfig;
+import io.sluice.objstore.BucketConfigException;
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.tenant.TenantValidator;
 import io.sluice.tsdb.head.HeadOptions;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -179,6 +183,35 @@ public final class ReceiveCommand implements Callable<Integer> {
   int maxDecodedBytes;
 
   @Option(
+      names = "--objstore.config-file",
+      paramLabel = "<file-path>",
+      description =
+          "Path to YAML file that contains object store configuration. Without it and without"
+              + " --objstore.config, blocks go to a filesystem bucket in <tsdb.path>/.bucket.")
+  Path objstoreConfigFile;
+
+  @Option(
+      names = "--objstore.config",
+      paramLabel = "<content>",
+      description =
+          "Alternative to 'objstore.config-file' flag (mutually exclusive). Content of YAML file"
+              + " that contains object store configuration.")
+  String objstoreConfig;
+
+  @Option(
+      names = "--shipper.skip-corrupted-blocks",
+      arity = "0..1",
+      defaultValue = "false",
+      fallbackValue = "true",
+      description =
+          "Skip blocks whose meta.json cannot be read instead of failing the upload pass"
+              + " (default: ${DEFAULT-VALUE}).")
+  boolean shipperSkipCorruptedBlocks;
+
+  @Option(names = "--no-shipper.skip-corrupted-blocks", arity = "0", hidden = true)
+  boolean noShipperSkipCorruptedBlocks;
+
+  @Option(
       names = "--log.level",
       defaultValue = "info",
       description = "Log filtering level: debug, info, warn, error (default: ${DEFAULT-VALUE}).")
@@ -280,6 +313,7 @@ public final class ReceiveCommand implements Callable<Integer> {
     for (OptionSpec o : spec.options()) {
       if (o.hidden()
           && !o.longestName().startsWith("--no-tsdb.wal-")
+          && !o.longestName().equals("--no-shipper.skip-corrupted-blocks")
           && !o.longestName().endsWith("-block-duration")
           && spec.commandLine().getParseResult().hasMatchedOption(o)) {
         ignored.add(o.names()[0]);
@@ -306,7 +340,38 @@ public final class ReceiveCommand implements Callable<Integer> {
         maxDecodedBytes,
         logLevel,
         logFormat,
-        new ArrayList<>(ignored));
+        new ArrayList<>(ignored),
+        objstore(),
+        shipperSkipCorruptedBlocks && !noShipperSkipCorruptedBlocks);
+  }
+
+  // As Thanos' path-or-content flags: both is an error, neither (or empty) means no configuration.
+  private BucketConfig objstore() {
+    String yaml = objstoreConfig;
+    String flag = "--objstore.config";
+    if (objstoreConfigFile != null) {
+      if (objstoreConfig != null && !objstoreConfig.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "both --objstore.config-file and --objstore.config are set; give one of them");
+      }
+      flag = "--objstore.config-file";
+      try {
+        yaml = Files.readString(objstoreConfigFile);
+      } catch (IOException e) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "cannot read --objstore.config-file " + objstoreConfigFile + ": " + e);
+      }
+    }
+    if (yaml == null || yaml.isBlank()) {
+      return null;
+    }
+    try {
+      return BucketConfig.parse(yaml);
+    } catch (BucketConfigException e) {
+      throw new ParameterException(spec.commandLine(), "invalid " + flag + ": " + e.getMessage());
+    }
   }
 
   // Prometheus: 0 or less means the default; above 255 fails at startup.

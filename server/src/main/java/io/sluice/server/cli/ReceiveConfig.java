@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.server.cli;
 
+import io.sluice.objstore.BucketConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,10 @@ import java.util.Objects;
  * @param logLevel debug, info, warn or error
  * @param logFormat logfmt or json
  * @param ignoredFlags Thanos flags given but not implemented yet, to warn about once each
+ * @param objstore the bucket blocks are uploaded to ({@code --objstore.config} or {@code
+ *     --objstore.config-file}), or null for the embedded filesystem bucket under the data directory
+ * @param shipperSkipCorruptedBlocks skip blocks whose {@code meta.json} cannot be read instead of
+ *     failing the upload pass ({@code --shipper.skip-corrupted-blocks})
  */
 public record ReceiveConfig(
     HostPort remoteWriteAddress,
@@ -52,7 +57,9 @@ public record ReceiveConfig(
     int maxDecodedBytes,
     String logLevel,
     String logFormat,
-    List<String> ignoredFlags) {
+    List<String> ignoredFlags,
+    BucketConfig objstore,
+    boolean shipperSkipCorruptedBlocks) {
 
   public ReceiveConfig {
     Objects.requireNonNull(remoteWriteAddress, "remoteWriteAddress");

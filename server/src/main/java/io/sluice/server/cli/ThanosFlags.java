@@ -24,7 +24,6 @@ public final class ThanosFlags {
           "--tsdb.enable-native-histograms",
           "--receive.otlp-enable-target-info",
           "--shipper.allow-out-of-order-uploads",
-          "--shipper.skip-corrupted-blocks",
           "--enable-auto-gomemlimit");
 
   /** Flags that take a value ({@code --flag=value} or {@code --flag value}); may repeat. */
@@ -75,8 +74,6 @@ public final class ThanosFlags {
           "--tsdb.block.expanded-postings-cache-size",
           "--tsdb.max-exemplars",
           "--tsdb.write-queue-size",
-          "--objstore.config-file",
-          "--objstore.config",
           "--hash-func",
           "--shipper.upload-concurrency",
           "--receive.limits-config-file",

@@ -3,13 +3,17 @@ package io.sluice.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.objstore.BucketType;
+import io.sluice.objstore.S3Config;
 import io.sluice.server.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ReceiveCommandTest {
@@ -79,7 +83,7 @@ class ReceiveCommandTest {
                 "--http-address=0.0.0.0:10902",
                 "--remote-write.address=0.0.0.0:19291",
                 "--receive.replication-factor=1",
-                "--objstore.config=type: FILESYSTEM",
+                "--objstore.config=type: FILESYSTEM\nconfig:\n  directory: /var/thanos/bucket",
                 "--tsdb.path=/var/thanos/receive",
                 "--tsdb.retention",
                 "15d",
@@ -95,11 +99,70 @@ class ReceiveCommandTest {
     assertThat(seen.get().ignoredFlags())
         .containsExactlyInAnyOrder(
             "--receive.replication-factor",
-            "--objstore.config",
             "--receive.local-endpoint",
             "--receive.hashrings-file",
             "--tsdb.no-lockfile",
             "--enable-feature");
+  }
+
+  @Test
+  void theObjstoreConfigurationIsParsedFromTheFlagOrTheFile(@TempDir Path dir) throws Exception {
+    assertThat(run("--label=a=\"1\"")).isZero();
+    assertThat(seen.get().objstore()).isNull();
+    String yaml =
+        "type: S3\nconfig:\n  bucket: thanos-cluster-01\n  endpoint: minio:9000\n"
+            + "  access_key: minio\n  secret_key: minio123\n  insecure: true\n";
+    assertThat(run("--label=a=\"1\"", "--objstore.config=" + yaml)).as(err.toString()).isZero();
+    assertThat(seen.get().objstore().type()).isEqualTo(BucketType.S3);
+    assertThat(((S3Config) seen.get().objstore().config()).bucket()).isEqualTo("thanos-cluster-01");
+    assertThat(seen.get().ignoredFlags()).isEmpty();
+
+    Path file = Files.writeString(dir.resolve("objstore.yml"), yaml);
+    assertThat(run("--label=a=\"1\"", "--objstore.config-file=" + file)).isZero();
+    assertThat(((S3Config) seen.get().objstore().config()).endpoint()).isEqualTo("minio:9000");
+  }
+
+  @Test
+  void aBadObjstoreConfigurationFailsNamingTheFlagAndTheKey(@TempDir Path dir) throws Exception {
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--objstore.config=type: S3\nconfig:\n  bucket: b\n  endpoint: h:9000\n"
+                    + "  sekret_key: x\n"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("invalid --objstore.config").contains("sekret_key");
+
+    Path file = Files.writeString(dir.resolve("o.yml"), "type: S3\nconfig: {}\n");
+    assertThat(run("--label=a=\"1\"", "--objstore.config-file=" + file)).isEqualTo(2);
+    assertThat(err.toString()).contains("invalid --objstore.config-file");
+
+    assertThat(run("--label=a=\"1\"", "--objstore.config-file=" + dir.resolve("missing.yml")))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("cannot read --objstore.config-file");
+
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--objstore.config-file=" + file,
+                "--objstore.config=type: FILESYSTEM"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("both --objstore.config-file and --objstore.config");
+  }
+
+  @Test
+  void skipCorruptedBlocksIsARealOption() {
+    assertThat(run("--label=a=\"1\"")).isZero();
+    assertThat(seen.get().shipperSkipCorruptedBlocks()).isFalse();
+    assertThat(run("--label=a=\"1\"", "--shipper.skip-corrupted-blocks")).isZero();
+    assertThat(seen.get().shipperSkipCorruptedBlocks()).isTrue();
+    assertThat(seen.get().ignoredFlags()).isEmpty();
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--shipper.skip-corrupted-blocks",
+                "--no-shipper.skip-corrupted-blocks"))
+        .isZero();
+    assertThat(seen.get().shipperSkipCorruptedBlocks()).isFalse();
   }
 
   @Test

@@ -42,6 +42,30 @@ final class ExternalProcess implements AutoCloseable {
     }
   }
 
+  /** Sends SIGTERM (a graceful stop) without waiting. */
+  void terminate() {
+    ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroy);
+  }
+
+  /** Sends SIGKILL (kill -9) and waits for the process to be gone. */
+  void kill() throws InterruptedException {
+    ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Waits for the process to exit.
+   *
+   * @return its exit code
+   * @throws AssertionError if it is still running after {@code seconds}
+   */
+  int exitCode(long seconds) throws InterruptedException {
+    if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+      throw new AssertionError("still running after " + seconds + " s:\n" + output());
+    }
+    return process.exitValue();
+  }
+
   /** Sends SIGTERM, waits up to 10 s, then SIGKILL. */
   @Override
   public void close() throws InterruptedException {

@@ -145,7 +145,9 @@ final class ItFixtures {
         128 << 20,
         "info",
         "logfmt",
-        List.of());
+        List.of(),
+        null,
+        false);
   }
 
   /** {@code c} with {@code --tsdb.min-block-duration} and {@code --tsdb.max-block-duration}. */
@@ -171,6 +173,36 @@ final class ItFixtures {
         c.maxDecodedBytes(),
         c.logLevel(),
         c.logFormat(),
-        c.ignoredFlags());
+        c.ignoredFlags(),
+        c.objstore(),
+        c.shipperSkipCorruptedBlocks());
+  }
+
+  /** {@code c} with the bucket {@code --objstore.config} describes. */
+  static ReceiveConfig withObjstore(ReceiveConfig c, String yaml) throws Exception {
+    return new ReceiveConfig(
+        c.remoteWriteAddress(),
+        c.httpAddress(),
+        c.grpcAddress(),
+        c.tsdbPath(),
+        c.externalLabels(),
+        c.tenantHeader(),
+        c.defaultTenant(),
+        c.tenantLabelName(),
+        c.tooFarInFutureMs(),
+        c.oooTimeWindowMs(),
+        c.oooCapMax(),
+        c.walCompression(),
+        c.walFsync(),
+        c.minBlockDurationMs(),
+        c.maxBlockDurationMs(),
+        c.retentionMs(),
+        c.maxBodyBytes(),
+        c.maxDecodedBytes(),
+        c.logLevel(),
+        c.logFormat(),
+        c.ignoredFlags(),
+        io.sluice.objstore.BucketConfig.parse(yaml, Map.of()),
+        c.shipperSkipCorruptedBlocks());
   }
 }

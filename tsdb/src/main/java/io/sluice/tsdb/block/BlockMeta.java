@@ -148,6 +148,9 @@ public record BlockMeta(
    * @param segmentFiles names of the files in {@code chunks/}, sorted (deprecated in Thanos)
    * @param files the block's files sorted by path
    * @param indexStats the index stats, or null when the section has none (older Thanos)
+   * @param uploadTime {@code upload_time}: when the shipper uploaded the block, an RFC 3339 UTC
+   *     time as Go writes it (e.g. {@code 2026-11-21T08:00:01.25Z}), or null when absent (a local
+   *     meta that was never uploaded)
    */
   public record Thanos(
       int version,
@@ -156,7 +159,8 @@ public record BlockMeta(
       String source,
       List<String> segmentFiles,
       List<ThanosFile> files,
-      IndexStats indexStats) {
+      IndexStats indexStats,
+      String uploadTime) {
     /** Source name of blocks written by a receiver. */
     public static final String RECEIVE_SOURCE = "receive";
 
@@ -179,6 +183,24 @@ public record BlockMeta(
       labels = Collections.unmodifiableSortedMap(sorted);
       segmentFiles = segmentFiles == null ? List.of() : List.copyOf(segmentFiles);
       files = files == null ? List.of() : List.copyOf(files);
+    }
+
+    /** A section without {@code upload_time}. */
+    public Thanos(
+        int version,
+        SortedMap<String, String> labels,
+        long downsampleResolution,
+        String source,
+        List<String> segmentFiles,
+        List<ThanosFile> files,
+        IndexStats indexStats) {
+      this(version, labels, downsampleResolution, source, segmentFiles, files, indexStats, null);
+    }
+
+    /** This section with {@code upload_time} set (null removes it). */
+    public Thanos withUploadTime(String time) {
+      return new Thanos(
+          version, labels, downsampleResolution, source, segmentFiles, files, indexStats, time);
     }
   }
 

@@ -60,13 +60,13 @@ import java.util.TreeMap;
  *                 ["segment_files": [string...]]
  *                 ["files": [{ "rel_path": string ["size_bytes": int64]
  *                              ["hash": { "hashFunc": string, "value": string }] }...]]
- *                 ["index_stats": { ["series_max_size": int64] ["chunk_max_size": int64] }] }
+ *                 ["index_stats": { ["series_max_size": int64] ["chunk_max_size": int64] }]
+ *                 ["upload_time": RFC 3339 string] }
  * </pre>
  *
  * <p>Reading tolerates unknown keys, as Go does, and rejects a {@code version} other than 1
  * ("unexpected meta file version", as Prometheus) and a Thanos section version other than 0 or 1.
- * Unknown keys (e.g. Thanos' {@code rewrites}, {@code upload_time}) are not kept. Stateless and
- * thread-safe.
+ * Unknown keys (e.g. Thanos' {@code rewrites}) are not kept. Stateless and thread-safe.
  */
 public final class BlockMetaFormat {
   /** File name of the meta file in a block directory. */
@@ -282,6 +282,9 @@ public final class BlockMetaFormat {
       nonZero(g, "chunk_max_size", t.indexStats().chunkMaxSize());
       g.writeEndObject();
     }
+    if (t.uploadTime() != null) {
+      g.writeStringField("upload_time", t.uploadTime());
+    }
     g.writeEndObject();
   }
 
@@ -455,7 +458,10 @@ public final class BlockMetaFormat {
       requireObject(is, "thanos.index_stats");
       indexStats = new IndexStats(integer(is, "series_max_size"), integer(is, "chunk_max_size"));
     }
-    return new Thanos((int) version, labels, resolution, source, segmentFiles, files, indexStats);
+    JsonNode up = present(n, "upload_time");
+    String uploadTime = up == null ? null : string(up, "thanos.upload_time");
+    return new Thanos(
+        (int) version, labels, resolution, source, segmentFiles, files, indexStats, uploadTime);
   }
 
   /** Go's {@code json.MarshalIndent(v, "", "\t")} layout. */

@@ -239,6 +239,28 @@ class BlockMetaFormatTest {
   }
 
   @Test
+  void writesAndReadsTheUploadTimeLastInTheThanosSection() throws Exception {
+    BlockMeta m =
+        BlockMeta.level1(A, 1000, 2000, Stats.of(10, 1, 1))
+            .withThanos(
+                new Thanos(
+                        0,
+                        new TreeMap<>(Map.of("tenant_id", "t1")),
+                        0,
+                        Thanos.RECEIVE_SOURCE,
+                        List.of(),
+                        List.of(),
+                        IndexStats.EMPTY)
+                    .withUploadTime("2026-11-21T08:00:01.25Z"));
+    String json = json(m);
+    assertThat(json)
+        .endsWith(
+            "\t\t\"index_stats\": {},\n\t\t\"upload_time\": \"2026-11-21T08:00:01.25Z\"\n\t}\n}\n");
+    assertThat(parse(json)).isEqualTo(m);
+    assertThat(parse(json).thanos().uploadTime()).isEqualTo("2026-11-21T08:00:01.25Z");
+  }
+
+  @Test
   void toleratesUnknownFieldsOnRead() throws Exception {
     BlockMeta m =
         parse(
