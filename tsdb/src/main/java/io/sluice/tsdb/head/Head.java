@@ -147,6 +147,7 @@ public final class Head {
    *     keys with the same hash are kept apart by comparing key bytes
    * @param key a series key (see {@link Labels}); copied on creation, not retained
    * @throws IllegalArgumentException if a new key is malformed (see {@link Labels#fromKey})
+   * @throws IllegalStateException if the head has handed out its highest ref, 2<sup>31</sup>−1
    */
   public MemSeries getOrCreate(long hash, byte[] key, int off, int len) {
     Objects.checkFromIndexSize(off, len, key.length);
@@ -174,6 +175,8 @@ public final class Head {
    * @param key a series key (see {@link Labels}); copied on creation, not retained
    * @throws IllegalArgumentException if {@code ref} is not positive, the key is malformed, or
    *     another series already has this ref
+   * @throws IllegalStateException if {@code ref} is above 2<sup>31</sup>−1, the highest ref a head
+   *     holds (its postings keep refs in four bytes)
    */
   public MemSeries getOrCreateWithRef(long ref, byte[] key, int off, int len) {
     if (ref <= 0) {
@@ -209,11 +212,13 @@ public final class Head {
       long r;
       if (ref == 0) {
         r = lastRef.incrementAndGet();
+        Postings.checkRef(r);
       } else {
         r = ref;
+        Postings.checkRef(r);
         lastRef.accumulateAndGet(ref, Math::max);
       }
-      created = new MemSeries(r, hash, ownKey, labels);
+      created = new MemSeries(r, hash, ownKey);
       stripe.insertByHash(created);
     }
     Stripe refStripe = refStripes[(int) created.ref() & (REF_STRIPES - 1)];

@@ -17,34 +17,52 @@ import java.util.function.Predicate;
 /**
  * Label name → value → ascending series refs, for one head.
  *
- * <p>A list is a {@code long[]} whose element 0 is the number of refs, followed by the refs, so a
- * value costs one array and no wrapper. Writers (series creation) take the write lock; readers copy
- * what they need under the read lock, so they never see a list being modified.
+ * <p>A list is an {@code int[]} whose element 0 is the number of refs, followed by the refs, so a
+ * value costs one array and no wrapper, and a ref four bytes: refs above {@link #MAX_REF} are
+ * refused ({@link Head} checks before it creates a series), as a head would need more than two
+ * billion series creations to reach them. Lists are handed out as {@code long[]}. Writers (series
+ * creation) take the write lock; readers copy what they need under the read lock, so they never see
+ * a list being modified.
  */
 final class Postings {
-  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  private final HashMap<String, HashMap<String, long[]>> byName = new HashMap<>();
-  private long[] all = new long[16];
+  /** The highest series ref postings can hold. */
+  static final long MAX_REF = Integer.MAX_VALUE;
 
-  /** Adds a series; refs arrive almost in order, so insertion from the end is cheap. */
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final HashMap<String, HashMap<String, int[]>> byName = new HashMap<>();
+  private int[] all = new int[16];
+
+  /**
+   * Adds a series; refs arrive almost in order, so insertion from the end is cheap.
+   *
+   * @throws IllegalStateException if {@code ref} is above {@link #MAX_REF} or not positive
+   */
   void add(long ref, Labels labels) {
+    checkRef(ref);
     lock.writeLock().lock();
     try {
       for (int i = 0; i < labels.size(); i++) {
-        HashMap<String, long[]> values = byName.get(labels.name(i));
+        HashMap<String, int[]> values = byName.get(labels.name(i));
         if (values == null) {
           values = new HashMap<>(4);
           byName.put(labels.name(i), values);
         }
-        long[] list = values.get(labels.value(i));
-        long[] grown = insert(list == null ? new long[2] : list, ref);
+        int[] list = values.get(labels.value(i));
+        int[] grown = insert(list == null ? new int[2] : list, (int) ref);
         if (grown != list) {
           values.put(labels.value(i), grown);
         }
       }
-      all = insert(all, ref);
+      all = insert(all, (int) ref);
     } finally {
       lock.writeLock().unlock();
+    }
+  }
+
+  static void checkRef(long ref) {
+    if (ref <= 0 || ref > MAX_REF) {
+      throw new IllegalStateException(
+          "series ref " + ref + " is outside the head's ref space [1, " + MAX_REF + "]");
     }
   }
 
@@ -55,10 +73,9 @@ final class Postings {
     }
     lock.writeLock().lock();
     try {
-      for (Iterator<HashMap<String, long[]>> names = byName.values().iterator();
-          names.hasNext(); ) {
-        HashMap<String, long[]> values = names.next();
-        for (Iterator<long[]> lists = values.values().iterator(); lists.hasNext(); ) {
+      for (Iterator<HashMap<String, int[]>> names = byName.values().iterator(); names.hasNext(); ) {
+        HashMap<String, int[]> values = names.next();
+        for (Iterator<int[]> lists = values.values().iterator(); lists.hasNext(); ) {
           if (removeFrom(lists.next(), sortedRefs) == 0) {
             lists.remove();
           }
@@ -74,8 +91,8 @@ final class Postings {
   }
 
   // Compacts list in place, keeping refs not in sortedRefs; returns the new size.
-  private static int removeFrom(long[] list, long[] sortedRefs) {
-    int size = (int) list[0];
+  private static int removeFrom(int[] list, long[] sortedRefs) {
+    int size = list[0];
     int w = 1;
     for (int r = 1; r <= size; r++) {
       if (Arrays.binarySearch(sortedRefs, list[r]) < 0) {
@@ -86,8 +103,8 @@ final class Postings {
     return w - 1;
   }
 
-  private static long[] insert(long[] list, long ref) {
-    int size = (int) list[0];
+  private static int[] insert(int[] list, int ref) {
+    int size = list[0];
     if (size + 1 == list.length) {
       list = Arrays.copyOf(list, list.length + Math.max(1, list.length >> 1));
     }
@@ -101,8 +118,13 @@ final class Postings {
     return list;
   }
 
-  private static long[] copy(long[] list) {
-    return Arrays.copyOfRange(list, 1, 1 + (int) list[0]);
+  private static long[] copy(int[] list) {
+    int n = list[0];
+    long[] out = new long[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = list[i + 1];
+    }
+    return out;
   }
 
   /** Every series ref, ascending. */
@@ -119,8 +141,8 @@ final class Postings {
   long[] get(String name, String value) {
     lock.readLock().lock();
     try {
-      HashMap<String, long[]> values = byName.get(name);
-      long[] list = values == null ? null : values.get(value);
+      HashMap<String, int[]> values = byName.get(name);
+      int[] list = values == null ? null : values.get(value);
       return list == null ? new long[0] : copy(list);
     } finally {
       lock.readLock().unlock();
@@ -132,11 +154,11 @@ final class Postings {
     List<long[]> lists = new ArrayList<>();
     lock.readLock().lock();
     try {
-      HashMap<String, long[]> values = byName.get(name);
+      HashMap<String, int[]> values = byName.get(name);
       if (values == null) {
         return new long[0];
       }
-      for (Map.Entry<String, long[]> e : values.entrySet()) {
+      for (Map.Entry<String, int[]> e : values.entrySet()) {
         if (valueFilter.test(e.getKey())) {
           lists.add(copy(e.getValue()));
         }
@@ -171,7 +193,7 @@ final class Postings {
   List<String> values(String name) {
     lock.readLock().lock();
     try {
-      HashMap<String, long[]> values = byName.get(name);
+      HashMap<String, int[]> values = byName.get(name);
       if (values == null) {
         return List.of();
       }
@@ -191,15 +213,15 @@ final class Postings {
   boolean any(String name, String value, LongPredicate test) {
     lock.readLock().lock();
     try {
-      HashMap<String, long[]> values = byName.get(name);
+      HashMap<String, int[]> values = byName.get(name);
       if (values == null) {
         return false;
       }
       if (value != null) {
-        long[] list = values.get(value);
+        int[] list = values.get(value);
         return list != null && anyIn(list, test);
       }
-      for (long[] list : values.values()) {
+      for (int[] list : values.values()) {
         if (anyIn(list, test)) {
           return true;
         }
@@ -210,8 +232,8 @@ final class Postings {
     }
   }
 
-  private static boolean anyIn(long[] list, LongPredicate test) {
-    int size = (int) list[0];
+  private static boolean anyIn(int[] list, LongPredicate test) {
+    int size = list[0];
     // Newest series first: they are the likeliest to have recent samples.
     for (int i = size; i >= 1; i--) {
       if (test.test(list[i])) {
