@@ -23,14 +23,27 @@ import java.util.function.Predicate;
  * billion series creations to reach them. Lists are handed out as {@code long[]}. Writers (series
  * creation) take the write lock; readers copy what they need under the read lock, so they never see
  * a list being modified.
+ *
+ * <p>Refs arrive almost in order, but not quite: on WAL replay the series records of concurrent
+ * requests are interleaved, so a new ref may be thousands of places below the end of a list that
+ * most series share. A ref is therefore inserted in place only when its place is among the last
+ * {@value #SHIFT_LIMIT} entries; otherwise it is appended and the list marked unsorted (the sign
+ * bit of element 0), and the first reader sorts the marked lists, under the write lock, before it
+ * reads (Prometheus' {@code MemPostings.EnsureOrder} after replay, done lazily).
  */
 final class Postings {
   /** The highest series ref postings can hold. */
   static final long MAX_REF = Integer.MAX_VALUE;
 
+  private static final int SHIFT_LIMIT = 32;
+  private static final int UNSORTED = 0x8000_0000;
+  private static final int SIZE = 0x7FFF_FFFF;
+
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   private final HashMap<String, HashMap<String, int[]>> byName = new HashMap<>();
   private int[] all = new int[16];
+  // Whether some list is marked unsorted; guarded by the lock.
+  private boolean unsorted;
 
   /**
    * Adds a series; refs arrive almost in order, so insertion from the end is cheap.
@@ -73,6 +86,7 @@ final class Postings {
     }
     lock.writeLock().lock();
     try {
+      sortMarked();
       for (Iterator<HashMap<String, int[]>> names = byName.values().iterator(); names.hasNext(); ) {
         HashMap<String, int[]> values = names.next();
         for (Iterator<int[]> lists = values.values().iterator(); lists.hasNext(); ) {
@@ -103,19 +117,70 @@ final class Postings {
     return w - 1;
   }
 
-  private static int[] insert(int[] list, int ref) {
-    int size = list[0];
+  // Under the write lock; may return a grown copy.
+  private int[] insert(int[] list, int ref) {
+    int head = list[0];
+    int size = head & SIZE;
     if (size + 1 == list.length) {
       list = Arrays.copyOf(list, list.length + Math.max(1, list.length >> 1));
     }
+    if (head < 0 || size == 0 || list[size] < ref) {
+      list[size + 1] = ref;
+      list[0] = head + 1;
+      return list;
+    }
+    int stop = Math.max(0, size - SHIFT_LIMIT);
     int i = size;
-    while (i > 0 && list[i] > ref) {
-      list[i + 1] = list[i];
+    while (i > stop && list[i] > ref) {
       i--;
     }
-    list[i + 1] = ref;
-    list[0] = size + 1;
+    if (i == 0 || list[i] < ref) {
+      System.arraycopy(list, i + 1, list, i + 2, size - i);
+      list[i + 1] = ref;
+      list[0] = size + 1;
+    } else {
+      list[size + 1] = ref;
+      list[0] = (size + 1) | UNSORTED;
+      unsorted = true;
+    }
     return list;
+  }
+
+  // Under the write lock.
+  private void sortMarked() {
+    if (!unsorted) {
+      return;
+    }
+    for (HashMap<String, int[]> values : byName.values()) {
+      for (int[] list : values.values()) {
+        sort(list);
+      }
+    }
+    sort(all);
+    unsorted = false;
+  }
+
+  private static void sort(int[] list) {
+    if (list[0] < 0) {
+      int size = list[0] & SIZE;
+      Arrays.sort(list, 1, size + 1);
+      list[0] = size;
+    }
+  }
+
+  // Takes the read lock with every list sorted.
+  private void lockForRead() {
+    lock.readLock().lock();
+    if (unsorted) {
+      lock.readLock().unlock();
+      lock.writeLock().lock();
+      try {
+        sortMarked();
+        lock.readLock().lock();
+      } finally {
+        lock.writeLock().unlock();
+      }
+    }
   }
 
   private static long[] copy(int[] list) {
@@ -129,7 +194,7 @@ final class Postings {
 
   /** Every series ref, ascending. */
   long[] all() {
-    lock.readLock().lock();
+    lockForRead();
     try {
       return copy(all);
     } finally {
@@ -139,7 +204,7 @@ final class Postings {
 
   /** Refs of series with label name=value, ascending; empty if none. */
   long[] get(String name, String value) {
-    lock.readLock().lock();
+    lockForRead();
     try {
       HashMap<String, int[]> values = byName.get(name);
       int[] list = values == null ? null : values.get(value);
@@ -152,7 +217,7 @@ final class Postings {
   /** Union of the refs of every value of {@code name} that {@code valueFilter} accepts. */
   long[] union(String name, Predicate<String> valueFilter) {
     List<long[]> lists = new ArrayList<>();
-    lock.readLock().lock();
+    lockForRead();
     try {
       HashMap<String, int[]> values = byName.get(name);
       if (values == null) {
@@ -179,7 +244,7 @@ final class Postings {
 
   /** All label names, sorted in UTF-8 order. */
   List<String> names() {
-    lock.readLock().lock();
+    lockForRead();
     try {
       List<String> names = new ArrayList<>(byName.keySet());
       names.sort(Utf8.ORDER);
@@ -191,7 +256,7 @@ final class Postings {
 
   /** All values of label {@code name}, sorted in UTF-8 order. */
   List<String> values(String name) {
-    lock.readLock().lock();
+    lockForRead();
     try {
       HashMap<String, int[]> values = byName.get(name);
       if (values == null) {
@@ -211,7 +276,7 @@ final class Postings {
    * must not create series.
    */
   boolean any(String name, String value, LongPredicate test) {
-    lock.readLock().lock();
+    lockForRead();
     try {
       HashMap<String, int[]> values = byName.get(name);
       if (values == null) {
