@@ -140,6 +140,16 @@ public abstract class XorAppender {
     return buf == null ? new byte[XorChunkFormat.HEADER_SIZE] : Arrays.copyOf(buf, len);
   }
 
+  /**
+   * Reads the bytes an append writes first and last (the sample count and the current end), and
+   * returns something of them: the caller only wants them in the CPU cache, see {@code
+   * Head.appendReplayed} of a batch.
+   */
+  protected final int xorTouch() {
+    byte[] b = buf;
+    return b == null ? 0 : b[0] + b[len - 1];
+  }
+
   /** Empties the chunk, keeping its buffer for reuse. */
   protected final void xorReset() {
     if (buf != null) {
