@@ -146,8 +146,10 @@ public abstract class XorAppender {
    * Head.appendReplayed} of a batch.
    */
   protected final int xorTouch() {
+    // May run without the owner's lock, racing an append: never trust buf and len to match.
     byte[] b = buf;
-    return b == null ? 0 : b[0] + b[len - 1];
+    int l = len;
+    return b == null || l <= 0 || l > b.length ? 0 : b[0] + b[l - 1];
   }
 
   /** Empties the chunk, keeping its buffer for reuse. */
