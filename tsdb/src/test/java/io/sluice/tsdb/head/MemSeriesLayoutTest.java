@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,8 +68,7 @@ class MemSeriesLayoutTest {
       } catch (IllegalArgumentException duplicateName) {
         continue;
       }
-      series.add(
-          HeadFixtures.series(head, Stream.of(nv.toArray(new String[0])).toArray(String[]::new)));
+      series.add(HeadFixtures.series(head, nv.toArray(new String[0])));
       assertThat(series.get(series.size() - 1).labels()).isEqualTo(l);
     }
     MemSeries[] byKey = series.toArray(new MemSeries[0]);
