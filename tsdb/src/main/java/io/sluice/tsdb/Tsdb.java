@@ -154,11 +154,14 @@ public final class Tsdb implements Closeable {
       Head head = new Head(options.head());
       Path walDir = dir.resolve(WAL_DIR);
       Files.createDirectories(walDir);
+      long replayStart = System.nanoTime();
       ReplayStats stats = replay(walDir, head, options.replayWorkers());
+      long replayMillis = (System.nanoTime() - replayStart) / 1_000_000;
       LOG.atInfo()
           .addKeyValue("dir", dir)
           .addKeyValue("series", stats.series())
           .addKeyValue("samples", stats.samples())
+          .addKeyValue("duration_ms", replayMillis)
           .addKeyValue("failed_samples", stats.failedSamples())
           .log("WAL replay completed");
       Wal wal = Wal.open(walDir, options.wal());
@@ -434,7 +437,9 @@ public final class Tsdb implements Closeable {
    */
   private static final class Replayer {
     private static final int BATCH = 4096;
-    private static final int QUEUE = 8;
+    // Batches a worker may be behind: enough to ride out the reader's series-heavy stretches
+    // and one worker being slower for a while (~3 MB per worker).
+    private static final int QUEUE = 32;
     private static final Batch POISON = new Batch(0);
     // A worker's series array is not grown beyond this many entries past its dense need.
     private static final int CACHE_SLACK = 1 << 20;
