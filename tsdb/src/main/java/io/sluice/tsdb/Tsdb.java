@@ -5,7 +5,6 @@ import io.sluice.tsdb.block.Block;
 import io.sluice.tsdb.block.BlockMeta;
 import io.sluice.tsdb.block.BlockSet;
 import io.sluice.tsdb.block.BlockWriter;
-import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
 import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.query.MergeQuerier;
@@ -177,11 +176,14 @@ public final class Tsdb implements Closeable {
       }
       Path walDir = dir.resolve(WAL_DIR);
       Files.createDirectories(walDir);
+      long replayStart = System.nanoTime();
       ReplayStats stats = replay(walDir, head, options.replayWorkers());
+      long replayMillis = (System.nanoTime() - replayStart) / 1_000_000;
       LOG.atInfo()
           .addKeyValue("dir", dir)
           .addKeyValue("series", stats.series())
           .addKeyValue("samples", stats.samples())
+          .addKeyValue("duration_ms", replayMillis)
           .addKeyValue("failed_samples", stats.failedSamples())
           .log("WAL replay completed");
       Wal wal = Wal.open(walDir, options.wal());
@@ -588,10 +590,23 @@ public final class Tsdb implements Closeable {
     return new ReplayStats(r.series, r.samples(), r.failed(), repair);
   }
 
-  /** Applies series records in order and hands samples to workers sharded by series ref. */
+  /**
+   * Applies series records in order and hands samples to workers sharded by series ref.
+   *
+   * <p>The workers' time is memory latency: each sample touches a series that is almost never in a
+   * CPU cache. So a worker finds series in its own array indexed by ref (refs are dense, and those
+   * of one worker are the multiples of the worker count plus its index), filled from {@link
+   * Head#getByRef} on first use, instead of the head's locked ref map; and batches go back to the
+   * reading thread once applied, so replay allocates nothing per sample.
+   */
   private static final class Replayer {
-    private static final int BATCH = 1024;
+    private static final int BATCH = 4096;
+    // Batches a worker may be behind: enough to ride out the reader's series-heavy stretches
+    // and one worker being slower for a while (~3 MB per worker).
+    private static final int QUEUE = 32;
     private static final Batch POISON = new Batch(0);
+    // A worker's series array is not grown beyond this many entries past its dense need.
+    private static final int CACHE_SLACK = 1 << 20;
 
     private final Head head;
     private final RecordDecoder dec = new RecordDecoder();
@@ -612,8 +627,8 @@ public final class Tsdb implements Closeable {
       workers = new Worker[n];
       filling = new Batch[n];
       for (int i = 0; i < n; i++) {
-        workers[i] = new Worker();
-        filling[i] = new Batch(BATCH);
+        workers[i] = new Worker(i, n);
+        filling[i] = workers[i].free.poll();
         workers[i].thread =
             Thread.ofPlatform().name("sluice-replay-" + name + "-" + i).start(workers[i]);
       }
@@ -704,15 +719,16 @@ public final class Tsdb implements Closeable {
         Batch b = filling[w];
         b.add(ref, ts[i], vs[i]);
         if (b.n == BATCH) {
-          put(w, b);
-          filling[w] = new Batch(BATCH);
+          filling[w] = handOff(w, b);
         }
       }
     }
 
-    private void put(int w, Batch b) throws InterruptedIOException {
+    // Queues a full batch and returns an empty one; waits while the worker is QUEUE batches behind.
+    private Batch handOff(int w, Batch b) throws InterruptedIOException {
       try {
         workers[w].queue.put(b);
+        return workers[w].free.take();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted during WAL replay");
@@ -724,10 +740,10 @@ public final class Tsdb implements Closeable {
       boolean interrupted = false;
       for (int i = 0; i < workers.length; i++) {
         Worker w = workers[i];
-        while (filling[i].n > 0) {
+        while (filling[i] != null && filling[i].n > 0) {
           try {
             w.queue.put(filling[i]);
-            filling[i] = new Batch(0);
+            filling[i] = null;
           } catch (InterruptedException e) {
             interrupted = true;
           }
@@ -779,11 +795,28 @@ public final class Tsdb implements Closeable {
     }
 
     private final class Worker implements Runnable {
-      final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(16);
+      // Batches to apply, and applied batches back to the reader; together QUEUE + 2 batches.
+      final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE + 2);
+      final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(QUEUE + 2);
+      final int index;
+      final int stride;
       Thread thread;
       long appended;
       long failed;
       RuntimeException error;
+      // series[(ref - index) / stride] for this worker's refs; grown on demand, filled on first
+      // use.
+      private MemSeries[] series = new MemSeries[1024];
+      private final MemSeries[] resolved = new MemSeries[BATCH];
+      private final long[] counts = new long[2];
+
+      Worker(int index, int stride) {
+        this.index = index;
+        this.stride = stride;
+        for (int i = 0; i < QUEUE + 2; i++) {
+          free.add(new Batch(BATCH));
+        }
+      }
 
       @Override
       public void run() {
@@ -793,21 +826,9 @@ public final class Tsdb implements Closeable {
             if (b == POISON) {
               return;
             }
-            for (int i = 0; i < b.n; i++) {
-              long ref = b.refs[i];
-              MemSeries s = head.getByRef(ref);
-              if (s == null) {
-                failed++;
-              } else {
-                AppendResult r = head.appendReplayed(s, b.ts[i], b.vs[i]);
-                if (r == AppendResult.OK) {
-                  appended++;
-                } else if (r != AppendResult.OUT_OF_BOUNDS) {
-                  // Out of bounds: already in a block, the WAL is truncated behind blocks lazily.
-                  failed++;
-                }
-              }
-            }
+            apply(b);
+            b.n = 0;
+            free.put(b);
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -818,10 +839,49 @@ public final class Tsdb implements Closeable {
         }
       }
 
+      // Out of bounds samples are not failures: already in a block, the WAL is truncated behind
+      // blocks lazily.
+      private void apply(Batch b) {
+        MemSeries[] s = resolved;
+        for (int i = 0; i < b.n; i++) {
+          s[i] = lookup(b.refs[i]);
+        }
+        counts[0] = 0;
+        counts[1] = 0;
+        head.appendReplayed(s, b.ts, b.vs, b.n, counts);
+        appended += counts[0];
+        failed += counts[1];
+      }
+
+      // The series with this ref (one of this worker's), or null. A series found once stays: no
+      // series is removed during replay.
+      private MemSeries lookup(long ref) {
+        long slot = (ref - index) / stride;
+        MemSeries[] a = series;
+        if (slot >= 0 && slot < a.length) {
+          MemSeries s = a[(int) slot];
+          if (s != null) {
+            return s;
+          }
+        }
+        MemSeries s = head.getByRef(ref);
+        if (s != null && slot >= 0) {
+          if (slot >= a.length && slot < head.numSeries() / stride + CACHE_SLACK) {
+            a = series = Arrays.copyOf(a, (int) Math.max(slot + 1, a.length + (a.length >> 1)));
+          }
+          if (slot < a.length) {
+            a[(int) slot] = s;
+          }
+        }
+        return s;
+      }
+
       private void drain() {
         try {
-          while (queue.take() != POISON) {
-            // discard
+          Batch b;
+          while ((b = queue.take()) != POISON) {
+            b.n = 0;
+            free.put(b);
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();

@@ -55,6 +55,8 @@ public final class Head {
   public static final int STRIPES = 1 << STRIPE_BITS;
 
   private static final int REF_STRIPES = 1 << REF_STRIPE_BITS;
+  // Samples whose series are brought into the CPU cache together on replay (a few hundred KB).
+  private static final int TOUCH_GROUP = 256;
   private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
   private static final VarHandle MIN_TIME;
   private static final VarHandle MAX_TIME;
@@ -85,6 +87,10 @@ public final class Head {
   private final AtomicLong numSeries = new AtomicLong();
   // Readers: requests between lookup and append. Writer: raising minValidTime, removing series.
   private final StampedLock appendLock = new StampedLock();
+
+  // Written (racily) so that replay's touching reads are not optimized away; never read.
+  @SuppressWarnings("unused")
+  private int touched;
 
   // Samples older than this are out of bounds: the end of the newest block cut from this head.
   private volatile long minValidTime = Long.MIN_VALUE;
@@ -147,6 +153,7 @@ public final class Head {
    *     keys with the same hash are kept apart by comparing key bytes
    * @param key a series key (see {@link Labels}); copied on creation, not retained
    * @throws IllegalArgumentException if a new key is malformed (see {@link Labels#fromKey})
+   * @throws IllegalStateException if the head has handed out its highest ref, 2<sup>31</sup>−1
    */
   public MemSeries getOrCreate(long hash, byte[] key, int off, int len) {
     Objects.checkFromIndexSize(off, len, key.length);
@@ -174,6 +181,8 @@ public final class Head {
    * @param key a series key (see {@link Labels}); copied on creation, not retained
    * @throws IllegalArgumentException if {@code ref} is not positive, the key is malformed, or
    *     another series already has this ref
+   * @throws IllegalStateException if {@code ref} is above 2<sup>31</sup>−1, the highest ref a head
+   *     holds (its postings keep refs in four bytes)
    */
   public MemSeries getOrCreateWithRef(long ref, byte[] key, int off, int len) {
     if (ref <= 0) {
@@ -209,11 +218,13 @@ public final class Head {
       long r;
       if (ref == 0) {
         r = lastRef.incrementAndGet();
+        Postings.checkRef(r);
       } else {
         r = ref;
+        Postings.checkRef(r);
         lastRef.accumulateAndGet(ref, Math::max);
       }
-      created = new MemSeries(r, hash, ownKey, labels);
+      created = new MemSeries(r, hash, ownKey);
       stripe.insertByHash(created);
     }
     Stripe refStripe = refStripes[(int) created.ref() & (REF_STRIPES - 1)];
@@ -312,6 +323,54 @@ public final class Head {
       lowerMinTime(timestampMs);
     }
     return r;
+  }
+
+  /**
+   * Replay only: {@link #appendReplayed(MemSeries, long, long)} of the samples {@code [0, n)} of
+   * the arrays, in order. A null series counts as failed. Adds the number of OK samples to {@code
+   * counts[0]} and of failed ones (a null series, or any result but OK and OUT_OF_BOUNDS) to {@code
+   * counts[1]}.
+   *
+   * <p>Replay spends its time waiting for memory: the samples of a WAL record belong to different
+   * series, each almost never in a CPU cache. So samples are taken in groups: the group's series
+   * are read first in a tight loop, then their open chunks, so that the cache misses of a group
+   * overlap instead of following one another, and only then appended to.
+   */
+  public void appendReplayed(MemSeries[] series, long[] ts, long[] vs, int n, long[] counts) {
+    long ok = 0;
+    long failed = 0;
+    int sink = 0;
+    for (int from = 0; from < n; from += TOUCH_GROUP) {
+      int to = Math.min(n, from + TOUCH_GROUP);
+      for (int i = from; i < to; i++) {
+        MemSeries s = series[i];
+        if (s != null) {
+          sink += s.touch();
+        }
+      }
+      for (int i = from; i < to; i++) {
+        MemSeries s = series[i];
+        if (s != null) {
+          sink += s.touchChunk();
+        }
+      }
+      for (int i = from; i < to; i++) {
+        MemSeries s = series[i];
+        if (s == null) {
+          failed++;
+          continue;
+        }
+        AppendResult r = appendReplayed(s, ts[i], vs[i]);
+        if (r == AppendResult.OK) {
+          ok++;
+        } else if (r != AppendResult.OUT_OF_BOUNDS) {
+          failed++;
+        }
+      }
+    }
+    touched += sink;
+    counts[0] += ok;
+    counts[1] += failed;
   }
 
   /**

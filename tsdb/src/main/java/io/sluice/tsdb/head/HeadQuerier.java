@@ -12,7 +12,6 @@ import io.sluice.tsdb.query.Series;
 import io.sluice.tsdb.query.SeriesSet;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.TreeSet;
@@ -50,7 +49,7 @@ final class HeadQuerier implements Querier {
         series[n++] = s;
       }
     }
-    Arrays.sort(series, 0, n, Comparator.comparing(MemSeries::labels));
+    Arrays.sort(series, 0, n, MemSeries.KEY_ORDER);
     int count = n;
     return new SeriesSet() {
       private int next;

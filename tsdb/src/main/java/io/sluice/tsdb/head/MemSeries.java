@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.head;
 
+import io.sluice.tsdb.chunkenc.XorAppender;
 import io.sluice.tsdb.chunkenc.XorChunk;
 import io.sluice.tsdb.chunkenc.XorChunkFormat;
 import io.sluice.tsdb.chunkenc.XorIterator;
@@ -8,33 +9,38 @@ import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.query.ChunkMeta;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
- * One series in a {@link Head}: identity (ref, hash, key, labels) and its chunks.
+ * One series in a {@link Head}: identity (ref, hash, key) and its chunks.
  *
  * <p>Identity is immutable and safe to read from any thread. The chunks are guarded by this
  * object's monitor: appends to one series are serialized, appends to different series never share a
  * lock. Obtain instances only from {@link Head#getOrCreate}; pass them back only to the head that
  * created them.
  *
- * <p>Layout, for memory: the open chunk is one reused {@link XorChunk}; closed chunks are trimmed
- * {@code byte[]}s in one array, with their min/max times packed in one {@code long[]} (two entries
- * per chunk), so there is no object per chunk and none per sample.
+ * <p>Layout, for memory (a head holds millions of these): the series key is the only copy of the
+ * labels; {@link #labels()} decodes it on each call (queries are rare next to appends, and sort by
+ * key, {@link #KEY_ORDER}). The open chunk's state is this object's own fields, inherited from
+ * {@link XorAppender}, with a buffer that starts small and is reused from chunk to chunk; closed
+ * chunks are trimmed {@code byte[]}s in one array, with their min/max times packed in one {@code
+ * long[]} (two entries per chunk), so there is no object per chunk and none per sample.
  *
  * <p>Out-of-order samples (accepted when the head's out-of-order window is enabled, and always on
- * WAL replay) are kept apart from the in-order chunks, sorted by time in two primitive arrays. A
- * query whose range holds one of them gets the in-order and out-of-order samples merged into one
- * time-ordered stream, re-encoded as XOR chunks; only then are the returned chunks not the stored
- * ones.
+ * WAL replay) are kept apart from the in-order chunks, sorted by time in two primitive arrays of an
+ * {@link OutOfOrder} holder that exists only while there are such samples. A query whose range
+ * holds one of them gets the in-order and out-of-order samples merged into one time-ordered stream,
+ * re-encoded as XOR chunks; only then are the returned chunks not the stored ones.
  */
-public final class MemSeries {
-  private static final long[] EMPTY = new long[0];
+public final class MemSeries extends XorAppender {
+  /** Orders series by their labels, as {@link Labels#compareTo}, comparing keys. */
+  static final Comparator<MemSeries> KEY_ORDER =
+      (a, b) -> Labels.compareKeys(a.key, 0, a.key.length, b.key, 0, b.key.length);
 
   private final long ref;
   private final long hash;
   private final byte[] key;
-  private final Labels labels;
 
   // Set once the series record is in the WAL; concurrent writers may both log it (harmless).
   private volatile boolean walLogged;
@@ -43,23 +49,26 @@ public final class MemSeries {
   MemSeries nextInHash;
   MemSeries nextInRef;
 
-  // Guarded by this.
-  private XorChunk head;
+  // Guarded by this, as is the open chunk (the inherited XorAppender state).
   private long headMinTime;
   private long nextAt;
   private byte[][] closedData;
   private long[] closedTimes;
   private int closedCount;
-  private long[] oooTs;
-  private long[] oooVs;
-  private int oooCount;
+  private OutOfOrder ooo;
   private boolean removed;
 
-  MemSeries(long ref, long hash, byte[] key, Labels labels) {
+  /** The out-of-order samples, sorted by time; only while there is at least one. */
+  private static final class OutOfOrder {
+    long[] ts = new long[8];
+    long[] vs = new long[8];
+    int count;
+  }
+
+  MemSeries(long ref, long hash, byte[] key) {
     this.ref = ref;
     this.hash = hash;
     this.key = key;
-    this.labels = labels;
   }
 
   /** Head-wide series id: 1 for the first series, then increasing, never reused. */
@@ -67,9 +76,12 @@ public final class MemSeries {
     return ref;
   }
 
-  /** The series' labels; strings are shared with the head's symbol table. */
+  /**
+   * The series' labels, decoded from the series key on each call (the head keeps no other copy of
+   * them): a new, equal instance every time.
+   */
   public Labels labels() {
-    return labels;
+    return Labels.fromKey(key, 0, key.length);
   }
 
   /** The hash the series was created with (xxHash64 of hash prefix and key). */
@@ -88,6 +100,20 @@ public final class MemSeries {
   /** Notes that a series record for this series is in the WAL. Thread-safe, idempotent. */
   public void markWalLogged() {
     walLogged = true;
+  }
+
+  /**
+   * Reads a field near each end of this object without its lock, so that the object is in the CPU
+   * cache when it is appended to; the result means nothing. See {@link Head#appendReplayed(
+   * MemSeries[], long[], long[], int, long[])}.
+   */
+  int touch() {
+    return (int) headMinTime + closedCount + (nextInRef == null ? 0 : 1);
+  }
+
+  /** As {@link #touch()}, for the open chunk's bytes; reads without the lock, racy by design. */
+  int touchChunk() {
+    return xorTouch();
   }
 
   boolean keyEquals(byte[] other, int off, int len) {
@@ -121,18 +147,17 @@ public final class MemSeries {
           this + " was removed by head truncation; append within Head#beginAppend spans");
     }
     if (t >= minValidTime) {
-      XorChunk c = head;
-      if (c == null || c.numSamples() == 0) {
+      if (xorNumSamples() == 0) {
         appendInOrder(t, valueBits, samplesPerChunk, chunkRange);
         return AppendResult.OK;
       }
-      long last = c.lastTimestamp();
+      long last = xorLastTimestamp();
       if (t > last) {
         appendInOrder(t, valueBits, samplesPerChunk, chunkRange);
         return AppendResult.OK;
       }
       if (t == last) {
-        return c.lastValueBits() == valueBits ? AppendResult.OK : AppendResult.DUPLICATE_SAMPLE;
+        return xorLastValueBits() == valueBits ? AppendResult.OK : AppendResult.DUPLICATE_SAMPLE;
       }
     }
     if (oooEnabled) {
@@ -142,15 +167,11 @@ public final class MemSeries {
   }
 
   private void appendInOrder(long t, long valueBits, int samplesPerChunk, long chunkRange) {
-    XorChunk c = head;
-    if (c == null) {
-      c = head = new XorChunk();
-      startChunk(t, chunkRange);
-    } else if (c.numSamples() == 0) {
+    int n = xorNumSamples();
+    if (n == 0) {
       startChunk(t, chunkRange);
     } else {
-      int n = c.numSamples();
-      long last = c.lastTimestamp();
+      long last = xorLastTimestamp();
       if (n == samplesPerChunk / 4) {
         nextAt = chunkEndTime(headMinTime, last, nextAt);
       }
@@ -159,29 +180,34 @@ public final class MemSeries {
         startChunk(t, chunkRange);
       }
     }
-    c.append(t, valueBits);
+    xorAppend(t, valueBits);
   }
 
   // Sorted insert; the same time and value is an idempotent OK, as for the newest in-order sample.
   private AppendResult insertOutOfOrder(long t, long valueBits) {
-    int i = Arrays.binarySearch(oooTs == null ? EMPTY : oooTs, 0, oooCount, t);
+    OutOfOrder o = ooo;
+    int i = o == null ? -1 : Arrays.binarySearch(o.ts, 0, o.count, t);
     if (i >= 0) {
-      return oooVs[i] == valueBits ? AppendResult.OK : AppendResult.DUPLICATE_SAMPLE;
+      return o.vs[i] == valueBits ? AppendResult.OK : AppendResult.DUPLICATE_SAMPLE;
     }
     i = -i - 1;
-    if (oooTs == null) {
-      oooTs = new long[8];
-      oooVs = new long[8];
-    } else if (oooCount == oooTs.length) {
-      oooTs = Arrays.copyOf(oooTs, oooCount * 2);
-      oooVs = Arrays.copyOf(oooVs, oooCount * 2);
+    if (o == null) {
+      o = ooo = new OutOfOrder();
+    } else if (o.count == o.ts.length) {
+      o.ts = Arrays.copyOf(o.ts, o.count * 2);
+      o.vs = Arrays.copyOf(o.vs, o.count * 2);
     }
-    System.arraycopy(oooTs, i, oooTs, i + 1, oooCount - i);
-    System.arraycopy(oooVs, i, oooVs, i + 1, oooCount - i);
-    oooTs[i] = t;
-    oooVs[i] = valueBits;
-    oooCount++;
+    System.arraycopy(o.ts, i, o.ts, i + 1, o.count - i);
+    System.arraycopy(o.vs, i, o.vs, i + 1, o.count - i);
+    o.ts[i] = t;
+    o.vs[i] = valueBits;
+    o.count++;
     return AppendResult.OK;
+  }
+
+  private int oooCount() {
+    OutOfOrder o = ooo;
+    return o == null ? 0 : o.count;
   }
 
   private void startChunk(long t, long chunkRange) {
@@ -207,11 +233,11 @@ public final class MemSeries {
       closedData = Arrays.copyOf(closedData, closedCount * 2);
       closedTimes = Arrays.copyOf(closedTimes, closedCount * 4);
     }
-    closedData[closedCount] = head.bytes();
+    closedData[closedCount] = xorBytes();
     closedTimes[2 * closedCount] = headMinTime;
-    closedTimes[2 * closedCount + 1] = head.lastTimestamp();
+    closedTimes[2 * closedCount + 1] = xorLastTimestamp();
     closedCount++;
-    head.reset();
+    xorReset();
   }
 
   /**
@@ -223,11 +249,12 @@ public final class MemSeries {
    */
   synchronized List<ChunkMeta> chunks(long mint, long maxt, int oooCapMax) {
     List<ChunkMeta> inOrder = inOrderChunks(mint, maxt);
-    if (oooCount == 0) {
+    OutOfOrder ooo = this.ooo;
+    if (ooo == null) {
       return inOrder;
     }
     int from = lowerBound(mint);
-    if (from == oooCount || oooTs[from] > maxt) {
+    if (from == ooo.count || ooo.ts[from] > maxt) {
       return inOrder;
     }
     long lo = mint;
@@ -239,13 +266,16 @@ public final class MemSeries {
     return merge(inOrder, lowerBound(lo), hi, oooCapMax);
   }
 
-  // Index of the first out-of-order sample at or after t.
+  // Index of the first out-of-order sample at or after t; ooo is not null.
   private int lowerBound(long t) {
-    int i = Arrays.binarySearch(oooTs, 0, oooCount, t);
+    int i = Arrays.binarySearch(ooo.ts, 0, ooo.count, t);
     return i >= 0 ? i : -i - 1;
   }
 
   private List<ChunkMeta> merge(List<ChunkMeta> inOrder, int o, long hi, int capMax) {
+    long[] oooTs = ooo.ts;
+    long[] oooVs = ooo.vs;
+    int oooCount = ooo.count;
     List<ChunkMeta> out = new ArrayList<>();
     XorChunk enc = new XorChunk();
     long encMin = 0;
@@ -302,12 +332,11 @@ public final class MemSeries {
         out.add(new ChunkMeta(cmin, cmax, XorChunkFormat.ENCODING, closedData[i]));
       }
     }
-    XorChunk c = head;
-    if (c != null && c.numSamples() > 0 && headMinTime <= maxt && c.lastTimestamp() >= mint) {
+    if (xorNumSamples() > 0 && headMinTime <= maxt && xorLastTimestamp() >= mint) {
       if (out == null) {
         out = new ArrayList<>(1);
       }
-      out.add(new ChunkMeta(headMinTime, c.lastTimestamp(), XorChunkFormat.ENCODING, c.bytes()));
+      out.add(new ChunkMeta(headMinTime, xorLastTimestamp(), XorChunkFormat.ENCODING, xorBytes()));
     }
     return out == null ? List.of() : out;
   }
@@ -336,50 +365,61 @@ public final class MemSeries {
     if (closedCount > 0 && closedTimes[0] < mint) {
       // Straddles a cut that is not a chunk-range boundary (a flush): keep the samples at and
       // after mint only, so the block and the head never both return a sample.
-      XorChunk kept = keepFrom(closedData[0], mint);
-      closedData[0] = kept.bytes();
-      closedTimes[0] = firstKept;
+      ChunkMeta kept = keepFrom(closedData[0], mint);
+      closedData[0] = kept.data();
+      closedTimes[0] = kept.minTime();
     }
-    if (head != null && (head.numSamples() == 0 || head.lastTimestamp() < mint)) {
-      head = null;
-    } else if (head != null && closedCount == 0 && headMinTime < mint) {
-      head = keepFrom(head.bytes(), mint);
-      headMinTime = firstKept;
+    if (xorNumSamples() == 0 || xorLastTimestamp() < mint) {
+      xorRelease();
+    } else if (closedCount == 0 && headMinTime < mint) {
+      // The open chunk straddles the cut: re-append its samples at and after mint.
+      byte[] open = xorBytes();
+      xorReset();
+      XorIterator it = XorChunk.iterator(open, 0, open.length);
+      boolean first = true;
+      while (it.next()) {
+        if (it.timestamp() >= mint) {
+          if (first) {
+            headMinTime = it.timestamp();
+            first = false;
+          }
+          xorAppend(it.timestamp(), it.valueBits());
+        }
+      }
     }
-    if (oooCount > 0) {
+    OutOfOrder o = ooo;
+    if (o != null) {
       int keep = lowerBound(mint);
       if (keep > 0) {
-        System.arraycopy(oooTs, keep, oooTs, 0, oooCount - keep);
-        System.arraycopy(oooVs, keep, oooVs, 0, oooCount - keep);
-        oooCount -= keep;
+        System.arraycopy(o.ts, keep, o.ts, 0, o.count - keep);
+        System.arraycopy(o.vs, keep, o.vs, 0, o.count - keep);
+        o.count -= keep;
       }
-      if (oooCount == 0) {
-        oooTs = null;
-        oooVs = null;
+      if (o.count == 0) {
+        ooo = null;
       }
     }
     return isEmpty();
   }
 
-  // Set by keepFrom: the time of the first sample kept.
-  private long firstKept;
-
-  private XorChunk keepFrom(byte[] data, long mint) {
+  // The samples of an XOR chunk at and after mint, re-encoded (a chunk straddling a flush's cut).
+  private static ChunkMeta keepFrom(byte[] data, long mint) {
     XorIterator it = XorChunk.iterator(data, 0, data.length);
     XorChunk out = new XorChunk();
+    long first = mint;
     while (it.next()) {
       if (it.timestamp() >= mint) {
         if (out.numSamples() == 0) {
-          firstKept = it.timestamp();
+          first = it.timestamp();
         }
         out.append(it.timestamp(), it.valueBits());
       }
     }
-    return out;
+    return new ChunkMeta(first, out.lastTimestamp(), XorChunkFormat.ENCODING, out.bytes());
   }
 
   private boolean isEmpty() {
-    return closedCount == 0 && head == null && oooCount == 0;
+    return closedCount == 0 && xorNumSamples() == 0 && ooo == null;
   }
 
   /**
@@ -400,28 +440,29 @@ public final class MemSeries {
 
   /** Whether the series' overall time range overlaps [mint, maxt]; cheap, under the lock. */
   synchronized boolean overlaps(long mint, long maxt) {
-    if (oooCount > 0 && oooTs[0] <= maxt && oooTs[oooCount - 1] >= mint) {
+    OutOfOrder o = ooo;
+    if (o != null && o.ts[0] <= maxt && o.ts[o.count - 1] >= mint) {
       return true;
     }
-    if (head == null || head.numSamples() == 0) {
+    if (xorNumSamples() == 0) {
       return false;
     }
     long min = closedCount > 0 ? closedTimes[0] : headMinTime;
-    return min <= maxt && head.lastTimestamp() >= mint;
+    return min <= maxt && xorLastTimestamp() >= mint;
   }
 
   /** Number of out-of-order samples held (for tests and metrics). */
   synchronized int numOutOfOrderSamples() {
-    return oooCount;
+    return oooCount();
   }
 
   /** Number of chunks, open one included (for tests and metrics). */
   synchronized int numChunks() {
-    return closedCount + (head != null && head.numSamples() > 0 ? 1 : 0);
+    return closedCount + (xorNumSamples() > 0 ? 1 : 0);
   }
 
   @Override
   public String toString() {
-    return "MemSeries[ref=" + ref + ", labels=" + labels + "]";
+    return "MemSeries[ref=" + ref + ", labels=" + labels() + "]";
   }
 }

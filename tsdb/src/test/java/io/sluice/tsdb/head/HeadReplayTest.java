@@ -61,6 +61,47 @@ class HeadReplayTest {
   }
 
   @Test
+  void aBatchOfReplayedSamplesIsAppendedInOrderAndCounted() {
+    Head single = new Head(HeadOptions.defaults(new MutableClock(0)));
+    int n = 1000;
+    MemSeries[] batch = new MemSeries[n];
+    MemSeries[] one = new MemSeries[n];
+    long[] ts = new long[n];
+    long[] vs = new long[n];
+    for (int i = 0; i < n; i++) {
+      String name = "s" + (i % 300);
+      batch[i] = i % 97 == 5 ? null : withRef(1 + i % 300, "n", name);
+      byte[] key = Labels.of("n", name).toKey();
+      one[i] = batch[i] == null ? null : single.getOrCreateWithRef(1 + i % 300, key, 0, key.length);
+      // Mostly rising per series, some older (out of order) and some repeated with another value.
+      ts[i] = 1000L * (i / 300) + (i % 7 == 0 ? -500 : 0);
+      vs[i] = bits(i % 11 == 0 ? 1 : i);
+    }
+    long[] counts = {0, 0};
+    head.appendReplayed(batch, ts, vs, n, counts);
+    long ok = 0;
+    long failed = 0;
+    for (int i = 0; i < n; i++) {
+      if (one[i] == null) {
+        failed++;
+      } else if (single.appendReplayed(one[i], ts[i], vs[i]) == AppendResult.OK) {
+        ok++;
+      } else {
+        failed++;
+      }
+    }
+    assertThat(counts).containsExactly(ok, failed);
+    assertThat(failed).isGreaterThan(10);
+    for (int r = 1; r <= 300; r++) {
+      assertThat(samples(head, head.getByRef(r)))
+          .as("series %d", r)
+          .containsExactlyElementsOf(samples(single, single.getByRef(r)));
+    }
+    assertThat(head.minTime()).isEqualTo(single.minTime());
+    assertThat(head.maxTime()).isEqualTo(single.maxTime());
+  }
+
+  @Test
   void aSeriesIsNotLoggedUntilMarked() {
     MemSeries s = series(head, "a", "1");
     assertThat(s.walLogged()).isFalse();

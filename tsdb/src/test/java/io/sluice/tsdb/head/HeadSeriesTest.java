@@ -102,13 +102,16 @@ class HeadSeriesTest {
   }
 
   @Test
-  void internsLabelStringsAcrossSeries() {
+  void decodesLabelsFromTheKeyAndSharesPostingsStringsAcrossSeries() {
     byte[] k1 = key("job", "node", "i", "1");
     byte[] k2 = key("job", "node", "i", "2");
     MemSeries a = head.getOrCreate(head.hash(k1, 0, k1.length), k1, 0, k1.length);
     MemSeries b = head.getOrCreate(head.hash(k2, 0, k2.length), k2, 0, k2.length);
-    assertThat(b.labels().value(1)).isSameAs(a.labels().value(1));
-    assertThat(b.labels().name(0)).isSameAs(a.labels().name(0));
+    assertThat(a.labels()).isEqualTo(Labels.of("job", "node", "i", "1"));
+    assertThat(b.labels()).isEqualTo(Labels.of("job", "node", "i", "2"));
+    assertThat(a.labels().toKey()).isEqualTo(k1);
+    assertThat(head.postings().names()).containsExactly("i", "job");
+    assertThat(head.postings().get("job", "node")).containsExactly(a.ref(), b.ref());
   }
 
   @Test
