@@ -66,7 +66,7 @@ public final class XorChunk extends XorAppender {
    * Returns an iterator over XOR chunk bytes. The iterator reads {@code data} in place; the caller
    * must not change that range while iterating.
    *
-   * @throws CorruptChunkException if the range is shorter than the header
+   * @throws MalformedChunkException if the range is shorter than the header
    */
   public static XorIterator iterator(byte[] data, int off, int len) {
     return new XorIterator(data, off, len);

@@ -29,13 +29,13 @@ public final class XorIterator {
   /**
    * Restarts this iterator on other chunk bytes, so one iterator can decode many chunks.
    *
-   * @throws CorruptChunkException if the range is shorter than the header
+   * @throws MalformedChunkException if the range is shorter than the header
    * @throws IndexOutOfBoundsException if the range is not inside {@code data}
    */
   public void reset(byte[] data, int off, int len) {
     Objects.checkFromIndexSize(off, len, data.length);
     if (len < XorChunkFormat.HEADER_SIZE) {
-      throw new CorruptChunkException("XOR chunk of " + len + " bytes has no sample count");
+      throw new MalformedChunkException("XOR chunk of " + len + " bytes has no sample count");
     }
     this.data = data;
     this.total = ((data[off] & 0xFF) << 8) | (data[off + 1] & 0xFF);
@@ -58,7 +58,7 @@ public final class XorIterator {
    * Advances to the next sample.
    *
    * @return false when all samples have been read
-   * @throws CorruptChunkException if the bytes end early or hold impossible fields
+   * @throws MalformedChunkException if the bytes end early or hold impossible fields
    */
   public boolean next() {
     if (read >= total) {
@@ -127,7 +127,7 @@ public final class XorIterator {
       }
       trailing = 64 - leading - sig;
       if (trailing < 0) {
-        throw new CorruptChunkException(
+        throw new MalformedChunkException(
             "XOR chunk sample " + read + ": " + leading + " leading + " + sig + " bits > 64");
       }
     }
@@ -144,13 +144,13 @@ public final class XorIterator {
         return x;
       }
     }
-    throw new CorruptChunkException("XOR chunk sample " + read + ": varint longer than 10 bytes");
+    throw new MalformedChunkException("XOR chunk sample " + read + ": varint longer than 10 bytes");
   }
 
   // Reads n (1..64) bits MSB first.
   private long readBits(int n) {
     if (bitPos + n > bitEnd) {
-      throw new CorruptChunkException(
+      throw new MalformedChunkException(
           "XOR chunk ends early: sample " + read + " of " + total + " needs more bits");
     }
     long result = 0;

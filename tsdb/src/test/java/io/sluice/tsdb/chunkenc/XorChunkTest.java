@@ -247,10 +247,10 @@ class XorChunkTest {
     assertThat(it.next()).isTrue();
     // The second sample's value needs 24 bits, only 16 are left.
     assertThatThrownBy(it::next)
-        .isInstanceOf(CorruptChunkException.class)
+        .isInstanceOf(MalformedChunkException.class)
         .hasMessageContaining("ends early");
     assertThatThrownBy(() -> XorChunk.iterator(data, 0, 1))
-        .isInstanceOf(CorruptChunkException.class);
+        .isInstanceOf(MalformedChunkException.class);
   }
 
   @Test
