@@ -94,7 +94,7 @@ public final class Receiver implements AutoCloseable {
             t -> {
               shipping.add(t);
               metrics.headSeries(t.id(), t.head(), h -> h.numSeries());
-              metrics.walCorruptions(t.id(), t.tsdb()::corruptions);
+              metrics.walCorruptions(t.id(), t.tsdb(), db -> db.corruptions());
               metrics.blocksLoaded(t.id(), () -> t.tsdb().blocks().size());
             });
     this.clock = clock;

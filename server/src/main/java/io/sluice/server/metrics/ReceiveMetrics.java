@@ -137,11 +137,15 @@ public final class ReceiveMetrics {
    * Registers {@code prometheus_tsdb_wal_corruptions_total{tenant}}: WAL corruptions repaired when
    * the tenant's database was opened (Prometheus' counter of the same name).
    *
-   * @param corruptions the count so far; read at each scrape
+   * @param state an object that lives as long as the tenant (its database)
+   * @param corruptions reads the count so far from {@code state}; called at each scrape
    */
-  public void walCorruptions(String tenant, java.util.function.LongSupplier corruptions) {
+  public <T> void walCorruptions(
+      String tenant, T state, java.util.function.ToDoubleFunction<T> corruptions) {
+    // Micrometer holds the state object weakly: pass one that lives as long as the tenant (a
+    // lambda only the meter referenced would be collected, and the counter would read 0).
     io.micrometer.core.instrument.FunctionCounter.builder(
-            "prometheus.tsdb.wal.corruptions", corruptions, c -> c.getAsLong())
+            "prometheus.tsdb.wal.corruptions", state, corruptions)
         .description("Total number of WAL corruptions.")
         .tag("tenant", tenant)
         .register(registry);
@@ -167,6 +171,7 @@ public final class ReceiveMetrics {
             "prometheus.tsdb.blocks.loaded", blocks, b -> b.getAsInt())
         .description("Number of currently loaded data blocks")
         .tag("tenant", tenant)
+        .strongReference(true)
         .register(registry);
   }
 

@@ -112,6 +112,8 @@ class ReceiverRecoveryIT {
               "{__name__=\"m\"} " + T0 + " 1.0", "{__name__=\"m\"} " + (T0 + 1000) + " 2.0");
       assertThat(samples(r.tsdbs().get("team-a")))
           .containsExactly("{__name__=\"m\"} " + T0 + " 3.0");
+      // Metrics must not depend on objects only a meter references (Micrometer keeps them weakly).
+      System.gc();
       assertThat(r.metrics().scrape())
           .contains("prometheus_tsdb_wal_corruptions_total{tenant=\"default-tenant\"} 1")
           .contains("prometheus_tsdb_wal_corruptions_total{tenant=\"team-a\"} 0")
