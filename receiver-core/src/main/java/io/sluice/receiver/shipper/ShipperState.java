@@ -6,14 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.tsdb.block.BlockDirs;
 import io.sluice.tsdb.block.Ulid;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -129,21 +125,6 @@ public record ShipperState(int version, List<Ulid> uploaded) {
    * @throws IOException if a step fails; the file is then the old or the new one
    */
   public void write(Path dir) throws IOException {
-    Path path = dir.resolve(FILE_NAME);
-    Path tmp = dir.resolve(FILE_NAME + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(toJson());
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    BlockDirs.fsyncDir(dir);
+    BlockDirs.writeAtomically(dir.resolve(FILE_NAME), toJson());
   }
 }

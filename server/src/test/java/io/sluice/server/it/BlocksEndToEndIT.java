@@ -57,15 +57,6 @@ class BlocksEndToEndIT {
     }
   }
 
-  /** Prometheus' label set printing ({name="value", ...}; the values here need no escaping). */
-  private static String promLabels(Labels l) {
-    StringBuilder b = new StringBuilder("{");
-    for (int i = 0; i < l.size(); i++) {
-      b.append(i > 0 ? ", " : "").append(l.name(i)).append("=\"").append(l.value(i)).append('"');
-    }
-    return b.append('}').toString();
-  }
-
   /** Every sample of a tenant directory read by Sluice (blocks and WAL): "labels t bits". */
   private static List<String> readBack(Path tenant) throws Exception {
     List<String> out = new ArrayList<>();
@@ -77,7 +68,7 @@ class BlocksEndToEndIT {
         Series s = set.next();
         SampleIterator it = s.samples();
         while (it.next()) {
-          out.add(promLabels(s.labels()) + " " + it.timestamp() + " " + canonical(it.valueBits()));
+          out.add(s.labels().toString() + " " + it.timestamp() + " " + canonical(it.valueBits()));
         }
       }
     }
@@ -167,14 +158,13 @@ class BlocksEndToEndIT {
                   .addSamples(
                       RemoteWrite.Sample.newBuilder().setTimestamp(t).setValue(k * 0.5 + s)));
           written.add(
-              promLabels(
-                      Labels.of(
-                          "__name__",
-                          s % 2 == 0 ? "e2e_gauge" : "e2e_counter",
-                          "room",
-                          s % 3 == 0 ? "über" : "r" + s,
-                          "s",
-                          Integer.toString(s)))
+              Labels.of(
+                      "__name__",
+                      s % 2 == 0 ? "e2e_gauge" : "e2e_counter",
+                      "room",
+                      s % 3 == 0 ? "über" : "r" + s,
+                      "s",
+                      Integer.toString(s))
                   + " "
                   + t
                   + " "
@@ -264,7 +254,7 @@ class BlocksEndToEndIT {
           SampleIterator it = s.samples();
           while (it.next()) {
             accepted.add(
-                promLabels(s.labels()) + " " + it.timestamp() + " " + canonical(it.valueBits()));
+                s.labels().toString() + " " + it.timestamp() + " " + canonical(it.valueBits()));
             if (s.labels().get("__name__").equals("up")) {
               ups.add(it.timestamp() + " " + canonical(it.valueBits()));
             }

@@ -12,7 +12,6 @@ import io.sluice.tsdb.block.BlockDirs;
 import io.sluice.tsdb.block.BlockMeta;
 import io.sluice.tsdb.block.BlockMeta.ThanosFile;
 import io.sluice.tsdb.block.BlockMetaFormat;
-import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.SampleIterator;
 import io.sluice.tsdb.query.Series;
@@ -89,14 +88,6 @@ class ShipperEndToEndIT {
       }
     }
     return to.resolve(id);
-  }
-
-  private static String promLabels(Labels l) {
-    StringBuilder b = new StringBuilder("{");
-    for (int i = 0; i < l.size(); i++) {
-      b.append(i > 0 ? ", " : "").append(l.name(i)).append("=\"").append(l.value(i)).append('"');
-    }
-    return b.append('}').toString();
   }
 
   @Test

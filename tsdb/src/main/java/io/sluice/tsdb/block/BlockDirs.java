@@ -2,6 +2,7 @@
 package io.sluice.tsdb.block;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -180,6 +181,30 @@ public final class BlockDirs {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     }
+  }
+
+  /**
+   * Replaces {@code file} with {@code content} atomically, as Prometheus writes meta.json and
+   * tombstones: to {@code <file>.tmp}, fsync, rename over {@code file}, fsync of the directory.
+   *
+   * @throws IOException if a step fails; the file is then the old or the new one
+   */
+  public static void writeAtomically(Path file, byte[] content) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer b = ByteBuffer.wrap(content);
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDir(file.toAbsolutePath().getParent());
   }
 
   /** Removes {@code p} and everything under it; nothing if it does not exist. */

@@ -23,11 +23,8 @@ import io.sluice.tsdb.block.BlockMeta.ThanosFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -172,22 +169,7 @@ public final class BlockMetaFormat {
    */
   public static long write(Path blockDir, BlockMeta meta) throws IOException {
     byte[] json = toJson(meta);
-    Path path = blockDir.resolve(FILE_NAME);
-    Path tmp = blockDir.resolve(FILE_NAME + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(json);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    BlockDirs.fsyncDir(blockDir);
+    BlockDirs.writeAtomically(blockDir.resolve(FILE_NAME), json);
     return json.length;
   }
 

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.tombstones;
 
+import io.sluice.tsdb.block.BlockDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.zip.CRC32C;
 
@@ -54,24 +51,7 @@ public final class TombstonesWriter {
    */
   public static long write(Path blockDir, Collection<Tombstone> tombstones) throws IOException {
     byte[] file = encode(tombstones);
-    Path path = blockDir.resolve(TombstonesFormat.FILE_NAME);
-    Path tmp = blockDir.resolve(TombstonesFormat.FILE_NAME + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap(file);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel d = FileChannel.open(blockDir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
+    BlockDirs.writeAtomically(blockDir.resolve(TombstonesFormat.FILE_NAME), file);
     return file.length;
   }
 
