@@ -91,7 +91,7 @@ final class ItFixtures {
 
   /**
    * Starts the shaded jar as {@code sluice receive} on 127.0.0.1 ports {@code rw} (remote write)
-   * and {@code web} (metrics, probes), a free gRPC port, {@code --tsdb.path=data}, {@code
+   * and {@code web} (metrics, probes), an ephemeral gRPC port, {@code --tsdb.path=data}, {@code
    * --label=replica="it"} and {@code extraArgs}, and waits until {@code /-/ready} is 200. The
    * caller closes the process.
    */
@@ -103,7 +103,9 @@ final class ItFixtures {
                 "receive",
                 "--remote-write.address=127.0.0.1:" + rw,
                 "--http-address=127.0.0.1:" + web,
-                "--grpc-address=127.0.0.1:" + freePort(),
+                // Port 0: a port picked here could be taken by a client connection before the
+                // process binds it, and these tests do not call gRPC.
+                "--grpc-address=127.0.0.1:0",
                 "--tsdb.path=" + data,
                 "--label=replica=\"it\""));
     args.addAll(List.of(extraArgs));
