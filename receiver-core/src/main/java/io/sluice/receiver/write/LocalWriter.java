@@ -8,6 +8,7 @@ import io.sluice.receiver.validate.LabelValidator;
 import io.sluice.receiver.validate.LabelValidator.LabelError;
 import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.XxHash64;
 import io.sluice.tsdb.record.RecordEncoder;
@@ -68,21 +69,27 @@ public final class LocalWriter {
     }
   }
 
-  // Lookups and appends run inside one head span, so head truncation cannot remove a series
-  // between them; the WAL write (maybe an fsync) runs after it.
+  // One head transaction per request, as Prometheus' appender: its bounds are fixed when it starts
+  // and its max time is published at commit. Lookups and appends run inside it, so head truncation
+  // cannot remove a series between them; the WAL write (maybe an fsync) runs after it.
   private static void appendSeries(
       MultiTsdb.Tenant t, WriteBatch batch, WriteOutcome outcome, Scratch sc) {
     Head head = t.head();
-    long stamp = head.beginAppend();
+    HeadAppender app = head.appender();
     try {
-      appendSeries(head, t.hashPrefix(), batch, outcome, sc);
+      appendSeries(head, app, t.hashPrefix(), batch, outcome, sc);
     } finally {
-      head.endAppend(stamp);
+      app.commit();
     }
   }
 
   private static void appendSeries(
-      Head head, byte[] prefix, WriteBatch batch, WriteOutcome outcome, Scratch sc) {
+      Head head,
+      HeadAppender app,
+      byte[] prefix,
+      WriteBatch batch,
+      WriteOutcome outcome,
+      Scratch sc) {
     RecordEncoder enc = sc.enc;
     enc.reset();
     for (int s = 0, n = batch.seriesCount(); s < n; s++) {
@@ -116,7 +123,7 @@ public final class LocalWriter {
       for (int i = 0; i < samples; i++) {
         long ts = batch.sampleTimestamp(s, i);
         long bits = batch.sampleValueBits(s, i);
-        AppendResult r = head.append(series, ts, bits);
+        AppendResult r = app.append(series, ts, bits);
         outcome.sample(r);
         if (r == AppendResult.OK) {
           sc.addSample(series.ref(), ts, bits);

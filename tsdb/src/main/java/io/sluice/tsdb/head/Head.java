@@ -250,15 +250,9 @@ public final class Head {
   }
 
   /**
-   * Appends one float sample to a series of this head, with Prometheus' checks in Prometheus'
-   * order. With the out-of-order window disabled (0): out of bounds (older than maxTime −
-   * chunkRange/2, once the head has samples), too far in the future (when enabled), then per series
-   * duplicate / out of order. With a window W &gt; 0 ({@code memSeries.appendable}): too far in the
-   * future, then per series: newer than the series' newest sample (and not out of bounds) is
-   * appended in order, the same time is a duplicate or an idempotent OK, and an older sample that
-   * is not older than head maxTime − W goes to the series' out-of-order buffer (same time there:
-   * duplicate or idempotent OK); an older one is {@link AppendResult#TOO_OLD}. Allocates nothing
-   * except when a chunk or the out-of-order buffer grows or a chunk is closed.
+   * Appends one float sample to a series of this head as a transaction of its own: {@link
+   * #appender()}, {@link HeadAppender#append}, {@link HeadAppender#commit()}. A request of many
+   * samples uses one {@link HeadAppender} instead, so that its bounds do not move while it appends.
    *
    * @param s a series returned by this head's {@link #getOrCreate}
    * @param timestampMs sample time in ms
@@ -266,11 +260,77 @@ public final class Head {
    */
   public AppendResult append(MemSeries s, long timestampMs, long valueBits) {
     long headMax = maxTime;
+    if (headMax == Long.MIN_VALUE) {
+      headMax = timestampMs; // Prometheus' initTime: an empty head starts at its first sample
+    }
     long floor = minValidTime;
+    AppendResult r =
+        append(
+            s,
+            timestampMs,
+            valueBits,
+            floor,
+            Math.max(floor, minValidTime(headMax)),
+            oooMinTime(headMax));
+    if (r == AppendResult.OK) {
+      raiseMaxTime(timestampMs);
+    }
+    return r;
+  }
+
+  /**
+   * Starts a request's transaction on this head, as Prometheus' {@code headAppender}: the bounds a
+   * sample is checked against are fixed now, from the head's max time as published by the
+   * transactions committed so far, and this transaction's own samples publish the new max time only
+   * at {@link HeadAppender#commit()}. So a request holding hours of samples per series, oldest
+   * first, is taken whole: its first series does not push its other series' older samples out of
+   * bounds. Also starts the writer's span ({@link #beginAppend()}), so lookups and appends through
+   * the appender cannot interleave with head truncation; commit ends it.
+   *
+   * <p>On an empty head the bounds are fixed at the first sample, as Prometheus' {@code
+   * initAppender} does.
+   *
+   * @return the transaction; the caller commits it, in a {@code finally} block
+   */
+  public HeadAppender appender() {
+    return new HeadAppender(this, beginAppend());
+  }
+
+  /** Called by a {@link HeadAppender} when it is created or sees its first sample. */
+  void initBounds(HeadAppender a, long firstSampleMs) {
+    long headMax = maxTime;
+    if (headMax == Long.MIN_VALUE) {
+      if (firstSampleMs == Long.MIN_VALUE) {
+        return; // empty head: fixed at the first sample
+      }
+      MAX_TIME.compareAndSet(this, Long.MIN_VALUE, firstSampleMs);
+      headMax = maxTime;
+    }
+    long floor = minValidTime;
+    a.setBounds(floor, Math.max(floor, minValidTime(headMax)), oooMinTime(headMax));
+  }
+
+  /** Called by {@link HeadAppender#commit()}: publishes the transaction's newest sample time. */
+  void commitMaxTime(long t) {
+    raiseMaxTime(t);
+  }
+
+  /**
+   * Prometheus' checks in Prometheus' order. With the out-of-order window disabled (0): out of
+   * bounds (older than {@code minValid}: max(the newest cut block's end, head maxTime −
+   * chunkRange/2)), too far in the future (when enabled), then per series duplicate / out of order.
+   * With a window W &gt; 0 ({@code memSeries.appendable}): too far in the future, then per series:
+   * newer than the series' newest sample (and not out of bounds) is appended in order, the same
+   * time is a duplicate or an idempotent OK, and an older sample that is not older than head
+   * maxTime − W goes to the series' out-of-order buffer (same time there: duplicate or idempotent
+   * OK); an older one is {@link AppendResult#TOO_OLD}. Allocates nothing except when a chunk or the
+   * out-of-order buffer grows or a chunk is closed. Does not raise the head's max time.
+   */
+  AppendResult append(
+      MemSeries s, long timestampMs, long valueBits, long floor, long minValid, long oooMin) {
     if (timestampMs < floor) {
       return AppendResult.OUT_OF_BOUNDS;
     }
-    long minValid = headMax == Long.MIN_VALUE ? floor : Math.max(floor, minValidTime(headMax));
     boolean ooo = oooTimeWindow > 0;
     if (!ooo && timestampMs < minValid) {
       return AppendResult.OUT_OF_BOUNDS;
@@ -282,15 +342,16 @@ public final class Head {
         return AppendResult.TOO_FAR_IN_FUTURE;
       }
     }
-    long oooMin =
-        headMax < Long.MIN_VALUE + oooTimeWindow ? Long.MIN_VALUE : headMax - oooTimeWindow;
     AppendResult r =
         s.append(timestampMs, valueBits, samplesPerChunk, chunkRange, minValid, ooo, oooMin);
     if (r == AppendResult.OK) {
-      raiseMaxTime(timestampMs);
       lowerMinTime(timestampMs);
     }
     return r;
+  }
+
+  private long oooMinTime(long headMax) {
+    return headMax < Long.MIN_VALUE + oooTimeWindow ? Long.MIN_VALUE : headMax - oooTimeWindow;
   }
 
   /**
