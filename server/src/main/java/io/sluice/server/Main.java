@@ -37,6 +37,7 @@ public final class Main {
   private static int receive(ReceiveConfig cfg) {
     LogSetup.configure(cfg.logLevel(), cfg.logFormat());
     Logger log = LoggerFactory.getLogger(Main.class);
+    FatalErrors.install();
     for (String flag : cfg.ignoredFlags()) {
       log.atWarn()
           .addKeyValue("flag", flag)

@@ -3,14 +3,20 @@ package io.sluice.server.http;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.sluice.server.FatalErrors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** One Netty listener. The caller owns the event loop groups; {@link #close()} closes the port. */
 public final class HttpServer implements AutoCloseable {
@@ -42,12 +48,30 @@ public final class HttpServer implements AutoCloseable {
                   @Override
                   protected void initChannel(SocketChannel ch) {
                     init.accept(ch);
+                    ch.pipeline().addLast(LastHandler.INSTANCE);
                   }
                 });
     try {
       return new HttpServer(b.bind(address).syncUninterruptibly().channel());
     } catch (Exception e) {
       throw new IOException("listen on " + address + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The end of every pipeline: an error no handler took ends the process if it is fatal (see {@link
+   * FatalErrors}), else closes the connection.
+   */
+  @ChannelHandler.Sharable
+  static final class LastHandler extends ChannelInboundHandlerAdapter {
+    static final LastHandler INSTANCE = new LastHandler();
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      FatalErrors.haltIfFatal(cause);
+      LOG.atDebug().setCause(cause).log("closing connection after an error");
+      ctx.close();
     }
   }
 

@@ -21,8 +21,15 @@ final class ExternalProcess implements AutoCloseable {
   }
 
   static ExternalProcess start(List<String> command, Path log) throws IOException {
+    return start(command, java.util.Map.of(), log);
+  }
+
+  /** Starts {@code command} with {@code env} added to this process' environment. */
+  static ExternalProcess start(List<String> command, java.util.Map<String, String> env, Path log)
+      throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
     return new ExternalProcess(pb.start(), log);
   }
 

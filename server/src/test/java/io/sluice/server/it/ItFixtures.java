@@ -30,10 +30,31 @@ final class ItFixtures {
 
   private ItFixtures() {}
 
-  /** {@code java -Xmx256m -jar target/sluice.jar args…}, with the JVM running the tests. */
+  /** The repository's launcher, as the README runs it. */
+  static final Path LAUNCHER = Path.of("..", "sluice");
+
+  /** {@link #sluiceCommandWithJavaOpts} with a heap of 256 MiB. */
   static List<String> sluiceCommand(String... args) {
-    String javaBin = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xmx256m", "-jar", JAR.toString()));
+    return sluiceCommandWithJavaOpts("-Xmx256m", args);
+  }
+
+  /**
+   * The launcher ({@code ./sluice args…}, which sets the JVM flags users get) on the jar {@code
+   * package} built, with the JDK running the tests and {@code SLUICE_JAVA_OPTS=javaOpts}. The
+   * launcher execs the JVM, so the process' PID is the JVM's.
+   */
+  static List<String> sluiceCommandWithJavaOpts(String javaOpts, String... args) {
+    Path javaHome =
+        Path.of(ProcessHandle.current().info().command().orElseThrow()).getParent().getParent();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "env",
+                "JAVA_HOME=" + javaHome,
+                "SLUICE_JAR=" + JAR.toAbsolutePath(),
+                "SLUICE_JAVA_OPTS=" + javaOpts,
+                "bash",
+                LAUNCHER.toString()));
     cmd.addAll(List.of(args));
     return cmd;
   }
@@ -77,6 +98,7 @@ final class ItFixtures {
                 .header("Content-Type", "application/x-protobuf")
                 .header("X-Prometheus-Remote-Write-Version", "0.1.0")
                 .header("THANOS-TENANT", tenant)
+                .timeout(Duration.ofSeconds(60))
                 .POST(
                     HttpRequest.BodyPublishers.ofByteArray(Snappy.compress(request.toByteArray())))
                 .build(),
