@@ -14,7 +14,9 @@ import io.sluice.receiver.HeadCompactor;
 import io.sluice.receiver.MultiTsdb;
 import io.sluice.receiver.store.MultiTenantStore;
 import io.sluice.receiver.tenant.InvalidTenantException;
+import io.sluice.receiver.write.ErrorKind;
 import io.sluice.receiver.write.LocalWriter;
+import io.sluice.receiver.write.Writer;
 import io.sluice.server.cli.ReceiveConfig;
 import io.sluice.server.grpc.GrpcServer;
 import io.sluice.server.http.BoundedAggregator;
@@ -64,6 +66,9 @@ public final class Receiver implements AutoCloseable {
   private Shipping shipping;
   private final HeadCompactor compactor;
   private final ScheduledExecutorService maintenance;
+  // Remote writes: appends, the WAL write (maybe an fsync) and, with a hashring, the wait for
+  // peers.
+  private final java.util.concurrent.ExecutorService writes;
   private volatile boolean ready;
   private HttpServer remoteWrite;
   private HttpServer http;
@@ -121,6 +126,10 @@ public final class Receiver implements AutoCloseable {
     maintenance =
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("head-compaction").daemon().unstarted(r));
+    writes =
+        Executors.newFixedThreadPool(
+            Math.max(8, 4 * Runtime.getRuntime().availableProcessors()),
+            Thread.ofPlatform().name("write-", 0).daemon().factory());
   }
 
   /**
@@ -199,10 +208,20 @@ public final class Receiver implements AutoCloseable {
   }
 
   private void bind(ReceiveConfig cfg) throws IOException {
-    LocalWriter writer = new LocalWriter(tsdbs);
+    LocalWriter local = new LocalWriter(tsdbs);
+    // Replication factor 1 on a single node: a generic error reaches the quorum of 1 and is
+    // unavailable (503, retried), as in Thanos' IngestorOnly mode.
+    Writer writer =
+        (req, out) -> {
+          local.write(req, out);
+          if (out.errorKind() == ErrorKind.GENERIC) {
+            out.error(ErrorKind.UNAVAILABLE, out.errorMessage());
+          }
+        };
     RemoteWriteHandler rw =
         new RemoteWriteHandler(
             writer,
+            writes,
             metrics,
             () -> ready,
             cfg.tenantHeader(),
@@ -303,6 +322,13 @@ public final class Receiver implements AutoCloseable {
     }
     if (remoteWrite != null) {
       remoteWrite.close();
+    }
+    // Writes in flight finish and are answered before the event loops stop.
+    writes.shutdown();
+    try {
+      writes.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     // Quiet period 0: the tasks already queued on the event loops (requests in flight) run first.
     workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();

@@ -3,7 +3,6 @@ package io.sluice.receiver.write;
 
 import io.sluice.receiver.MultiTsdb;
 import io.sluice.receiver.decode.WriteBatch;
-import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.validate.LabelValidator;
 import io.sluice.receiver.validate.LabelValidator.LabelError;
 import io.sluice.tsdb.head.AppendResult;
@@ -33,7 +32,7 @@ import java.util.Arrays;
  *
  * <p>Thread-safe: scratch space and the record encoder are per thread.
  */
-public final class LocalWriter {
+public final class LocalWriter implements Writer {
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private final MultiTsdb tsdbs;
@@ -44,28 +43,46 @@ public final class LocalWriter {
   }
 
   /**
-   * Writes {@code batch} for {@code tenant}, adding to {@code outcome}. Returns once the accepted
-   * samples are in the tenant's WAL, or with {@link WriteOutcome#failure()} set.
-   *
-   * @throws InvalidTenantException when the tenant name is not valid
+   * Writes every series of {@code batch} for {@code tenant}: {@code outcome} is {@link
+   * WriteOutcome#reset(int) reset} for the batch's series, then {@link #write(WriteRequest,
+   * WriteOutcome)}.
    */
-  public void write(String tenant, WriteBatch batch, WriteOutcome outcome)
-      throws InvalidTenantException {
+  public void write(String tenant, WriteBatch batch, WriteOutcome outcome) {
+    WriteRequest req = new WriteRequest().resetAll(tenant, 0, batch);
+    outcome.reset(req.seriesCount());
+    write(req, outcome);
+  }
+
+  /**
+   * Writes the request's series into its tenant's database. Returns once the accepted samples are
+   * in the tenant's WAL. A series with a rejected sample or invalid labels is marked {@link
+   * ErrorKind#CONFLICT}; a storage failure (or an invalid tenant name) sets {@link
+   * WriteOutcome#failed} and marks every series {@link ErrorKind#GENERIC}.
+   */
+  @Override
+  public void write(WriteRequest request, WriteOutcome outcome) {
     MultiTsdb.Tenant t;
     try {
-      t = tsdbs.getOrCreate(tenant);
-    } catch (IOException e) {
-      outcome.failed(e);
+      t = tsdbs.getOrCreate(request.tenant());
+    } catch (IOException e) { // also an InvalidTenantException
+      failAll(request, outcome, e);
       return;
     }
     Scratch sc = SCRATCH.get();
     try {
-      appendSeries(t, batch, outcome, sc);
+      appendSeries(t, request, outcome, sc);
       logAppended(t, sc);
     } catch (IOException | RuntimeException e) {
-      outcome.failed(e);
+      failAll(request, outcome, e);
     } finally {
       sc.clear();
+    }
+  }
+
+  private static void failAll(WriteRequest request, WriteOutcome outcome, Exception e) {
+    outcome.failed(e);
+    for (int i = 0, n = request.seriesCount(); i < n; i++) {
+      outcome.seriesFailed(i, ErrorKind.GENERIC);
     }
   }
 
@@ -73,11 +90,11 @@ public final class LocalWriter {
   // and its max time is published at commit. Lookups and appends run inside it, so head truncation
   // cannot remove a series between them; the WAL write (maybe an fsync) runs after it.
   private static void appendSeries(
-      MultiTsdb.Tenant t, WriteBatch batch, WriteOutcome outcome, Scratch sc) {
+      MultiTsdb.Tenant t, WriteRequest request, WriteOutcome outcome, Scratch sc) {
     Head head = t.head();
     HeadAppender app = head.appender();
     try {
-      appendSeries(head, app, t.hashPrefix(), batch, outcome, sc);
+      appendSeries(head, app, t.hashPrefix(), request, outcome, sc);
     } finally {
       app.commit();
     }
@@ -87,14 +104,17 @@ public final class LocalWriter {
       Head head,
       HeadAppender app,
       byte[] prefix,
-      WriteBatch batch,
+      WriteRequest request,
       WriteOutcome outcome,
       Scratch sc) {
     RecordEncoder enc = sc.enc;
     enc.reset();
-    for (int s = 0, n = batch.seriesCount(); s < n; s++) {
+    WriteBatch batch = request.batch();
+    for (int r = 0, n = request.seriesCount(); r < n; r++) {
+      int s = request.series(r);
       if (batch.histogramCount(s) > 0) {
         outcome.histogramsRejected(batch.histogramCount(s));
+        outcome.seriesFailed(r, ErrorKind.CONFLICT);
       }
       int samples = batch.sampleCount(s);
       if (samples == 0) {
@@ -103,6 +123,7 @@ public final class LocalWriter {
       LabelError err = LabelValidator.validate(batch, s);
       if (err != LabelError.NONE) {
         outcome.invalidSeries(err, samples);
+        outcome.seriesFailed(r, ErrorKind.CONFLICT);
         continue;
       }
       int need = SeriesKey.length(batch, s, prefix.length);
@@ -123,10 +144,12 @@ public final class LocalWriter {
       for (int i = 0; i < samples; i++) {
         long ts = batch.sampleTimestamp(s, i);
         long bits = batch.sampleValueBits(s, i);
-        AppendResult r = app.append(series, ts, bits);
-        outcome.sample(r);
-        if (r == AppendResult.OK) {
+        AppendResult res = app.append(series, ts, bits);
+        outcome.sample(res);
+        if (res == AppendResult.OK) {
           sc.addSample(series.ref(), ts, bits);
+        } else {
+          outcome.seriesFailed(r, ErrorKind.CONFLICT);
         }
       }
     }

@@ -5,21 +5,43 @@ import io.sluice.receiver.validate.LabelValidator.LabelError;
 import io.sluice.tsdb.head.AppendResult;
 
 /**
- * What happened to one write request: counts per outcome, never exceptions per sample.
+ * What happened to one write request: counts per outcome, never exceptions per sample, the error
+ * class of each of the request's series ({@link #seriesError}), and the request's error class and
+ * message ({@link #errorKind()}, {@link #errorMessage()}).
  *
- * <p>Mutable and reusable: one instance per writing thread, {@link #reset()} per request. Not
+ * <p>Mutable and reusable: one instance per request context, {@link #reset(int)} per request. Not
  * thread-safe.
  */
 public final class WriteOutcome {
+  private static final ErrorKind[] KINDS = ErrorKind.values();
+
   private long appended;
   private final long[] rejected = new long[AppendResult.values().length];
   private final long[] invalidSeries = new long[LabelError.values().length];
   private long invalidSeriesSamples;
   private long histogramsRejected;
   private Exception failure;
+  private byte[] seriesErrors = new byte[64];
+  private int seriesCount;
+  private ErrorKind errorKind;
+  private String errorMessage;
 
-  /** Clears all counts. */
+  /** Clears all counts, for a request of {@code seriesCount} series. */
+  public void reset(int seriesCount) {
+    reset();
+    if (seriesErrors.length < seriesCount) {
+      seriesErrors = new byte[Math.max(seriesCount, seriesErrors.length * 2)];
+    } else {
+      java.util.Arrays.fill(seriesErrors, 0, this.seriesCount, (byte) 0);
+    }
+    this.seriesCount = seriesCount;
+  }
+
+  /** Clears all counts and errors, keeping the series count. */
   public void reset() {
+    java.util.Arrays.fill(seriesErrors, 0, seriesCount, (byte) 0);
+    errorKind = null;
+    errorMessage = null;
     appended = 0;
     java.util.Arrays.fill(rejected, 0);
     java.util.Arrays.fill(invalidSeries, 0);
@@ -51,6 +73,62 @@ public final class WriteOutcome {
   /** Records an error that is not the data's fault (storage failure); the request is retryable. */
   public void failed(Exception e) {
     failure = e;
+  }
+
+  /**
+   * Marks the request's {@code i}-th series as failed with {@code kind}; a later mark of the same
+   * series replaces it.
+   */
+  public void seriesFailed(int i, ErrorKind kind) {
+    java.util.Objects.checkIndex(i, seriesCount);
+    seriesErrors[i] = (byte) (kind.ordinal() + 1);
+  }
+
+  /** {@return how the request's {@code i}-th series failed, or null if it did not} */
+  public ErrorKind seriesError(int i) {
+    int k = seriesErrors[java.util.Objects.checkIndex(i, seriesCount)];
+    return k == 0 ? null : KINDS[k - 1];
+  }
+
+  /** {@return the number of series this outcome was reset for} */
+  public int seriesCount() {
+    return seriesCount;
+  }
+
+  /**
+   * Sets the request's error class and message, overriding what the counts say (the replicator's
+   * quorum decision, or a request-level error such as a bad replica).
+   */
+  public void error(ErrorKind kind, String message) {
+    errorKind = java.util.Objects.requireNonNull(kind, "kind");
+    errorMessage = java.util.Objects.requireNonNull(message, "message");
+  }
+
+  /**
+   * The request's error class: the one set by {@link #error}, else {@link ErrorKind#GENERIC} for a
+   * storage failure, else {@link ErrorKind#CONFLICT} when some data can never be written, else null
+   * (success). This is the order of Thanos' local writer (§4.3: unavailable &gt; not ready &gt;
+   * conflict &gt; generic, where a storage failure is the only non-conflict error it returns).
+   */
+  public ErrorKind errorKind() {
+    if (errorKind != null) {
+      return errorKind;
+    }
+    if (failure != null) {
+      return ErrorKind.GENERIC;
+    }
+    return conflict() ? ErrorKind.CONFLICT : null;
+  }
+
+  /** The message of {@link #errorKind()}, Thanos-style; empty on success. */
+  public String errorMessage() {
+    if (errorKind != null) {
+      return errorMessage;
+    }
+    if (failure != null) {
+      return "write to tsdb: " + failure.getMessage();
+    }
+    return conflict() ? WriteStatus.conflictMessage(this) : "";
   }
 
   /** Float samples stored (or already present with the same value). */

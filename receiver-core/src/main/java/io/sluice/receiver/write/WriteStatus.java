@@ -8,26 +8,50 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The one place that maps a {@link WriteOutcome} to the HTTP status and message Thanos would return
- * (reference {@code thanos-receive.md} §4.3–4.4), so agents retry exactly what they would retry
- * against Thanos: storage failures are retryable (503, as a generic error at replication factor 1),
- * data that can never be written is a conflict (409, not retried), success is 200.
+ * The one place that maps the result of a write to the HTTP status and the gRPC code Thanos would
+ * return (reference {@code thanos-receive.md} §4.4), so agents and peers retry exactly what they
+ * would retry against Thanos: not ready and unavailable are retryable (503, {@code Unavailable}),
+ * data that can never be written is a conflict (409, {@code AlreadyExists}, not retried), a bad
+ * replica is 400 ({@code InvalidArgument}), an invalid split-tenant label value 400 ({@code
+ * Internal}), anything else 500 ({@code Internal}), success 200 ({@code OK}). A pure function.
  *
- * @param httpStatus 200, 409 or 503
+ * <p>A lone storage failure at replication factor 1 is <em>generic</em> here (500); Thanos' quorum
+ * turns a generic error that reaches the success threshold into <em>unavailable</em> (503), which
+ * is the replicator's decision, not this mapping's.
+ *
+ * @param httpStatus 200, 400, 409, 500 or 503
  * @param grpcCode the gRPC status name Thanos' {@code RemoteWrite} server would use
  * @param message empty on success; otherwise Thanos-style text, reasons sorted, counted when >1
  */
 public record WriteStatus(int httpStatus, String grpcCode, String message) {
   private static final WriteStatus OK = new WriteStatus(200, "OK", "");
 
-  /** Maps an outcome. */
-  public static WriteStatus of(WriteOutcome o) {
-    if (o.failure() != null) {
-      return new WriteStatus(503, "Unavailable", "write to tsdb: " + o.failure().getMessage());
-    }
-    if (!o.conflict()) {
+  /** {@return the status of a successful write} */
+  public static WriteStatus ok() {
+    return OK;
+  }
+
+  /** Maps an error class (null: success) and its message. */
+  public static WriteStatus of(ErrorKind kind, String message) {
+    if (kind == null) {
       return OK;
     }
+    return switch (kind) {
+      case NOT_READY, UNAVAILABLE -> new WriteStatus(503, "Unavailable", message);
+      case CONFLICT -> new WriteStatus(409, "AlreadyExists", message);
+      case BAD_REPLICA -> new WriteStatus(400, "InvalidArgument", message);
+      case INVALID_TENANT_LABEL -> new WriteStatus(400, "Internal", message);
+      case GENERIC -> new WriteStatus(500, "Internal", message);
+    };
+  }
+
+  /** Maps an outcome's error class and message. */
+  public static WriteStatus of(WriteOutcome o) {
+    return of(o.errorKind(), o.errorMessage());
+  }
+
+  /** Thanos' text for the conflicts of an outcome: "add N samples: reason", sorted, counted. */
+  static String conflictMessage(WriteOutcome o) {
     List<String> reasons = new ArrayList<>();
     for (AppendResult r : AppendResult.values()) {
       if (r != AppendResult.OK && r != AppendResult.TOO_FAR_IN_FUTURE && o.rejected(r) > 0) {
@@ -52,12 +76,16 @@ public record WriteStatus(int httpStatus, String grpcCode, String message) {
       reasons.add(
           "add " + o.histogramsRejected() + " histograms: native histograms are not supported");
     }
-    Collections.sort(reasons);
-    String msg =
-        reasons.size() == 1
-            ? reasons.get(0)
-            : reasons.size() + " errors: " + String.join("; ", reasons);
-    return new WriteStatus(409, "AlreadyExists", msg);
+    return join(reasons);
+  }
+
+  /** Go-style error list: one reason as is, several deduplicated, sorted, "N errors: a; b". */
+  public static String join(List<String> reasons) {
+    List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(reasons));
+    Collections.sort(sorted);
+    return sorted.size() == 1
+        ? sorted.get(0)
+        : sorted.size() + " errors: " + String.join("; ", sorted);
   }
 
   private static String reason(AppendResult r) {

@@ -12,17 +12,20 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.util.concurrent.FastThreadLocal;
 import io.sluice.receiver.decode.RemoteWriteDecodeException;
 import io.sluice.receiver.decode.RemoteWriteDecoder;
 import io.sluice.receiver.decode.RemoteWriteVersion;
 import io.sluice.receiver.decode.WriteBatch;
-import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.tenant.TenantValidator;
-import io.sluice.receiver.write.LocalWriter;
 import io.sluice.receiver.write.WriteOutcome;
+import io.sluice.receiver.write.WriteRequest;
 import io.sluice.receiver.write.WriteStatus;
+import io.sluice.receiver.write.Writer;
 import io.sluice.server.metrics.ReceiveMetrics;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,10 +35,15 @@ import org.slf4j.LoggerFactory;
  * (reference {@code thanos-receive.md} §5.2): tenant (400), body size (413, checked by {@link
  * BoundedAggregator} before the body is read), version and content type (400), snappy and protobuf
  * decoding (400, or 413 when the declared decoded size is over the limit), replica header (400),
- * empty request (200), then the local write (200, 409 or 503).
+ * empty request (200), then the {@link Writer} (the replicator, or the local TSDB), whose outcome
+ * {@link WriteStatus} maps to 200, 400, 409, 500 or 503.
  *
- * <p>Runs on the event loop; the decoder, its buffers and the outcome are per thread, so a request
- * allocates nothing per series or sample.
+ * <p>Decoding runs on the event loop, into a request context taken from a pool (decoder, batch,
+ * body buffer, request and outcome); the write, which may wait on a WAL fsync or on peers, runs on
+ * the write executor, and the response is sent from the event loop afterwards. The context goes
+ * back to the pool once the response is built, so steady-state requests allocate nothing per series
+ * or sample. While a request of a connection is being written the connection reads nothing more, so
+ * responses keep request order and a client cannot queue unbounded work on one connection.
  */
 @Sharable
 public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -45,27 +53,36 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   private static final Logger LOG = LoggerFactory.getLogger(RemoteWriteHandler.class);
   private static final String DEFAULT_TENANT_HEADER = "THANOS-TENANT";
   private static final String REPLICA_HEADER = "THANOS-REPLICA";
+  // Contexts kept for reuse; more may exist while more requests are in flight.
+  private static final int POOLED_CONTEXTS = 64;
 
-  private final LocalWriter writer;
+  private final Writer writer;
+  private final Executor executor;
   private final ReceiveMetrics metrics;
   private final BooleanSupplier ready;
   private final String tenantHeader;
   private final String defaultTenant;
-  private final FastThreadLocal<PerThread> perThread;
+  private final int maxDecodedBytes;
+  private final ConcurrentLinkedQueue<Context> pool = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger pooled = new AtomicInteger();
 
-  private static final class PerThread {
+  /** What one request owns from decoding until its response is built. */
+  private static final class Context {
     final RemoteWriteDecoder decoder;
+    final WriteRequest request = new WriteRequest();
     final WriteOutcome outcome = new WriteOutcome();
     WriteBatch batch;
     byte[] body = new byte[64 * 1024];
 
-    PerThread(int maxDecodedBytes) {
+    Context(int maxDecodedBytes) {
       decoder = new RemoteWriteDecoder(maxDecodedBytes);
     }
   }
 
   /**
    * @param writer where decoded requests go
+   * @param executor runs the writes (they may block); {@code Runnable::run} writes on the event
+   *     loop
    * @param metrics request metrics
    * @param ready whether writes are accepted yet (503 otherwise)
    * @param tenantHeader the configured tenant header
@@ -73,24 +90,20 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
    * @param maxDecodedBytes largest decoded body (413 above)
    */
   public RemoteWriteHandler(
-      LocalWriter writer,
+      Writer writer,
+      Executor executor,
       ReceiveMetrics metrics,
       BooleanSupplier ready,
       String tenantHeader,
       String defaultTenant,
       int maxDecodedBytes) {
     this.writer = writer;
+    this.executor = executor;
     this.metrics = metrics;
     this.ready = ready;
     this.tenantHeader = tenantHeader;
     this.defaultTenant = defaultTenant;
-    this.perThread =
-        new FastThreadLocal<>() {
-          @Override
-          protected PerThread initialValue() {
-            return new PerThread(maxDecodedBytes);
-          }
-        };
+    this.maxDecodedBytes = maxDecodedBytes;
   }
 
   /** The tenant of a request: the configured header, then Thanos' default header, then default. */
@@ -102,6 +115,27 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     return t == null || t.isEmpty() ? defaultTenant : t;
   }
 
+  private Context take() {
+    Context c = pool.poll();
+    if (c == null) {
+      return new Context(maxDecodedBytes);
+    }
+    pooled.decrementAndGet();
+    return c;
+  }
+
+  private void release(Context c) {
+    c.batch = null;
+    if (pooled.incrementAndGet() <= POOLED_CONTEXTS) {
+      pool.offer(c);
+    } else {
+      pooled.decrementAndGet();
+    }
+  }
+
+  /** What the response needs of the request, taken before Netty releases it. */
+  private record Call(String method, String tenant, boolean keepAlive, long bytes, long start) {}
+
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
     long start = System.nanoTime();
@@ -109,36 +143,93 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
     String tenant = tenantOf(req.headers());
+    Call call =
+        new Call(
+            req.method().name().toLowerCase(java.util.Locale.ROOT),
+            tenant,
+            HttpUtil.isKeepAlive(req),
+            req.content().readableBytes(),
+            start);
     if (!path.equals(PATH)) {
-      respond(ctx, req, HttpResponses.text(404, "404 page not found"));
+      respond(ctx, call.keepAlive(), HttpResponses.text(404, "404 page not found"));
       return;
     }
     if (!req.method().equals(HttpMethod.POST)) {
       FullHttpResponse r = HttpResponses.text(405, "method not allowed, use POST");
       r.headers().set(HttpHeaderNames.ALLOW, "POST");
-      finish(ctx, req, r, tenant, start, 0, 0);
+      finish(ctx, call, r, 0, 0);
       return;
     }
-    PerThread pt = perThread.get();
-    WriteBatch batch = null;
-    FullHttpResponse resp;
+    Context c = take();
+    FullHttpResponse early;
     try {
-      resp = handle(req, tenant, pt);
-      batch = pt.batch;
+      early = decode(req, tenant, c);
     } catch (RuntimeException e) {
       LOG.atError().addKeyValue("tenant", tenant).setCause(e).log("internal server error");
-      resp = HttpResponses.text(500, "internal server error: " + e.getMessage());
+      early = HttpResponses.text(500, "internal server error: " + e.getMessage());
     }
-    int series = batch == null ? 0 : batch.seriesCount();
-    int samples = batch == null ? 0 : batch.totalSamples();
-    finish(ctx, req, resp, tenant, start, series, samples);
+    if (early != null) {
+      WriteBatch b = c.batch;
+      finish(ctx, call, early, b == null ? 0 : b.seriesCount(), b == null ? 0 : b.totalSamples());
+      release(c);
+      return;
+    }
+    ctx.channel().config().setAutoRead(false);
+    try {
+      executor.execute(() -> write(ctx, call, c));
+    } catch (RejectedExecutionException shuttingDown) {
+      ctx.channel().config().setAutoRead(true);
+      finish(ctx, call, HttpResponses.text(503, "Service Unavailable"), 0, 0);
+      release(c);
+    }
   }
 
-  private FullHttpResponse handle(FullHttpRequest req, String tenant, PerThread pt) {
-    pt.batch = null;
+  // On the write executor.
+  private void write(ChannelHandlerContext ctx, Call call, Context c) {
+    FullHttpResponse resp;
+    WriteBatch batch = c.batch;
+    try {
+      c.outcome.reset(c.request.seriesCount());
+      writer.write(c.request, c.outcome);
+      WriteStatus status = WriteStatus.of(c.outcome);
+      if (status.httpStatus() >= 500) {
+        LOG.atWarn()
+            .addKeyValue("tenant", call.tenant())
+            .addKeyValue("status", status.httpStatus())
+            .addKeyValue("err", status.message())
+            .setCause(c.outcome.failure())
+            .log("failed to handle request");
+      }
+      long written = status.httpStatus() == 200 ? batch.totalSamples() : c.outcome.appended();
+      resp =
+          written(
+              HttpResponses.text(status.httpStatus(), status.message()), batch.version(), written);
+    } catch (RuntimeException e) {
+      LOG.atError().addKeyValue("tenant", call.tenant()).setCause(e).log("internal server error");
+      resp = HttpResponses.text(500, "internal server error: " + e.getMessage());
+    }
+    int series = batch.seriesCount();
+    int samples = batch.totalSamples();
+    release(c);
+    FullHttpResponse r = resp;
+    if (ctx.executor().inEventLoop()) {
+      respondAfterWrite(ctx, call, r, series, samples);
+    } else {
+      ctx.executor().execute(() -> respondAfterWrite(ctx, call, r, series, samples));
+    }
+  }
+
+  private void respondAfterWrite(
+      ChannelHandlerContext ctx, Call call, FullHttpResponse r, int series, int samples) {
+    finish(ctx, call, r, series, samples);
+    ctx.channel().config().setAutoRead(true);
+  }
+
+  /** Validates and decodes into {@code c}; returns the response when there is nothing to write. */
+  private FullHttpResponse decode(FullHttpRequest req, String tenant, Context c) {
     try {
       TenantValidator.validate(tenant);
-    } catch (InvalidTenantException e) {
+    } catch (io.sluice.receiver.tenant.InvalidTenantException e) {
       return HttpResponses.text(400, e.getMessage());
     }
     if (!ready.getAsBoolean()) {
@@ -153,48 +244,33 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
               h.get("X-Prometheus-Remote-Write-Version"), h.get(HttpHeaderNames.CONTENT_TYPE));
       ByteBuf content = req.content();
       int len = content.readableBytes();
-      if (pt.body.length < len) {
-        pt.body = new byte[Math.max(len, pt.body.length * 2)];
+      if (c.body.length < len) {
+        c.body = new byte[Math.max(len, c.body.length * 2)];
       }
-      content.getBytes(content.readerIndex(), pt.body, 0, len);
-      batch = pt.decoder.decode(pt.body, 0, len, version);
-      pt.batch = batch;
+      content.getBytes(content.readerIndex(), c.body, 0, len);
+      batch = c.decoder.decode(c.body, 0, len, version);
+      c.batch = batch;
     } catch (RemoteWriteDecodeException e) {
       return HttpResponses.text(e.httpStatus(), e.getMessage());
     }
-    String replica = h.get(REPLICA_HEADER);
-    if (replica != null && !replica.isEmpty()) {
+    long replica = 0;
+    String replicaHeader = h.get(REPLICA_HEADER);
+    if (replicaHeader != null && !replicaHeader.isEmpty()) {
       try {
-        Long.parseLong(replica);
+        replica = Long.parseLong(replicaHeader);
       } catch (NumberFormatException e) {
         return HttpResponses.text(400, "could not parse replica header");
       }
-      // Without a hashring this is Thanos' IngestorOnly mode, which resets the replica to 0.
     }
     if (batch.seriesCount() == 0) {
-      return written(HttpResponses.text(200, ""), version, batch, batch.totalSamples());
+      return written(HttpResponses.text(200, ""), version, batch.totalSamples());
     }
-    WriteOutcome outcome = pt.outcome;
-    outcome.reset();
-    try {
-      writer.write(tenant, batch, outcome);
-    } catch (InvalidTenantException e) {
-      return HttpResponses.text(400, e.getMessage());
-    }
-    WriteStatus status = WriteStatus.of(outcome);
-    if (status.httpStatus() == 503) {
-      LOG.atWarn()
-          .addKeyValue("tenant", tenant)
-          .setCause(outcome.failure())
-          .log("failed to write to the local tsdb");
-    }
-    long written = status.httpStatus() == 200 ? batch.totalSamples() : outcome.appended();
-    return written(
-        HttpResponses.text(status.httpStatus(), status.message()), version, batch, written);
+    c.request.resetAll(tenant, replica, batch);
+    return null;
   }
 
   private static FullHttpResponse written(
-      FullHttpResponse r, RemoteWriteVersion version, WriteBatch batch, long samples) {
+      FullHttpResponse r, RemoteWriteVersion version, long samples) {
     if (version == RemoteWriteVersion.V2) {
       r.headers()
           .set("X-Prometheus-Remote-Write-Samples-Written", samples)
@@ -205,28 +281,20 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   }
 
   private void finish(
-      ChannelHandlerContext ctx,
-      FullHttpRequest req,
-      FullHttpResponse resp,
-      String tenant,
-      long start,
-      int series,
-      int samples) {
-    long bytes = req.content().readableBytes();
-    respond(ctx, req, resp);
+      ChannelHandlerContext ctx, Call call, FullHttpResponse resp, int series, int samples) {
+    respond(ctx, call.keepAlive(), resp);
     metrics.request(
         "receive",
-        req.method().name().toLowerCase(java.util.Locale.ROOT),
-        tenant,
+        call.method(),
+        call.tenant(),
         resp.status().code(),
-        System.nanoTime() - start,
-        bytes,
+        System.nanoTime() - call.start(),
+        call.bytes(),
         series,
         samples);
   }
 
-  private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r) {
-    boolean keepAlive = HttpUtil.isKeepAlive(req);
+  private static void respond(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse r) {
     if (!keepAlive) {
       HttpResponses.closing(r);
     }

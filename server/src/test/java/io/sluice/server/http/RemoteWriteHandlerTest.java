@@ -65,6 +65,7 @@ class RemoteWriteHandlerTest {
   private final RemoteWriteHandler handler =
       new RemoteWriteHandler(
           new LocalWriter(tsdbs),
+          Runnable::run,
           metrics,
           () -> true,
           "THANOS-TENANT",

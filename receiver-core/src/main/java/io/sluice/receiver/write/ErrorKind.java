@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.receiver.write;
+
+/**
+ * The classes Thanos sorts write errors into (reference {@code thanos-receive.md} §4.3), which
+ * decide quorum and the status an agent or a peer gets ({@link WriteStatus}).
+ */
+public enum ErrorKind {
+  /**
+   * Data that can never be written: duplicate, out-of-order, out-of-bounds or too old samples,
+   * invalid label sets, gRPC {@code AlreadyExists}. Not retried (409).
+   */
+  CONFLICT,
+  /** The receiver (or a peer) is not ready yet, or gRPC {@code Unavailable}. Retryable (503). */
+  NOT_READY,
+  /** A peer cannot be reached or is backed off, or gRPC {@code Unavailable}. Retryable (503). */
+  UNAVAILABLE,
+  /** Anything else: storage failures, gRPC {@code Internal}, deadlines. */
+  GENERIC,
+  /** The request's replica is above the replication factor (400, gRPC InvalidArgument). */
+  BAD_REPLICA,
+  /** The value of {@code --receive.split-tenant-label-name} is not a valid tenant (400). */
+  INVALID_TENANT_LABEL
+}
