@@ -255,6 +255,54 @@ public final class WriteBatch {
     return start + i;
   }
 
+  /**
+   * Makes this batch an independent copy of {@code other}: its decoded body and arrays, into this
+   * batch's own arrays (grown when needed, kept otherwise). Used where a batch must outlive the
+   * request that decoded it (forwards still in flight after the client got its answer).
+   *
+   * @return this
+   */
+  public WriteBatch copyFrom(WriteBatch other) {
+    if (other == this) {
+      return this;
+    }
+    if (buffer.length < other.bufferLength) {
+      buffer = new byte[grownLength(buffer.length, other.bufferLength)];
+    }
+    System.arraycopy(other.buffer, 0, buffer, 0, other.bufferLength);
+    bufferLength = other.bufferLength;
+    version = other.version;
+    seriesCount = other.seriesCount;
+    labelStart = copy(other.labelStart, labelStart, seriesCount + 1);
+    sampleStart = copy(other.sampleStart, sampleStart, seriesCount + 1);
+    histogramStart = copy(other.histogramStart, histogramStart, seriesCount + 1);
+    exemplarStart = copy(other.exemplarStart, exemplarStart, seriesCount + 1);
+    seriesOffset = copy(other.seriesOffset, seriesOffset, seriesCount);
+    seriesLength = copy(other.seriesLength, seriesLength, seriesCount);
+    labelTotal = other.labelTotal;
+    nameOffset = copy(other.nameOffset, nameOffset, labelTotal);
+    nameLength = copy(other.nameLength, nameLength, labelTotal);
+    valueOffset = copy(other.valueOffset, valueOffset, labelTotal);
+    valueLength = copy(other.valueLength, valueLength, labelTotal);
+    sampleTotal = other.sampleTotal;
+    if (sampleTimestamps.length < sampleTotal) {
+      sampleTimestamps = new long[grownLength(sampleTimestamps.length, sampleTotal)];
+      sampleValueBits = new long[sampleTimestamps.length];
+    }
+    System.arraycopy(other.sampleTimestamps, 0, sampleTimestamps, 0, sampleTotal);
+    System.arraycopy(other.sampleValueBits, 0, sampleValueBits, 0, sampleTotal);
+    histogramTotal = other.histogramTotal;
+    exemplarTotal = other.exemplarTotal;
+    metadataCount = other.metadataCount;
+    return this;
+  }
+
+  private static int[] copy(int[] from, int[] to, int n) {
+    int[] dst = to.length >= n ? to : new int[grownLength(to.length, n)];
+    System.arraycopy(from, 0, dst, 0, n);
+    return dst;
+  }
+
   // ---- Filled by RemoteWriteDecoder. ----
 
   /** Resets the batch for a request whose decoded body is {@code buffer[0, length)}. */
