@@ -398,9 +398,12 @@ class ShipperFaultsIT {
                             + bucket
                             + "\",operation=\"exists\"}")
                     > 0);
-    assertThat(sluice.output())
-        .contains("upload failed; retried at the next pass")
-        .contains("s3: " + bucket + " at http://" + s3.endpoint());
+    // A pass counts its failure before it logs it.
+    await(
+        "the failed pass logged",
+        Duration.ofSeconds(60),
+        () -> sluice.output().contains("upload failed; retried at the next pass"));
+    assertThat(sluice.output()).contains("s3: " + bucket + " at http://" + s3.endpoint());
 
     sluice.terminate();
     assertThat(sluice.exitCode(120)).as(sluice.output()).isZero();
@@ -415,7 +418,10 @@ class ShipperFaultsIT {
         "the kept blocks uploaded",
         Duration.ofSeconds(90),
         () -> uploaded(bucket).containsAll(kept));
-    assertThat(restarted.output()).contains("bucket checked: it can be used");
+    await(
+        "the bucket check logged",
+        Duration.ofSeconds(60),
+        () -> restarted.output().contains("bucket checked: it can be used"));
     restarted.terminate();
     assertThat(restarted.exitCode(120)).as(restarted.output()).isZero();
     assertThat(uploaded(bucket)).isEqualTo(localNonEmptyBlocks(tenant)).containsAll(kept);
@@ -456,7 +462,11 @@ class ShipperFaultsIT {
           TreeSet<String> local = localNonEmptyBlocks(tenant);
           return local.size() >= 4 && uploaded("thanos-cluster-01").containsAll(local);
         });
-    assertThat(sluice.output()).contains("upload pass succeeded again");
+    // The pass logs its success after its last upload.
+    await(
+        "the recovery logged",
+        Duration.ofSeconds(60),
+        () -> sluice.output().contains("upload pass succeeded again"));
     sluice.terminate();
     assertThat(sluice.exitCode(120)).as(sluice.output()).isZero();
     assertMetaLastAndOnce("thanos-cluster-01");
