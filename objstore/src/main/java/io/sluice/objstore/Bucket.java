@@ -38,6 +38,17 @@ public interface Bucket extends AutoCloseable {
   String name();
 
   /**
+   * Checks that the bucket can be used now: it exists, and the store is reachable and accepts the
+   * credentials. Opening a bucket never contacts the store, so a receiver can start (and keep its
+   * blocks locally) while the store is down; this check tells an operator early what is wrong. It
+   * is not one of Thanos' bucket operations and is not counted as one. The default does nothing.
+   *
+   * @throws IOException when the bucket cannot be used; the message names the bucket, where it is
+   *     (endpoint or directory) and the cause
+   */
+  default void check() throws IOException {}
+
+  /**
    * Tells whether an object with this exact name exists. A directory is not an object: {@code
    * exists("01ABC")} is false even when {@code 01ABC/meta.json} exists.
    *

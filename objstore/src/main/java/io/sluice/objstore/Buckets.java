@@ -17,15 +17,15 @@ public final class Buckets {
 
   /**
    * Opens a bucket: a {@link FilesystemBucket} or an {@link S3Bucket}, inside a {@link
-   * PrefixedBucket} when the configuration has a prefix. Problems show here rather than at the
-   * first upload: an S3 bucket is checked at once (HEAD bucket), so a missing bucket, wrong
-   * credentials or an unreachable endpoint fail; a filesystem bucket's directory is created and
-   * must be writable. Keys that the configuration sets but Sluice ignores are logged as a warning.
-   * The caller closes the bucket.
+   * PrefixedBucket} when the configuration has a prefix. An S3 bucket is not contacted: a missing
+   * bucket, wrong credentials or an unreachable endpoint do not fail here but in {@link
+   * Bucket#check} and in each operation, so that the caller can run (and retry) while the store is
+   * down. A filesystem bucket's directory is created and must be writable. Keys that the
+   * configuration sets but Sluice ignores are logged as a warning. The caller closes the bucket.
    *
-   * @throws io.sluice.objstore.s3.S3BucketUnavailableException when the S3 check fails; the message
-   *     names the bucket and the cause (missing bucket, rejected credentials, unreachable endpoint)
-   * @throws IOException on other failures
+   * @throws io.sluice.objstore.s3.S3BucketUnavailableException when the S3 {@code
+   *     tls_config.ca_file} cannot be read
+   * @throws IOException when a filesystem bucket's directory cannot be created or written
    */
   public static Bucket open(BucketConfig config) throws IOException {
     if (!config.ignoredKeys().isEmpty()) {

@@ -76,6 +76,21 @@ public final class FilesystemBucket implements Bucket {
     return name;
   }
 
+  /**
+   * Checks that the root directory exists and is writable.
+   *
+   * @throws IOException naming the directory when it is missing or not writable
+   */
+  @Override
+  public void check() throws IOException {
+    if (!Files.isDirectory(root)) {
+      throw new NoSuchFileException(root.toString(), null, "filesystem bucket directory missing");
+    }
+    if (!Files.isWritable(root)) {
+      throw new IOException("filesystem bucket directory " + root + " is not writable");
+    }
+  }
+
   @Override
   public boolean exists(String objectName) throws IOException {
     return Files.isRegularFile(resolve(objectName), LinkOption.NOFOLLOW_LINKS);

@@ -56,6 +56,11 @@ public final class PrefixedBucket implements Bucket {
   }
 
   @Override
+  public void check() throws IOException {
+    delegate.check();
+  }
+
+  @Override
   public boolean exists(String name) throws IOException {
     return delegate.exists(full(name));
   }

@@ -26,6 +26,17 @@ class FilesystemBucketTest extends BucketContract {
   }
 
   @Test
+  void checkPassesOnAWritableRootAndNamesAMissingOne() throws IOException {
+    Files.createDirectories(root);
+    bucket.check();
+
+    FilesystemBucket missing = new FilesystemBucket(tmp.resolve("nowhere"));
+    assertThatThrownBy(missing::check)
+        .isInstanceOf(java.nio.file.NoSuchFileException.class)
+        .hasMessageContaining(tmp.resolve("nowhere").toString());
+  }
+
+  @Test
   void storesObjectsAsPlainFilesInThanosLayout() throws IOException {
     put("01ABC/chunks/000001", "chunk");
 

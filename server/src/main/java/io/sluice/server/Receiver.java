@@ -46,12 +46,13 @@ import org.slf4j.LoggerFactory;
  * gRPC listener for the StoreAPI, and the per-tenant storage behind them. Process wiring only; the
  * work is done by the modules below.
  *
- * <p>Lifecycle: {@link #start} opens the bucket (a bad configuration, a missing bucket or rejected
- * credentials fail here), opens the tenant databases (WAL replay), then binds the listeners and
- * turns ready; {@link #close} turns not ready, closes the remote-write and gRPC listeners (requests
- * in flight finish), writes every head to blocks, uploads them, closes the databases (their WALs
- * are fsynced) and the bucket, and only then closes the HTTP listener, which answers {@code
- * /-/ready} with 503 meanwhile.
+ * <p>Lifecycle: {@link #start} opens the bucket without contacting it and checks it in the
+ * background (a missing bucket, rejected credentials or an unreachable endpoint are logged as an
+ * error, never fatal: blocks stay local until uploads succeed), opens the tenant databases (WAL
+ * replay), then binds the listeners and turns ready; {@link #close} turns not ready, closes the
+ * remote-write and gRPC listeners (requests in flight finish), writes every head to blocks, uploads
+ * them, closes the databases (their WALs are fsynced) and the bucket, and only then closes the HTTP
+ * listener, which answers {@code /-/ready} with 503 meanwhile.
  */
 public final class Receiver implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Receiver.class);
@@ -139,13 +140,16 @@ public final class Receiver implements AutoCloseable {
    * acknowledged write of the previous run is back in memory.
    *
    * @throws IllegalArgumentException when the default tenant is not a valid tenant name
-   * @throws IOException when the bucket cannot be opened (the message names the bucket and why),
-   *     the data directory cannot be created, a tenant cannot be opened or a port cannot be bound
+   * @throws IOException when the bucket cannot be opened for a reason that can never pass (an
+   *     unreadable {@code ca_file}, a filesystem bucket directory that cannot be created; the state
+   *     of an S3 bucket is not one), the data directory cannot be created, a tenant cannot be
+   *     opened or a port cannot be bound
    */
   public static Receiver start(ReceiveConfig cfg, InstantSource clock) throws IOException {
     Receiver r = new Receiver(cfg, clock);
     try {
       r.bucket = new InstrumentedBucket(openBucket(cfg), r.metrics.registry(), clock);
+      checkInBackground(r.bucket);
       r.shipping =
           new Shipping(
               r.bucket,
@@ -193,8 +197,33 @@ public final class Receiver implements AutoCloseable {
           .log("no --objstore.config: blocks go to the embedded filesystem bucket");
     }
     Bucket b = Buckets.open(config);
-    LOG.atInfo().addKeyValue("bucket", b.name()).log("bucket opened; shipping blocks to it");
+    LOG.atInfo().addKeyValue("bucket", b).log("bucket opened; shipping blocks to it");
     return b;
+  }
+
+  /**
+   * Checks the bucket once, off the start path: an endpoint that does not answer must not delay
+   * readiness, and no state of the bucket stops the receiver (Thanos receive does not contact the
+   * bucket at start; its shipper fails and retries). The result is only logged.
+   */
+  private static void checkInBackground(Bucket bucket) {
+    Thread.ofPlatform()
+        .name("bucket-check")
+        .daemon()
+        .start(
+            () -> {
+              try {
+                bucket.check();
+                LOG.atInfo().addKeyValue("bucket", bucket).log("bucket checked: it can be used");
+              } catch (IOException | RuntimeException e) {
+                LOG.atError()
+                    .addKeyValue("bucket", bucket)
+                    .addKeyValue("err", e.getMessage())
+                    .log(
+                        "bucket cannot be used; writes are still accepted, blocks stay local and"
+                            + " are uploaded once the bucket works");
+              }
+            });
   }
 
   /** A tenant's external labels: the {@code --label}s and the tenant label. */
@@ -342,7 +371,7 @@ public final class Receiver implements AutoCloseable {
     // then the final upload pass.
     compactor.flush();
     if (shipping != null) {
-      shipping.stopAndShipAll();
+      shipping.stopAndShipAll(Shipping.FINAL_PASSES_BUDGET_MS);
     }
     try {
       tsdbs.close();

@@ -8,6 +8,8 @@ import io.sluice.receiver.shipper.Shipper;
 import io.sluice.server.metrics.ShipperMetrics;
 import io.sluice.tsdb.block.Ulid;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +28,15 @@ import org.slf4j.LoggerFactory;
  * never hold up head compaction or writes; a pass asked for while one of the same tenant is queued
  * is merged into it.
  *
+ * <p>A pass that fails (the bucket is unreachable, missing or refuses the credentials) leaves its
+ * blocks where they are; the next pass retries. Failures are logged as errors naming the tenant,
+ * the bucket and its endpoint and the cause — the first one at once, then at most one per tenant
+ * every {@link #FAILURE_LOG_INTERVAL_MS} while the tenant keeps failing, with the number of failed
+ * passes not logged in between (they are logged at debug); the first pass that succeeds again is
+ * logged at info. Per tenant rather than per bucket because passes, their metrics and some of their
+ * causes (a corrupted block) are per tenant: one tenant's outage must not hide another tenant's
+ * problem.
+ *
  * <p>Thread-safe. The bucket belongs to the caller.
  */
 final class Shipping {
@@ -33,6 +44,16 @@ final class Shipping {
 
   /** Thanos' interval between two passes of one tenant. */
   static final long INTERVAL_MS = 30_000;
+
+  /** The least time between two logged failures of one tenant's passes. */
+  static final long FAILURE_LOG_INTERVAL_MS = 60_000;
+
+  /**
+   * How long a graceful shutdown waits for the running and the final passes: a pass hung on an
+   * endpoint that does not answer (the client's socket timeout is minutes, times its attempts) must
+   * not hold up the exit; what was not uploaded stays local and goes at the next start.
+   */
+  static final long FINAL_PASSES_BUDGET_MS = 120_000;
 
   private final Bucket bucket;
   private final Function<String, Map<String, String>> labels;
@@ -43,7 +64,7 @@ final class Shipping {
   private final ConcurrentHashMap<String, Entry> tenants = new ConcurrentHashMap<>();
   private volatile boolean stopped;
 
-  private record Entry(Shipper shipper, AtomicBoolean queued) {}
+  private record Entry(Shipper shipper, AtomicBoolean queued, FailureLogLimiter failures) {}
 
   /**
    * @param labels a tenant's external labels, for its blocks' {@code meta.json}
@@ -67,18 +88,25 @@ final class Shipping {
 
   /** Starts shipping a tenant that was opened or created: a pass now, then every 30 s. */
   void add(MultiTsdb.Tenant t) {
+    add(t.id(), t.tsdb().dir());
+  }
+
+  /** Starts shipping the tenant {@code id} whose database is in {@code dir}. */
+  void add(String id, Path dir) {
     Shipper s =
         new Shipper(
-            t.id(),
-            t.tsdb().dir(),
+            id,
+            dir,
             bucket,
-            labels.apply(t.id()),
+            labels.apply(id),
             clock,
             skipCorrupted,
-            new ShipperMetrics(registry, t.id()));
-    tenants.put(t.id(), new Entry(s, new AtomicBoolean()));
+            new ShipperMetrics(registry, id));
+    tenants.put(
+        id,
+        new Entry(s, new AtomicBoolean(), new FailureLogLimiter(clock, FAILURE_LOG_INTERVAL_MS)));
     if (!stopped) {
-      executor.scheduleWithFixedDelay(() -> trigger(t.id()), 0, INTERVAL_MS, TimeUnit.MILLISECONDS);
+      executor.scheduleWithFixedDelay(() -> trigger(id), 0, INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -92,7 +120,7 @@ final class Shipping {
       executor.execute(
           () -> {
             e.queued.set(false);
-            sync(e.shipper);
+            sync(e);
           });
     } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
       e.queued.set(false);
@@ -110,23 +138,55 @@ final class Shipping {
   }
 
   /**
-   * Stops the periodic passes, waits for running ones, then runs a final pass of every tenant on
-   * the calling thread ("uploading the final cut blocks before exiting").
+   * Stops the periodic passes, waits for running ones, then runs a final pass of every tenant
+   * ("uploading the final cut blocks before exiting"), all within {@code budgetMs}. When the budget
+   * runs out, the passes still running are abandoned (their threads are daemons, interrupted) and
+   * logged; their blocks stay local. Passes that fail are logged, each one, as the last word of the
+   * process.
+   *
+   * @param budgetMs how long to wait for all passes, ms ({@link #FINAL_PASSES_BUDGET_MS} in
+   *     production)
+   * @return whether every final pass ended within the budget (successfully or not)
    */
-  void stopAndShipAll() {
+  boolean stopAndShipAll(long budgetMs) {
     stopped = true;
     executor.shutdown();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(budgetMs);
+    Thread last =
+        Thread.ofPlatform()
+            .name("shipper-final")
+            .daemon()
+            .start(
+                () -> {
+                  try {
+                    executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                  for (Entry e : tenants.values()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                      return;
+                    }
+                    finalSync(e.shipper);
+                  }
+                });
     try {
-      if (!executor.awaitTermination(2, TimeUnit.MINUTES)) {
-        executor.shutdownNow();
-      }
+      last.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      executor.shutdownNow();
     }
-    for (Entry e : tenants.values()) {
-      sync(e.shipper);
+    if (!last.isAlive()) {
+      return true;
     }
+    LOG.atError()
+        .addKeyValue("bucket", bucket)
+        .addKeyValue("budget", Duration.ofMillis(budgetMs))
+        .log(
+            "final upload passes did not end in time; stopping without them, blocks not uploaded"
+                + " stay local and are uploaded after the next start");
+    executor.shutdownNow();
+    last.interrupt();
+    return false;
   }
 
   private static String causes(Throwable e) {
@@ -137,17 +197,49 @@ final class Shipping {
     return b.toString();
   }
 
-  private static void sync(Shipper s) {
+  private void sync(Entry e) {
+    Shipper s = e.shipper;
+    try {
+      int n = s.sync();
+      int failed = e.failures.succeeded();
+      if (failed > 0) {
+        LOG.atInfo()
+            .addKeyValue("tenant", s.tenant())
+            .addKeyValue("bucket", bucket)
+            .addKeyValue("failed_passes", failed)
+            .addKeyValue("uploaded", n)
+            .log("upload pass succeeded again");
+      } else if (n > 0) {
+        LOG.atDebug().addKeyValue("tenant", s.tenant()).addKeyValue("uploaded", n).log("shipped");
+      }
+    } catch (IOException | RuntimeException ex) {
+      int notLogged = e.failures.failed();
+      (notLogged < 0 ? LOG.atDebug() : LOG.atError())
+          .addKeyValue("tenant", s.tenant())
+          .addKeyValue("bucket", bucket)
+          .addKeyValue("err", causes(ex))
+          .addKeyValue("failed_passes_not_logged", Math.max(0, notLogged))
+          .log(
+              "upload failed; retried at the next pass, blocks stay local until uploaded (logged"
+                  + " at most once a minute per tenant)");
+    }
+  }
+
+  // At shutdown every failure is logged: it is the last chance to say why blocks stay local.
+  private void finalSync(Shipper s) {
     try {
       int n = s.sync();
       if (n > 0) {
-        LOG.atDebug().addKeyValue("tenant", s.tenant()).addKeyValue("uploaded", n).log("shipped");
+        LOG.atInfo().addKeyValue("tenant", s.tenant()).addKeyValue("uploaded", n).log("shipped");
       }
-    } catch (IOException | RuntimeException e) {
-      LOG.atWarn()
+    } catch (IOException | RuntimeException ex) {
+      LOG.atError()
           .addKeyValue("tenant", s.tenant())
-          .addKeyValue("err", causes(e))
-          .log("upload failed; retried at the next pass");
+          .addKeyValue("bucket", bucket)
+          .addKeyValue("err", causes(ex))
+          .log(
+              "final upload pass failed; the blocks not uploaded stay local and are uploaded"
+                  + " after the next start");
     }
   }
 }

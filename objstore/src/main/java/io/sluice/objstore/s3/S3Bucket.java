@@ -100,6 +100,9 @@ import software.amazon.awssdk.utils.AttributeMap;
  *       max_retries + 1} attempts.
  *   <li>Errors: 404 answers become {@link ObjectNotFoundException}; every other failure a {@link
  *       BucketOperationException} naming the bucket, the key and the S3 error code.
+ *   <li>Opening does not contact the store; {@link #check} asks whether the bucket can be used, and
+ *       a missing bucket, rejected credentials or an unreachable endpoint otherwise show in the
+ *       first operation.
  * </ul>
  *
  * <p>Thread-safe; one instance holds one connection pool. The caller closes it.
@@ -161,25 +164,14 @@ public final class S3Bucket implements Bucket {
   }
 
   /**
-   * Opens the bucket and checks that it exists and that the credentials are accepted, with one HEAD
-   * bucket request. The caller closes the returned bucket.
+   * Opens the bucket: builds the client and its connection pool without contacting the store, so
+   * that opening works while the endpoint is down, the bucket is missing or the credentials are
+   * wrong; {@link #check} and every operation report those. The caller closes the returned bucket.
    *
-   * @throws S3BucketUnavailableException when the bucket does not exist, access is denied, no
-   *     credentials are found or the endpoint cannot be reached; the message says which
+   * @throws S3BucketUnavailableException when the configuration can never work: {@code
+   *     tls_config.ca_file} cannot be read as PEM certificates
    */
   public static S3Bucket open(S3Config config) throws S3BucketUnavailableException {
-    S3Bucket b = new S3Bucket(config, trustManagers(config));
-    try {
-      b.checkBucket();
-      return b;
-    } catch (S3BucketUnavailableException | RuntimeException e) {
-      b.close();
-      throw e;
-    }
-  }
-
-  /** Opens the bucket without the HEAD bucket check, for tests of failures after open. */
-  static S3Bucket openUnchecked(S3Config config) throws S3BucketUnavailableException {
     return new S3Bucket(config, trustManagers(config));
   }
 
@@ -312,7 +304,15 @@ public final class S3Bucket implements Bucket {
     return b.build();
   }
 
-  private void checkBucket() throws S3BucketUnavailableException {
+  /**
+   * Checks the bucket with one HEAD bucket request (with the client's retries).
+   *
+   * @throws S3BucketUnavailableException when the bucket does not exist, access is denied, no
+   *     credentials are found or the endpoint cannot be reached; the message names the bucket and
+   *     the endpoint and says which
+   */
+  @Override
+  public void check() throws S3BucketUnavailableException {
     try {
       s3.headBucket(r -> r.bucket(bucket));
     } catch (S3Exception e) {

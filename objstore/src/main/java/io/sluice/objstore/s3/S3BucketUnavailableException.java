@@ -5,8 +5,8 @@ import java.io.IOException;
 
 /**
  * The S3 bucket cannot be used at all: it does not exist, the credentials are rejected or cannot be
- * found, or the endpoint cannot be reached. Thrown by {@link S3Bucket#open} so that a wrong
- * configuration stops the process at start, with a message naming the bucket and the cause.
+ * found, or the endpoint cannot be reached ({@link S3Bucket#check}); or its {@code ca_file} cannot
+ * be read ({@link S3Bucket#open}). The message names the bucket and the cause.
  */
 public final class S3BucketUnavailableException extends IOException {
 

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.objstore.Bucket;
+import io.sluice.objstore.BucketConfig;
 import io.sluice.objstore.BucketOperation;
 import io.sluice.objstore.BucketOperationException;
+import io.sluice.objstore.Buckets;
+import io.sluice.objstore.PrefixedBucket;
 import io.sluice.objstore.S3Config;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,11 +18,15 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** How {@link S3Bucket} fails: at open for a wrong configuration, and per call for an outage. */
+/**
+ * How {@link S3Bucket} fails: never at open for the bucket's state, in {@link S3Bucket#check} with
+ * a message saying what is wrong, and per call for an outage.
+ */
 class S3BucketFaultIT {
 
   private static S3ProxyServer server;
@@ -35,12 +42,12 @@ class S3BucketFaultIT {
   }
 
   @Test
-  void wrongSecretKeyFailsAtOpenNamingTheBucketAndTheCredentials() {
+  void wrongSecretKeyFailsTheCheckNamingTheBucketAndTheCredentials() throws IOException {
     String bucket = server.createBucket();
     S3Config config =
         server.config(bucket).credentials(S3ProxyServer.ACCESS_KEY, "not-the-secret", "").build();
 
-    assertThatThrownBy(() -> S3Bucket.open(config))
+    assertThatThrownBy(() -> openAndCheck(config))
         .isInstanceOf(S3BucketUnavailableException.class)
         .hasMessageContaining("access to bucket '" + bucket + "'")
         .hasMessageContaining("was denied")
@@ -48,21 +55,21 @@ class S3BucketFaultIT {
   }
 
   @Test
-  void unknownAccessKeyFailsAtOpen() {
+  void unknownAccessKeyFailsTheCheck() throws IOException {
     String bucket = server.createBucket();
     S3Config config = server.config(bucket).credentials("nobody", "nothing", "").build();
 
-    assertThatThrownBy(() -> S3Bucket.open(config))
+    assertThatThrownBy(() -> openAndCheck(config))
         .isInstanceOf(S3BucketUnavailableException.class)
         .hasMessageContaining("'" + bucket + "'")
         .hasMessageContaining("denied");
   }
 
   @Test
-  void missingBucketFailsAtOpenNamingIt() {
+  void missingBucketFailsTheCheckNamingIt() throws IOException {
     S3Config config = server.config("thanos-cluster-01").build();
 
-    assertThatThrownBy(() -> S3Bucket.open(config))
+    assertThatThrownBy(() -> openAndCheck(config))
         .isInstanceOf(S3BucketUnavailableException.class)
         .hasMessageContaining(
             "bucket 'thanos-cluster-01' does not exist at http://" + server.endpoint())
@@ -71,7 +78,7 @@ class S3BucketFaultIT {
   }
 
   @Test
-  void unreachableEndpointFailsAtOpen() throws IOException {
+  void unreachableEndpointOpensButFailsTheCheckAndEveryCall() throws IOException {
     int closedPort;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = socket.getLocalPort();
@@ -82,10 +89,42 @@ class S3BucketFaultIT {
             .credentials("a", "b", "")
             .build();
 
-    assertThatThrownBy(() -> S3Bucket.open(config))
-        .isInstanceOf(S3BucketUnavailableException.class)
-        .hasMessageContaining("bucket 'thanos-cluster-01' cannot be checked at http://127.0.0.1:")
-        .hasMessageContaining("endpoint unreachable");
+    try (S3Bucket bucket = S3Bucket.open(config)) {
+      assertThatThrownBy(bucket::check)
+          .isInstanceOf(S3BucketUnavailableException.class)
+          .hasMessageContaining(
+              "bucket 'thanos-cluster-01' cannot be checked at http://127.0.0.1:" + closedPort)
+          .hasMessageContaining("endpoint unreachable")
+          .hasMessageContaining("Connection refused");
+      assertThatThrownBy(() -> bucket.exists("01ABC/meta.json"))
+          .isInstanceOf(BucketOperationException.class)
+          .hasMessageContaining("exists '01ABC/meta.json' in bucket 'thanos-cluster-01' failed")
+          .extracting(e -> ((BucketOperationException) e).errorCode())
+          .isNull();
+    }
+  }
+
+  @Test
+  void aMissingBucketOpensFromItsConfigurationAndThePrefixedBucketChecksIt() throws IOException {
+    String yaml =
+        """
+        type: S3
+        config:
+          bucket: thanos-cluster-01
+          endpoint: %s
+          access_key: %s
+          secret_key: %s
+          insecure: true
+        prefix: receive
+        """
+            .formatted(server.endpoint(), S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY);
+
+    try (Bucket bucket = Buckets.open(BucketConfig.parse(yaml, Map.of()))) {
+      assertThat(bucket).isInstanceOf(PrefixedBucket.class);
+      assertThatThrownBy(bucket::check)
+          .isInstanceOf(S3BucketUnavailableException.class)
+          .hasMessageContaining("bucket 'thanos-cluster-01' does not exist at http://");
+    }
   }
 
   @Test
@@ -102,10 +141,12 @@ class S3BucketFaultIT {
                       Duration.ofSeconds(90), Duration.ofSeconds(1), false, 4, 0, null))
               .build();
 
-      assertThatThrownBy(() -> S3Bucket.open(config))
-          .isInstanceOf(S3BucketUnavailableException.class)
-          .hasMessageContaining("thanos-cluster-01")
-          .hasMessageContaining("timed out");
+      try (S3Bucket bucket = S3Bucket.open(config)) {
+        assertThatThrownBy(bucket::check)
+            .isInstanceOf(S3BucketUnavailableException.class)
+            .hasMessageContaining("thanos-cluster-01")
+            .hasMessageContaining("timed out");
+      }
     }
   }
 
@@ -154,8 +195,8 @@ class S3BucketFaultIT {
     try (Bucket bucket = S3Bucket.open(good)) {
       put(bucket, "x", "1");
     }
-    // Build a client for the bad credentials without the check at open.
-    try (S3Bucket unchecked = S3Bucket.openUnchecked(bad)) {
+    // Opening does not contact the store, so a client with the bad credentials opens.
+    try (S3Bucket unchecked = S3Bucket.open(bad)) {
       assertThatThrownBy(() -> unchecked.get("x"))
           .isInstanceOf(BucketOperationException.class)
           .hasMessageContaining("get 'x' in bucket '" + name + "' failed with ")
@@ -163,6 +204,12 @@ class S3BucketFaultIT {
               e ->
                   assertThat(((BucketOperationException) e).errorCode())
                       .isIn("SignatureDoesNotMatch", "AccessDenied", "InvalidAccessKeyId"));
+    }
+  }
+
+  private static void openAndCheck(S3Config config) throws IOException {
+    try (S3Bucket bucket = S3Bucket.open(config)) {
+      bucket.check();
     }
   }
 

@@ -112,12 +112,14 @@ class S3BucketTlsIT {
   }
 
   @Test
-  void untrustedCertificateFailsAtOpen() {
+  void untrustedCertificateFailsTheCheck() throws IOException {
     S3Config config = server.config(server.createBucket()).build();
 
-    assertThatThrownBy(() -> S3Bucket.open(config))
-        .isInstanceOf(S3BucketUnavailableException.class)
-        .hasMessageContaining("cannot be checked at https://" + server.endpoint());
+    try (S3Bucket bucket = S3Bucket.open(config)) {
+      assertThatThrownBy(bucket::check)
+          .isInstanceOf(S3BucketUnavailableException.class)
+          .hasMessageContaining("cannot be checked at https://" + server.endpoint());
+    }
   }
 
   @Test

@@ -129,6 +129,12 @@ public final class InstrumentedBucket implements Bucket {
     return delegate.name();
   }
 
+  /** Checks the wrapped bucket; not one of Thanos' operations, so not counted. */
+  @Override
+  public void check() throws IOException {
+    delegate.check();
+  }
+
   @Override
   public boolean exists(String name) throws IOException {
     return measure(BucketOperation.EXISTS, () -> delegate.exists(name));
@@ -194,5 +200,11 @@ public final class InstrumentedBucket implements Bucket {
   @Override
   public void close() throws IOException {
     delegate.close();
+  }
+
+  /** The wrapped bucket's description, e.g. {@code s3: thanos at http://minio:9000}. */
+  @Override
+  public String toString() {
+    return delegate.toString();
   }
 }

@@ -121,7 +121,11 @@ final class S3ProxyFixture implements AutoCloseable {
 
   /** Creates an empty bucket and returns its name. */
   String createBucket() {
-    String name = "sluice-it-" + BUCKETS.incrementAndGet();
+    return createBucket("sluice-it-" + BUCKETS.incrementAndGet());
+  }
+
+  /** Creates an empty bucket of that name and returns the name. */
+  String createBucket(String name) {
     store.createContainer(
         software.amazon.awssdk.services.s3.model.CreateBucketRequest.builder()
             .bucket(name)

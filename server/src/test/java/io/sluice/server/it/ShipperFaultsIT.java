@@ -28,7 +28,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The packaged receiver shipping to S3 (S3Proxy in the test JVM) through faults: an endpoint that
  * goes away and comes back, 500s and slow answers, a kill -9 in the middle of an upload, a graceful
- * stop (SIGTERM: not ready, flush, final upload, exit 0) and bad bucket configurations.
+ * stop (SIGTERM: not ready, flush, final upload, exit 0), a bucket that cannot be used at start
+ * (unreachable, missing, wrong credentials: the receiver starts and says why) and configurations
+ * that can never work (they stop the start).
  */
 class ShipperFaultsIT {
   private static final long BLOCK = 5_000;
@@ -347,20 +349,169 @@ class ShipperFaultsIT {
   }
 
   @Test
-  void aMissingBucketFailsAtStartNamingTheBucket() throws Exception {
+  void aMalformedConfigOrBothObjstoreFlagsFailAtStart() throws Exception {
+    assertThat(finish(start("--objstore.config=type: S3\nconfig: [unclosed\n"), 2))
+        .contains("invalid --objstore.config");
     Path file = Files.writeString(dir.resolve("objstore.yml"), s3.yaml("thanos-cluster-01"));
-    assertThat(finish(start("--objstore.config-file=" + file), 1))
-        .contains("failed to start receiver")
-        .contains("thanos-cluster-01");
+    assertThat(
+            finish(
+                start(
+                    "--objstore.config-file=" + file,
+                    "--objstore.config=" + s3.yaml("thanos-cluster-01")),
+                2))
+        .contains("both --objstore.config-file and --objstore.config");
   }
 
   @Test
-  void wrongCredentialsFailAtStartNamingTheBucket() throws Exception {
+  void startsWithS3UnreachableKeepsBlocksThroughSigtermAndUploadsEachOnceAfterARestart()
+      throws Exception {
+    Path data = dir.resolve("data");
+    Path tenant = data.resolve("default-tenant");
+    String bucket = s3.createBucket();
+    // Nothing listens on the endpoint's port: connections are refused.
+    s3.stop();
+    int rw = ItFixtures.freePort();
+    int web = ItFixtures.freePort();
+    ExternalProcess sluice = sluice(data, rw, web, bucket);
+    await(
+        "the bucket check logged",
+        Duration.ofSeconds(60),
+        () -> sluice.output().contains("bucket cannot be used"));
+    assertThat(sluice.output())
+        .contains("bucket '" + bucket + "' cannot be checked at http://" + s3.endpoint())
+        .contains("Connection refused");
+    long base = System.currentTimeMillis() / BLOCK * BLOCK - 120_000;
+
+    write(rw, base, 40);
+    await(
+        "blocks cut while S3 is unreachable",
+        Duration.ofSeconds(60),
+        () -> localNonEmptyBlocks(tenant).size() >= 4);
+    await(
+        "a failed upload counted",
+        Duration.ofSeconds(60),
+        () ->
+            metric(web, "thanos_shipper_upload_failures_total{tenant=\"default-tenant\"}") > 0
+                && metric(
+                        web,
+                        "thanos_objstore_bucket_operation_failures_total{bucket=\""
+                            + bucket
+                            + "\",operation=\"exists\"}")
+                    > 0);
+    // A pass counts its failure before it logs it.
+    await(
+        "the failed pass logged",
+        Duration.ofSeconds(60),
+        () -> sluice.output().contains("upload failed; retried at the next pass"));
+    assertThat(sluice.output()).contains("s3: " + bucket + " at http://" + s3.endpoint());
+
+    sluice.terminate();
+    assertThat(sluice.exitCode(120)).as(sluice.output()).isZero();
+    assertThat(sluice.output()).contains("final upload pass failed").contains("shutdown complete");
+    TreeSet<String> kept = localNonEmptyBlocks(tenant);
+    assertThat(kept).hasSizeGreaterThanOrEqualTo(4);
+    assertThat(s3.puts()).isEmpty();
+
+    s3.restart();
+    ExternalProcess restarted = sluice(data, rw, web, bucket);
+    await(
+        "the kept blocks uploaded",
+        Duration.ofSeconds(90),
+        () -> uploaded(bucket).containsAll(kept));
+    await(
+        "the bucket check logged",
+        Duration.ofSeconds(60),
+        () -> restarted.output().contains("bucket checked: it can be used"));
+    restarted.terminate();
+    assertThat(restarted.exitCode(120)).as(restarted.output()).isZero();
+    assertThat(uploaded(bucket)).isEqualTo(localNonEmptyBlocks(tenant)).containsAll(kept);
+    assertMetaLastAndOnce(bucket);
+  }
+
+  @Test
+  void aMissingBucketAtStartIsLoggedWritesAreAcceptedAndBlocksGoOnceItIsCreated() throws Exception {
+    Path data = dir.resolve("data");
+    Path tenant = data.resolve("default-tenant");
+    int rw = ItFixtures.freePort();
+    int web = ItFixtures.freePort();
+    ExternalProcess sluice = sluice(data, rw, web, "thanos-cluster-01");
+    long base = System.currentTimeMillis() / BLOCK * BLOCK - 120_000;
+
+    write(rw, base, 20);
+    await(
+        "the bucket check logged",
+        Duration.ofSeconds(60),
+        () -> sluice.output().contains("bucket cannot be used"));
+    assertThat(sluice.output())
+        .contains("bucket 'thanos-cluster-01' does not exist at http://" + s3.endpoint());
+    await(
+        "blocks cut and a failed upload counted",
+        Duration.ofSeconds(60),
+        () ->
+            !localNonEmptyBlocks(tenant).isEmpty()
+                && metric(web, "thanos_shipper_upload_failures_total{tenant=\"default-tenant\"}")
+                    > 0);
+
+    s3.createBucket("thanos-cluster-01");
+    // The next cut starts a pass, as does the 30 s timer.
+    write(rw, base + 20_000, 20);
+    await(
+        "every block uploaded once the bucket exists",
+        Duration.ofSeconds(90),
+        () -> {
+          TreeSet<String> local = localNonEmptyBlocks(tenant);
+          return local.size() >= 4 && uploaded("thanos-cluster-01").containsAll(local);
+        });
+    // The pass logs its success after its last upload.
+    await(
+        "the recovery logged",
+        Duration.ofSeconds(60),
+        () -> sluice.output().contains("upload pass succeeded again"));
+    sluice.terminate();
+    assertThat(sluice.exitCode(120)).as(sluice.output()).isZero();
+    assertMetaLastAndOnce("thanos-cluster-01");
+  }
+
+  @Test
+  void wrongCredentialsAtStartAreLoggedAndWritesAreStillAccepted() throws Exception {
+    Path data = dir.resolve("data");
+    Path tenant = data.resolve("default-tenant");
     String bucket = s3.createBucket();
     String yaml = s3.yaml(bucket).replace(S3ProxyFixture.SECRET_KEY, "not-the-secret");
-    assertThat(finish(start("--objstore.config=" + yaml), 1))
-        .contains("failed to start receiver")
-        .contains(bucket)
-        .contains("denied");
+    int rw = ItFixtures.freePort();
+    int web = ItFixtures.freePort();
+    ExternalProcess sluice =
+        ItFixtures.startSluice(
+            data,
+            rw,
+            web,
+            dir.resolve("sluice-creds.log"),
+            "--tsdb.min-block-duration=5s",
+            "--tsdb.max-block-duration=5s",
+            "--objstore.config=" + yaml);
+    processes.add(sluice);
+    long base = System.currentTimeMillis() / BLOCK * BLOCK - 120_000;
+
+    write(rw, base, 20);
+    await(
+        "the bucket check logged",
+        Duration.ofSeconds(60),
+        () -> sluice.output().contains("bucket cannot be used"));
+    assertThat(sluice.output())
+        .contains("access to bucket '" + bucket + "' at http://" + s3.endpoint())
+        .contains("was denied");
+    await(
+        "blocks cut and a failed upload counted",
+        Duration.ofSeconds(60),
+        () ->
+            !localNonEmptyBlocks(tenant).isEmpty()
+                && metric(web, "thanos_shipper_upload_failures_total{tenant=\"default-tenant\"}")
+                    > 0);
+    assertThat(ItFixtures.get(web, "/-/ready").statusCode()).isEqualTo(200);
+    assertThat(uploaded(bucket)).isEmpty();
+
+    sluice.terminate();
+    assertThat(sluice.exitCode(120)).as(sluice.output()).isZero();
+    assertThat(localNonEmptyBlocks(tenant)).isNotEmpty();
   }
 }
