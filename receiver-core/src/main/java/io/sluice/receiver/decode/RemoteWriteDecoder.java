@@ -195,7 +195,7 @@ public final class RemoteWriteDecoder {
   private void walkV1(CodedInputStream in) throws IOException {
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
-        case V1_WRITE_REQUEST_TIMESERIES -> readSeriesV1(in);
+        case V1_WRITE_REQUEST_TIMESERIES -> readSeriesV1(in, batch);
         case V1_WRITE_REQUEST_METADATA -> {
           skipLengthDelimited(in);
           batch.addMetadata();
@@ -205,7 +205,13 @@ public final class RemoteWriteDecoder {
     }
   }
 
-  private void readSeriesV1(CodedInputStream in) throws IOException {
+  /**
+   * Reads one length-prefixed {@code prometheus.TimeSeries} (the tag already read) into {@code
+   * batch}; offsets are {@code in}'s total bytes read, so {@code in} must start at offset 0 of the
+   * batch's buffer. Shared with {@link ThanosWriteRequestDecoder}, whose {@code
+   * prometheus_copy.TimeSeries} has the same layout.
+   */
+  static void readSeriesV1(CodedInputStream in, WriteBatch batch) throws IOException {
     int length = in.readRawVarint32();
     int limit = in.pushLimit(length);
     batch.startSeries(in.getTotalBytesRead(), length);
@@ -213,8 +219,8 @@ public final class RemoteWriteDecoder {
     int exemplars = 0;
     for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
       switch (tag) {
-        case V1_SERIES_LABELS -> readLabel(in);
-        case V1_SERIES_SAMPLES -> readSample(in, V1_SAMPLE_FIELDS);
+        case V1_SERIES_LABELS -> readLabel(in, batch);
+        case V1_SERIES_SAMPLES -> readSample(in, batch, V1_SAMPLE_FIELDS);
         case V1_SERIES_EXEMPLARS -> {
           skipLengthDelimited(in);
           exemplars++;
@@ -230,7 +236,7 @@ public final class RemoteWriteDecoder {
     batch.endSeries(histograms, exemplars);
   }
 
-  private void readLabel(CodedInputStream in) throws IOException {
+  private static void readLabel(CodedInputStream in, WriteBatch batch) throws IOException {
     int limit = in.pushLimit(in.readRawVarint32());
     int nameOffset = 0;
     int nameLength = 0;
@@ -255,7 +261,8 @@ public final class RemoteWriteDecoder {
     batch.addLabel(nameOffset, nameLength, valueOffset, valueLength);
   }
 
-  private void readSample(CodedInputStream in, long knownFields) throws IOException {
+  private static void readSample(CodedInputStream in, WriteBatch batch, long knownFields)
+      throws IOException {
     int limit = in.pushLimit(in.readRawVarint32());
     long timestamp = 0;
     long valueBits = 0;
@@ -325,7 +332,7 @@ public final class RemoteWriteDecoder {
           in.popLimit(refsLimit);
         }
         case V2_SERIES_LABELS_REFS -> addRef(in.readRawVarint32());
-        case V2_SERIES_SAMPLES -> readSample(in, V2_SAMPLE_FIELDS);
+        case V2_SERIES_SAMPLES -> readSample(in, batch, V2_SAMPLE_FIELDS);
         case V2_SERIES_HISTOGRAMS -> {
           skipLengthDelimited(in);
           histograms++;
@@ -364,11 +371,11 @@ public final class RemoteWriteDecoder {
 
   // ---- Both ----
 
-  private static void skipLengthDelimited(CodedInputStream in) throws IOException {
+  static void skipLengthDelimited(CodedInputStream in) throws IOException {
     in.skipRawBytes(in.readRawVarint32());
   }
 
-  private static void skipUnknown(CodedInputStream in, int tag, long knownFields, String message)
+  static void skipUnknown(CodedInputStream in, int tag, long knownFields, String message)
       throws IOException {
     int field = WireFormat.getTagFieldNumber(tag);
     if (field < 64 && (knownFields & (1L << field)) != 0) {

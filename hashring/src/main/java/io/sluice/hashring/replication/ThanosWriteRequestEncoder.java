@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.hashring.replication;
+
+import io.sluice.receiver.decode.RemoteWriteVersion;
+import io.sluice.receiver.decode.ThanosWriteFormat;
+import io.sluice.receiver.decode.WriteBatch;
+import io.sluice.receiver.write.WriteRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Builds the forwarded {@code thanos.WriteRequest} ({@link ThanosWriteFormat}) of a {@link
+ * WriteRequest} in the legacy single-tenant form that Thanos v0.42 and later read: field 1 once per
+ * series, field 2 the tenant, field 3 the replica (omitted when 0, as proto3 does), in field order.
+ *
+ * <p>Series of a {@link RemoteWriteVersion#V1} batch are copied as the raw bytes of their {@code
+ * prometheus.TimeSeries} (exemplars, histograms and unknown fields included): that message has the
+ * layout of Thanos' {@code prometheus_copy.TimeSeries}. Series of a V2 batch are re-encoded from
+ * their resolved labels (empty strings omitted) and float samples (both fields always written, so
+ * that {@code -0.0} and NaN payloads survive); V2 histograms and exemplars are not decoded, so such
+ * series cannot be forwarded ({@link #unsupported}).
+ *
+ * <p>Not thread-safe: one encoder per thread. The buffer grows to the largest message and is kept;
+ * in steady state an encode allocates nothing (a new tenant name costs its UTF-8 bytes once).
+ */
+public final class ThanosWriteRequestEncoder {
+  private static final int SERIES_TAG = ThanosWriteFormat.WRITE_REQUEST_TIMESERIES;
+  private static final int LABEL_TAG = (1 << 3) | 2;
+  private static final int SAMPLE_TAG = (2 << 3) | 2;
+  private static final int NAME_TAG = (1 << 3) | 2;
+  private static final int VALUE_TAG = (2 << 3) | 2;
+  private static final int SAMPLE_VALUE_TAG = (1 << 3) | 1;
+  private static final int SAMPLE_TIMESTAMP_TAG = 2 << 3;
+
+  private byte[] buf = new byte[4096];
+  private int length;
+  private int[] seriesLengths = new int[64];
+  private String tenant = "";
+  private byte[] tenantBytes = new byte[0];
+
+  /** Creates an encoder. */
+  public ThanosWriteRequestEncoder() {}
+
+  /**
+   * Why the request cannot be forwarded, or null if it can: a V2 series with native histograms or
+   * exemplars, which this encoder would otherwise drop.
+   */
+  public static String unsupported(WriteRequest request) {
+    WriteBatch b = request.batch();
+    if (b.version() != RemoteWriteVersion.V2) {
+      return null;
+    }
+    for (int i = 0, n = request.seriesCount(); i < n; i++) {
+      int s = request.series(i);
+      if (b.histogramCount(s) > 0 || b.exemplarCount(s) > 0) {
+        return "series "
+            + s
+            + " of a remote write 2.0 request has "
+            + b.histogramCount(s)
+            + " native histograms and "
+            + b.exemplarCount(s)
+            + " exemplars; forwarding remote write 2.0 histograms and exemplars is not supported";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Encodes {@code request} into {@link #buffer()}.
+   *
+   * @return the message length in bytes, also {@link #length()}
+   * @throws IllegalArgumentException if {@link #unsupported} says the request cannot be forwarded
+   */
+  public int encode(WriteRequest request) {
+    String why = unsupported(request);
+    if (why != null) {
+      throw new IllegalArgumentException(why);
+    }
+    WriteBatch b = request.batch();
+    boolean raw = b.version() == RemoteWriteVersion.V1;
+    int n = request.seriesCount();
+    if (seriesLengths.length < n) {
+      seriesLengths = new int[Math.max(n, seriesLengths.length * 2)];
+    }
+    if (!request.tenant().equals(tenant)) {
+      tenant = request.tenant();
+      tenantBytes = tenant.getBytes(StandardCharsets.UTF_8);
+    }
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      int s = request.series(i);
+      int len = raw ? b.seriesLength(s) : seriesSize(b, s);
+      seriesLengths[i] = len;
+      total += 1 + varintSize(len) + len;
+    }
+    if (tenantBytes.length > 0) {
+      total += 1 + varintSize(tenantBytes.length) + tenantBytes.length;
+    }
+    long replica = request.replica();
+    if (replica != 0) {
+      total += 1 + varint64Size(replica);
+    }
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("forward message of " + total + " bytes is too large");
+    }
+    if (buf.length < total) {
+      buf = new byte[(int) Math.max(total, Math.min(2L * buf.length, Integer.MAX_VALUE - 8))];
+    }
+    int p = 0;
+    byte[] src = b.buffer();
+    for (int i = 0; i < n; i++) {
+      int s = request.series(i);
+      buf[p++] = (byte) SERIES_TAG;
+      p = putVarint(buf, p, seriesLengths[i]);
+      if (raw) {
+        System.arraycopy(src, b.seriesOffset(s), buf, p, seriesLengths[i]);
+        p += seriesLengths[i];
+      } else {
+        p = putSeries(b, s, p);
+      }
+    }
+    if (tenantBytes.length > 0) {
+      buf[p++] = (byte) ThanosWriteFormat.WRITE_REQUEST_TENANT;
+      p = putVarint(buf, p, tenantBytes.length);
+      System.arraycopy(tenantBytes, 0, buf, p, tenantBytes.length);
+      p += tenantBytes.length;
+    }
+    if (replica != 0) {
+      buf[p++] = (byte) ThanosWriteFormat.WRITE_REQUEST_REPLICA;
+      p = putVarint64(buf, p, replica);
+    }
+    length = p;
+    return p;
+  }
+
+  /** {@return the encoded message: the first {@link #length()} bytes; reused by the next encode} */
+  public byte[] buffer() {
+    return buf;
+  }
+
+  /** {@return the length of the last encoded message} */
+  public int length() {
+    return length;
+  }
+
+  /** {@return a copy of the last encoded message} */
+  public byte[] toByteArray() {
+    return Arrays.copyOf(buf, length);
+  }
+
+  // ---- Re-encoding a V2 series as prometheus_copy.TimeSeries ----
+
+  private static int labelSize(WriteBatch b, int s, int l) {
+    int name = b.labelNameLength(s, l);
+    int value = b.labelValueLength(s, l);
+    return (name > 0 ? 1 + varintSize(name) + name : 0)
+        + (value > 0 ? 1 + varintSize(value) + value : 0);
+  }
+
+  private static int sampleSize(long timestamp) {
+    return 1 + 8 + 1 + varint64Size(timestamp);
+  }
+
+  private static int seriesSize(WriteBatch b, int s) {
+    int size = 0;
+    for (int l = 0, n = b.labelCount(s); l < n; l++) {
+      int ls = labelSize(b, s, l);
+      size += 1 + varintSize(ls) + ls;
+    }
+    for (int i = 0, n = b.sampleCount(s); i < n; i++) {
+      int ss = sampleSize(b.sampleTimestamp(s, i));
+      size += 1 + varintSize(ss) + ss;
+    }
+    return size;
+  }
+
+  private int putSeries(WriteBatch b, int s, int p) {
+    byte[] src = b.buffer();
+    for (int l = 0, n = b.labelCount(s); l < n; l++) {
+      buf[p++] = (byte) LABEL_TAG;
+      p = putVarint(buf, p, labelSize(b, s, l));
+      p = putString(buf, p, NAME_TAG, src, b.labelNameOffset(s, l), b.labelNameLength(s, l));
+      p = putString(buf, p, VALUE_TAG, src, b.labelValueOffset(s, l), b.labelValueLength(s, l));
+    }
+    for (int i = 0, n = b.sampleCount(s); i < n; i++) {
+      long ts = b.sampleTimestamp(s, i);
+      buf[p++] = (byte) SAMPLE_TAG;
+      p = putVarint(buf, p, sampleSize(ts));
+      buf[p++] = (byte) SAMPLE_VALUE_TAG;
+      long bits = b.sampleValueBits(s, i);
+      for (int k = 0; k < 8; k++) {
+        buf[p++] = (byte) (bits >>> (8 * k));
+      }
+      buf[p++] = (byte) SAMPLE_TIMESTAMP_TAG;
+      p = putVarint64(buf, p, ts);
+    }
+    return p;
+  }
+
+  private static int putString(byte[] out, int p, int tag, byte[] src, int off, int len) {
+    if (len == 0) {
+      return p;
+    }
+    out[p++] = (byte) tag;
+    p = putVarint(out, p, len);
+    System.arraycopy(src, off, out, p, len);
+    return p + len;
+  }
+
+  // ---- Varints (protobuf base-128, int64 negative values take 10 bytes) ----
+
+  static int varintSize(int v) {
+    return varint64Size(v & 0xffff_ffffL);
+  }
+
+  static int varint64Size(long v) {
+    return v == 0 ? 1 : (63 - Long.numberOfLeadingZeros(v)) / 7 + 1;
+  }
+
+  private static int putVarint(byte[] out, int p, int v) {
+    return putVarint64(out, p, v & 0xffff_ffffL);
+  }
+
+  private static int putVarint64(byte[] out, int p, long v) {
+    while ((v & ~0x7fL) != 0) {
+      out[p++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    out[p++] = (byte) v;
+    return p;
+  }
+}
