@@ -7,6 +7,7 @@ import io.sluice.tsdb.block.BlockSet;
 import io.sluice.tsdb.block.BlockWriter;
 import io.sluice.tsdb.head.Head;
 import io.sluice.tsdb.head.MemSeries;
+import io.sluice.tsdb.query.Cancellation;
 import io.sluice.tsdb.query.MergeQuerier;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.record.CorruptRecordException;
@@ -38,6 +39,7 @@ import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -221,8 +223,18 @@ public final class Tsdb implements Closeable {
    * The caller closes it.
    */
   public Querier querier() {
-    List<Querier> parts = blocks.queriers(Long.MIN_VALUE, Long.MAX_VALUE);
-    parts.add(head.querier());
+    return querier(Cancellation.NEVER);
+  }
+
+  /**
+   * A querier over everything this database serves whose calls poll {@code cancelled} while they
+   * match label values and collect series, and throw {@link
+   * java.util.concurrent.CancellationException} once it is set: a cancelled query stops its work
+   * within {@value Cancellation#INTERVAL} steps. The caller closes it.
+   */
+  public Querier querier(BooleanSupplier cancelled) {
+    List<Querier> parts = blocks.queriers(Long.MIN_VALUE, Long.MAX_VALUE, cancelled);
+    parts.add(head.querier(cancelled));
     return MergeQuerier.of(parts);
   }
 

@@ -17,6 +17,7 @@ import io.sluice.receiver.proto.thanos.info.InfoRpc.StoreInfo;
 import io.sluice.receiver.proto.thanos.info.InfoRpc.TSDBInfo;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.Utf8;
+import io.sluice.tsdb.query.Cancellation;
 import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.SeriesSet;
@@ -163,6 +164,17 @@ public final class MultiTenantStore {
    * @throws InvalidStoreRequestException for an invalid matcher or enum value
    */
   public LabelNamesResponse labelNames(LabelNamesRequest r) throws InvalidStoreRequestException {
+    return labelNames(r, Cancellation.NEVER);
+  }
+
+  /**
+   * {@link #labelNames(LabelNamesRequest)}, polling {@code cancelled} while it works.
+   *
+   * @throws InvalidStoreRequestException for an invalid matcher or enum value
+   * @throws java.util.concurrent.CancellationException once {@code cancelled} is set
+   */
+  public LabelNamesResponse labelNames(LabelNamesRequest r, BooleanSupplier cancelled)
+      throws InvalidStoreRequestException {
     List<Matcher> matchers = StoreMatchers.fromProto(r.getMatchersList());
     abort(r.getPartialResponseStrategy(), r.getPartialResponseDisabled());
     Set<String> without = Set.copyOf(r.getWithoutReplicaLabelsList());
@@ -173,7 +185,7 @@ public final class MultiTenantStore {
         continue;
       }
       List<String> got;
-      try (Querier q = t.tsdb().querier()) {
+      try (Querier q = t.tsdb().querier(cancelled)) {
         got = q.labelNames(r.getStart(), r.getEnd(), rest);
       }
       if (got.isEmpty()) {
@@ -198,6 +210,17 @@ public final class MultiTenantStore {
    * @throws InvalidStoreRequestException for an empty label name, an invalid matcher or enum value
    */
   public LabelValuesResponse labelValues(LabelValuesRequest r) throws InvalidStoreRequestException {
+    return labelValues(r, Cancellation.NEVER);
+  }
+
+  /**
+   * {@link #labelValues(LabelValuesRequest)}, polling {@code cancelled} while it works.
+   *
+   * @throws InvalidStoreRequestException for an empty label name, an invalid matcher or enum value
+   * @throws java.util.concurrent.CancellationException once {@code cancelled} is set
+   */
+  public LabelValuesResponse labelValues(LabelValuesRequest r, BooleanSupplier cancelled)
+      throws InvalidStoreRequestException {
     if (r.getLabel().isEmpty()) {
       throw new InvalidStoreRequestException("label name parameter cannot be empty");
     }
@@ -213,7 +236,7 @@ public final class MultiTenantStore {
         continue;
       }
       String ext = t.externalLabels().get(r.getLabel());
-      try (Querier q = t.tsdb().querier()) {
+      try (Querier q = t.tsdb().querier(cancelled)) {
         if (ext != null) {
           if (rest.isEmpty()) {
             values.add(ext);

@@ -36,7 +36,9 @@ import java.util.function.BooleanSupplier;
  * SeriesBatch} responses. Per-tenant warnings come first.
  *
  * <p>Single-threaded: one thread pulls at a time. The caller {@link #close}s it. {@link #next}
- * throws {@link CancellationException} once the cancellation signal given at creation is set.
+ * throws {@link CancellationException} once the cancellation signal given at creation is set; the
+ * signal is polled throughout, also while the tenants' queriers match label values, so a cancelled
+ * call stops its work within a few dozen values or series.
  */
 public final class SeriesStream implements AutoCloseable {
   /** Thanos' {@code RemoteReadFrameLimit}: the target size of one series frame in bytes. */
@@ -167,7 +169,8 @@ public final class SeriesStream implements AutoCloseable {
         warnings.add("receive series from tenant " + tenant.tenant() + ": " + msg);
         continue;
       }
-      Querier q = tenant.tsdb().querier();
+      // The querier polls the signal too, while it matches label values and collects series.
+      Querier q = tenant.tsdb().querier(cancelled);
       queriers.add(q);
       Labels ext = OutputLabels.external(tenant.externalLabels(), without);
       List<Entry> entries = new ArrayList<>();

@@ -9,8 +9,8 @@ import java.util.List;
 
 /**
  * Turns StoreAPI matchers into TSDB matchers and takes out those on external labels. Regexes are
- * Prometheus': fully anchored, RE2 syntax; see {@link Matcher} for where {@code java.util.regex}
- * differs and which RE2-invalid forms are rejected.
+ * Prometheus': fully anchored, Go's RE2 syntax, matched in linear time (see {@link
+ * io.sluice.tsdb.labels.PrometheusRegex}).
  */
 final class StoreMatchers {
   private StoreMatchers() {}

@@ -17,6 +17,7 @@ import io.sluice.receiver.proto.thanos.StoreTypes.PartialResponseStrategy;
 import io.sluice.receiver.proto.thanos.StoreTypes.Series;
 import io.sluice.receiver.proto.thanos.info.InfoRpc.InfoResponse;
 import io.sluice.tsdb.labels.XxHash64;
+import io.sluice.tsdb.query.Cancellation;
 import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.Querier;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -403,6 +405,53 @@ class MultiTenantStoreTest {
     try (SeriesStream s = store.series(req(eq("__name__", "m")).build(), () -> true)) {
       assertThatThrownBy(s::next).isInstanceOf(CancellationException.class);
     }
+  }
+
+  @Test
+  void theQueriersPollTheCancellationSignalWhileTheyMatchLabelValues() throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      tenants.writeOne("a", "__name__", "m", "job", "a".repeat(40) + i);
+    }
+    AtomicInteger polls = new AtomicInteger();
+    SeriesRequest r = req(m(LabelMatcher.Type.RE, "job", "(.*a){25}x")).build();
+    try (SeriesStream s = store.series(r, () -> polls.incrementAndGet() < 0)) {
+      assertThat(s.next()).isNull();
+    }
+    // Between series alone (none match) the stream would poll once.
+    assertThat(polls.get()).isGreaterThanOrEqualTo(1000 / Cancellation.INTERVAL);
+  }
+
+  @Test
+  void aCallCancelledWhileMatchingStopsBeforeItSelectsASeries() throws Exception {
+    for (int i = 0; i < 1000; i++) {
+      tenants.writeOne("a", "__name__", "m", "job", "j" + i);
+    }
+    AtomicInteger polls = new AtomicInteger();
+    // Set from the third poll on: inside the matching of job's values.
+    SeriesRequest r = req(m(LabelMatcher.Type.RE, "job", "j.*")).build();
+    try (SeriesStream s = store.series(r, () -> polls.incrementAndGet() > 2)) {
+      assertThatThrownBy(s::next).isInstanceOf(CancellationException.class);
+    }
+    assertThat(polls.get()).isEqualTo(3);
+    LabelValuesRequest values =
+        LabelValuesRequest.newBuilder()
+            .setLabel("job")
+            .addMatchers(m(LabelMatcher.Type.RE, "job", "j.*"))
+            .build();
+    assertThatThrownBy(() -> store.labelValues(values, () -> true))
+        .isInstanceOf(CancellationException.class);
+    assertThatThrownBy(() -> store.labelNames(LabelNamesRequest.getDefaultInstance(), () -> true))
+        .isInstanceOf(CancellationException.class);
+  }
+
+  @Test
+  void aRegexGoRejectsIsInvalidWithTheReason() {
+    assertThatThrownBy(
+            () -> store.series(req(m(LabelMatcher.Type.RE, "job", "(a)\\1")).build(), () -> false))
+        .isInstanceOf(InvalidStoreRequestException.class)
+        .hasMessageContaining("invalid matcher job")
+        .hasMessageContaining("(a)\\1")
+        .hasMessageContaining("invalid escape sequence");
   }
 
   @Test

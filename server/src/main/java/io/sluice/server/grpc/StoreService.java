@@ -2,6 +2,7 @@
 package io.sluice.server.grpc;
 
 import io.grpc.Context;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.sluice.receiver.proto.thanos.StoreGrpc;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>Series sends only while the call is ready ({@link ServerCallStreamObserver#isReady()}) and
  * resumes from the on-ready handler, so a client that stops reading stops the server after about
  * one flow-control window and one message: responses are built when they can be sent, not before. A
- * cancelled call (client gone, deadline passed) stops the work at the next series.
+ * cancelled call (client gone, deadline passed) stops its work within a few dozen label values or
+ * series: the call's {@link Context#isCancelled} is the signal the queriers poll while they match
+ * (see {@link io.sluice.tsdb.query.Cancellation}). LabelNames and LabelValues poll it likewise.
  */
 final class StoreService extends StoreGrpc.StoreImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(StoreService.class);
@@ -110,7 +113,10 @@ final class StoreService extends StoreGrpc.StoreImplBase {
   public void labelNames(LabelNamesRequest request, StreamObserver<LabelNamesResponse> observer) {
     LabelNamesResponse r;
     try {
-      r = store.labelNames(request);
+      r = store.labelNames(request, Context.current()::isCancelled);
+    } catch (CancellationException e) {
+      observer.onError(Status.CANCELLED.withDescription("call cancelled").asRuntimeException());
+      return;
     } catch (InvalidStoreRequestException | RuntimeException e) {
       observer.onError(StoreStatus.of(e));
       return;
@@ -124,7 +130,10 @@ final class StoreService extends StoreGrpc.StoreImplBase {
       LabelValuesRequest request, StreamObserver<LabelValuesResponse> observer) {
     LabelValuesResponse r;
     try {
-      r = store.labelValues(request);
+      r = store.labelValues(request, Context.current()::isCancelled);
+    } catch (CancellationException e) {
+      observer.onError(Status.CANCELLED.withDescription("call cancelled").asRuntimeException());
+      return;
     } catch (InvalidStoreRequestException | RuntimeException e) {
       observer.onError(StoreStatus.of(e));
       return;

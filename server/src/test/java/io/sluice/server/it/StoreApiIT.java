@@ -7,6 +7,7 @@ import static io.sluice.server.it.StoreClient.request;
 import static io.sluice.server.it.StoreClient.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -43,6 +44,7 @@ import io.sluice.server.grpc.GrpcServer;
 import io.sluice.tsdb.labels.XxHash64;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -402,6 +404,58 @@ class StoreApiIT {
             "grpc_server_handled_total{grpc_code=\"InvalidArgument\",grpc_method=\"LabelValues\",grpc_service=\"thanos.Store\",grpc_type=\"unary\"}")
         .contains("grpc_server_handling_seconds_bucket{grpc_code=\"OK\"")
         .contains("grpc_server_started_total{");
+  }
+
+  private static LabelMatcher re(String name, String regex) {
+    return LabelMatcher.newBuilder()
+        .setType(LabelMatcher.Type.RE)
+        .setName(name)
+        .setValue(regex)
+        .build();
+  }
+
+  // The reported defect: with a backtracking engine this Series call never returned (the client's
+  // 10 s deadline expired, the server kept a core busy) and, the query holding the head's postings
+  // lock, a write of new series got no answer. RE2 answers at once; the timeouts are hang guards.
+  @Test
+  void aPathologicalRegexAnswersPromptlyAndWritesOfNewSeriesAreAnsweredMeanwhile()
+      throws Exception {
+    List<RemoteWrite.TimeSeries.Builder> aas = new ArrayList<>();
+    for (int n = 42; n <= 46; n++) {
+      aas.add(series("__name__", "re2", "job", "a".repeat(n)).addSamples(sample(base, n)));
+    }
+    write("many", aas.toArray(RemoteWrite.TimeSeries.Builder[]::new));
+    List<SeriesResponse> got =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(30),
+            () -> {
+              List<SeriesResponse> out = new ArrayList<>();
+              client
+                  .store
+                  .withDeadlineAfter(10, TimeUnit.SECONDS)
+                  .series(request(re("job", "(.*a){25}x")).build())
+                  .forEachRemaining(out::add);
+              return out;
+            });
+    assertThat(frames(got)).isEmpty();
+    assertThat(frames(client.series(request(eq("__name__", "re2"), re("job", "(.*a){25}")))))
+        .hasSize(5);
+    List<RemoteWrite.TimeSeries.Builder> fresh = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      fresh.add(
+          series("__name__", "re2_new", "i", Integer.toString(i)).addSamples(sample(base, i)));
+    }
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () -> write("many", fresh.toArray(RemoteWrite.TimeSeries.Builder[]::new)));
+    assertThat(frames(client.series(request(eq("__name__", "re2_new"))))).hasSize(20);
+  }
+
+  @Test
+  void aRegexGoRejectsIsInvalidArgumentWithTheReason() {
+    assertInvalid(() -> client.series(request(re("job", "(a)\\1"))), "invalid escape sequence");
+    assertInvalid(
+        () -> client.series(request(re("job", "((a{1000}){1000}){1000}"))), "expression too large");
   }
 
   private double seriesSent() {

@@ -3,12 +3,14 @@ package io.sluice.tsdb.block;
 
 import io.sluice.tsdb.chunks.ChunkSegmentReader;
 import io.sluice.tsdb.index.IndexReader;
+import io.sluice.tsdb.query.Cancellation;
 import io.sluice.tsdb.query.Querier;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * One block on disk, open for reading: its meta, its memory-mapped index and chunk segments.
@@ -86,6 +88,18 @@ public final class Block implements AutoCloseable {
    * @throws IllegalStateException if the block is already closed
    */
   public Querier querier() {
+    return querier(Cancellation.NEVER);
+  }
+
+  /**
+   * A querier over this block, holding a reference until it is closed, whose calls poll {@code
+   * cancelled} while they work and throw {@link java.util.concurrent.CancellationException} once it
+   * is set.
+   *
+   * @throws IllegalStateException if the block is already closed
+   */
+  public Querier querier(BooleanSupplier cancelled) {
+    Objects.requireNonNull(cancelled, "cancelled");
     int n;
     do {
       n = refs.get();
@@ -93,7 +107,7 @@ public final class Block implements AutoCloseable {
         throw new IllegalStateException(this + " is closed");
       }
     } while (!refs.compareAndSet(n, n + 1));
-    return new BlockQuerier(index, chunks, minTime(), maxTime(), this::release);
+    return new BlockQuerier(index, chunks, minTime(), maxTime(), this::release, cancelled);
   }
 
   private void release() {

@@ -7,6 +7,7 @@ import io.sluice.tsdb.index.IndexReader;
 import io.sluice.tsdb.index.IndexSeries;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.Utf8;
+import io.sluice.tsdb.query.Cancellation;
 import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.query.ChunkSeries;
 import io.sluice.tsdb.query.Matcher;
@@ -23,14 +24,16 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
  * Querier over one block. Series refs of an index increase with label order, so the matching refs
  * are already the output order: series are decoded one at a time as the iterator reaches them;
  * their chunks (with CRC checked) are read from the mmapped segments only when asked for. Read
- * errors (corruption) surface as {@link UncheckedIOException}. Thread-safe; holds a reference to
- * its block until closed.
+ * errors (corruption) surface as {@link UncheckedIOException}. Every loop polls the cancellation
+ * signal given at creation ({@link Cancellation}). Thread-safe; holds a reference to its block
+ * until closed.
  */
 final class BlockQuerier implements Querier {
   private final IndexReader index;
@@ -38,6 +41,7 @@ final class BlockQuerier implements Querier {
   private final long blockMin;
   private final long blockMax;
   private final Runnable onClose;
+  private final BooleanSupplier cancelled;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   // blockMax is exclusive, as in meta.json.
@@ -46,12 +50,14 @@ final class BlockQuerier implements Querier {
       ChunkSegmentReader chunks,
       long blockMin,
       long blockMax,
-      Runnable onClose) {
+      Runnable onClose,
+      BooleanSupplier cancelled) {
     this.index = index;
     this.chunks = chunks;
     this.blockMin = blockMin;
     this.blockMax = blockMax;
     this.onClose = onClose;
+    this.cancelled = cancelled;
   }
 
   @Override
@@ -59,7 +65,7 @@ final class BlockQuerier implements Querier {
     if (mint >= blockMax || maxt < blockMin) {
       return SeriesSet.empty();
     }
-    long[] refs = PostingsSource.select(postings(), matchers);
+    long[] refs = PostingsSource.select(postings(), matchers, cancelled);
     return new SeriesSet() {
       private int next;
       private Series pending;
@@ -67,6 +73,7 @@ final class BlockQuerier implements Querier {
       @Override
       public boolean hasNext() {
         while (pending == null && next < refs.length) {
+          Cancellation.check(cancelled, next + 1);
           pending = load(refs[next++], mint, maxt);
         }
         return pending != null;

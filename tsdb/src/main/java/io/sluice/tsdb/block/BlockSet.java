@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.block;
 
+import io.sluice.tsdb.query.Cancellation;
 import io.sluice.tsdb.query.Querier;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,11 +113,19 @@ public final class BlockSet implements AutoCloseable {
 
   /** Queriers over the blocks that overlap [mint, maxt], oldest first; the caller closes them. */
   public List<Querier> queriers(long mint, long maxt) {
+    return queriers(mint, maxt, Cancellation.NEVER);
+  }
+
+  /**
+   * Queriers over the blocks that overlap [mint, maxt], oldest first, polling {@code cancelled}
+   * (see {@link Block#querier(BooleanSupplier)}); the caller closes them.
+   */
+  public List<Querier> queriers(long mint, long maxt, BooleanSupplier cancelled) {
     List<Querier> out = new ArrayList<>();
     for (Block b : blocks) {
       if (b.overlaps(mint, maxt)) {
         try {
-          out.add(b.querier());
+          out.add(b.querier(cancelled));
         } catch (IllegalStateException closedMeanwhile) {
           // Deleted by retention after the snapshot: its data is gone on purpose.
         }

@@ -3,6 +3,7 @@ package io.sluice.tsdb.head;
 
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.XxHash64;
+import io.sluice.tsdb.query.Cancellation;
 import io.sluice.tsdb.query.Querier;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -15,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.StampedLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * The in-memory head of one tenant's TSDB: series, postings and XOR chunks, with Prometheus 2.42's
@@ -590,7 +592,15 @@ public final class Head {
 
   /** A querier over this head's live data. Closing it is a no-op; it holds nothing. */
   public Querier querier() {
-    return new HeadQuerier(this);
+    return querier(Cancellation.NEVER);
+  }
+
+  /**
+   * A querier over this head's live data whose calls poll {@code cancelled} while they work and
+   * throw {@link java.util.concurrent.CancellationException} once it is set. Closing it is a no-op.
+   */
+  public Querier querier(BooleanSupplier cancelled) {
+    return new HeadQuerier(this, Objects.requireNonNull(cancelled, "cancelled"));
   }
 
   Postings postings() {

@@ -3,6 +3,7 @@ package io.sluice.tsdb.head;
 
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.Utf8;
+import io.sluice.tsdb.query.Cancellation;
 import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.query.ChunkSeries;
 import io.sluice.tsdb.query.Matcher;
@@ -15,20 +16,24 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 
 /**
  * Querier over a live {@link Head}. Postings narrow the candidates: EQ matchers by lookup, other
  * matchers by scanning the values of their label; a matcher that accepts "" removes the series
  * whose value it rejects instead, so series lacking the label stay. Each candidate's chunks are
  * then snapshotted under its lock; a series with out-of-order samples in the range gets its
- * in-order and out-of-order samples merged into re-encoded chunks ({@code MemSeries#chunks}).
- * Thread-safe and stateless.
+ * in-order and out-of-order samples merged into re-encoded chunks ({@code MemSeries#chunks}). Every
+ * loop polls the cancellation signal given at creation ({@link Cancellation}). Thread-safe and
+ * stateless.
  */
 final class HeadQuerier implements Querier {
   private final Head head;
+  private final BooleanSupplier cancelled;
 
-  HeadQuerier(Head head) {
+  HeadQuerier(Head head, BooleanSupplier cancelled) {
     this.head = head;
+    this.cancelled = cancelled;
   }
 
   /**
@@ -43,8 +48,9 @@ final class HeadQuerier implements Querier {
     long[] refs = refs(matchers);
     MemSeries[] series = new MemSeries[refs.length];
     int n = 0;
-    for (long ref : refs) {
-      MemSeries s = head.getByRef(ref);
+    for (int i = 0; i < refs.length; i++) {
+      Cancellation.check(cancelled, i + 1);
+      MemSeries s = head.getByRef(refs[i]);
       if (s != null && s.overlaps(mint, maxt)) {
         series[n++] = s;
       }
@@ -58,6 +64,7 @@ final class HeadQuerier implements Querier {
       @Override
       public boolean hasNext() {
         while (pending == null && next < count) {
+          Cancellation.check(cancelled, next + 1);
           MemSeries s = series[next];
           series[next++] = null;
           pending = snapshot(s, mint, maxt);
@@ -83,6 +90,7 @@ final class HeadQuerier implements Querier {
       List<String> out = new ArrayList<>();
       Postings postings = head.postings();
       for (String name : postings.names()) {
+        Cancellation.check(cancelled);
         if (postings.any(name, null, ref -> hasSample(ref, mint, maxt))) {
           out.add(name);
         }
@@ -90,8 +98,10 @@ final class HeadQuerier implements Querier {
       return out;
     }
     TreeSet<String> names = new TreeSet<>(Utf8.ORDER);
-    for (long ref : refs(matchers)) {
-      MemSeries s = head.getByRef(ref);
+    long[] refs = refs(matchers);
+    for (int r = 0; r < refs.length; r++) {
+      Cancellation.check(cancelled, r + 1);
+      MemSeries s = head.getByRef(refs[r]);
       if (s != null && hasSample(s, mint, maxt)) {
         Labels l = s.labels();
         for (int i = 0; i < l.size(); i++) {
@@ -107,7 +117,10 @@ final class HeadQuerier implements Querier {
     if (matchers.isEmpty()) {
       List<String> out = new ArrayList<>();
       Postings postings = head.postings();
-      for (String value : postings.values(name)) {
+      List<String> all = postings.values(name);
+      for (int i = 0; i < all.size(); i++) {
+        Cancellation.check(cancelled, i);
+        String value = all.get(i);
         if (postings.any(name, value, ref -> hasSample(ref, mint, maxt))) {
           out.add(value);
         }
@@ -115,8 +128,10 @@ final class HeadQuerier implements Querier {
       return out;
     }
     TreeSet<String> values = new TreeSet<>(Utf8.ORDER);
-    for (long ref : refs(matchers)) {
-      MemSeries s = head.getByRef(ref);
+    long[] refs = refs(matchers);
+    for (int i = 0; i < refs.length; i++) {
+      Cancellation.check(cancelled, i + 1);
+      MemSeries s = head.getByRef(refs[i]);
       if (s != null) {
         String v = s.labels().get(name);
         if (v != null && !values.contains(v) && hasSample(s, mint, maxt)) {
@@ -132,7 +147,7 @@ final class HeadQuerier implements Querier {
 
   /** Refs of the series matching all matchers, ascending. */
   private long[] refs(List<Matcher> matchers) {
-    return PostingsSource.select(head.postings(), matchers);
+    return PostingsSource.select(head.postings(), matchers, cancelled);
   }
 
   private ChunkSeries snapshot(MemSeries s, long mint, long maxt) {

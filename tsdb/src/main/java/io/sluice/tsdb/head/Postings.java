@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.LongPredicate;
 import java.util.function.Predicate;
@@ -23,7 +22,8 @@ import java.util.function.Predicate;
  * refused ({@link Head} checks before it creates a series), as a head would need more than two
  * billion series creations to reach them. Lists are handed out as {@code long[]}. Writers (series
  * creation) take the write lock; readers copy what they need under the read lock, so they never see
- * a list being modified.
+ * a list being modified, and run their filters and tests (regexes, chunk reads) outside it, so a
+ * slow query never delays series creation.
  *
  * <p>Refs arrive almost in order, but not quite: on WAL replay the series records of concurrent
  * requests are interleaved, so a new ref may be thousands of places below the end of a list that
@@ -37,6 +37,9 @@ final class Postings implements PostingsSource {
   static final long MAX_REF = Integer.MAX_VALUE;
 
   private static final int SHIFT_LIMIT = 32;
+  // Values whose lists a union copies per read-lock hold; refs an any() tests per hold.
+  private static final int COPY_BATCH = 1024;
+  private static final int TEST_BATCH = 64;
   private static final int UNSORTED = 0x8000_0000;
   private static final int SIZE = 0x7FFF_FFFF;
 
@@ -255,24 +258,54 @@ final class Postings implements PostingsSource {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code valueFilter} runs outside the lock, on a snapshot of the label's values: a regex over
+   * many values, or a slow one, must not hold up series creation, which takes the write lock (and,
+   * the lock being unfair to readers once a writer waits, every other query behind it). A value
+   * added after the snapshot is not seen, as if the query had started before it; the lists of the
+   * accepted values are copied afterwards, {@value #COPY_BATCH} values per lock hold.
+   */
   @Override
   public long[] union(String name, Predicate<String> valueFilter) {
-    List<long[]> lists = new ArrayList<>();
+    String[] values = valueSnapshot(name);
+    int accepted = 0;
+    for (String v : values) {
+      if (valueFilter.test(v)) {
+        values[accepted++] = v;
+      }
+    }
+    List<long[]> lists = new ArrayList<>(accepted);
+    for (int from = 0; from < accepted; from += COPY_BATCH) {
+      lockForRead();
+      try {
+        HashMap<String, int[]> byValue = byName.get(name);
+        if (byValue == null) {
+          break;
+        }
+        for (int i = from; i < Math.min(accepted, from + COPY_BATCH); i++) {
+          int[] list = byValue.get(values[i]);
+          if (list != null) {
+            lists.add(copy(list));
+          }
+        }
+      } finally {
+        lock.readLock().unlock();
+      }
+    }
+    return RefLists.union(lists);
+  }
+
+  // The values of label name, unordered.
+  private String[] valueSnapshot(String name) {
     lockForRead();
     try {
-      HashMap<String, int[]> values = byName.get(name);
-      if (values == null) {
-        return new long[0];
-      }
-      for (Map.Entry<String, int[]> e : values.entrySet()) {
-        if (valueFilter.test(e.getKey())) {
-          lists.add(copy(e.getValue()));
-        }
-      }
+      HashMap<String, int[]> byValue = byName.get(name);
+      return byValue == null ? new String[0] : byValue.keySet().toArray(new String[0]);
     } finally {
       lock.readLock().unlock();
     }
-    return RefLists.union(lists);
   }
 
   /** All label names, sorted in UTF-8 order. */
@@ -305,39 +338,58 @@ final class Postings implements PostingsSource {
 
   /**
    * Whether any series with label name=value (or, when value is null, with label {@code name} at
-   * all) satisfies {@code test}. Stops at the first hit. {@code test} runs under the read lock and
-   * must not create series.
+   * all) satisfies {@code test}, newest series first (the likeliest to have recent samples). Stops
+   * at the first hit. {@code test} runs outside the lock, on batches of refs copied under it, so
+   * that a slow test (one that decodes chunks) does not hold up series creation; a series created
+   * or removed meanwhile may or may not be tested.
    */
   boolean any(String name, String value, LongPredicate test) {
-    lockForRead();
-    try {
-      HashMap<String, int[]> values = byName.get(name);
-      if (values == null) {
-        return false;
-      }
-      if (value != null) {
-        int[] list = values.get(value);
-        return list != null && anyIn(list, test);
-      }
-      for (int[] list : values.values()) {
-        if (anyIn(list, test)) {
-          return true;
-        }
-      }
-      return false;
-    } finally {
-      lock.readLock().unlock();
+    if (value != null) {
+      return anyIn(name, value, test);
     }
-  }
-
-  private static boolean anyIn(int[] list, LongPredicate test) {
-    int size = list[0];
-    // Newest series first: they are the likeliest to have recent samples.
-    for (int i = size; i >= 1; i--) {
-      if (test.test(list[i])) {
+    for (String v : valueSnapshot(name)) {
+      if (anyIn(name, v, test)) {
         return true;
       }
     }
     return false;
+  }
+
+  // Walks the list of name=value from its highest ref down, by ref rather than by index, so that
+  // insertions and removals between two batches neither skip nor repeat a ref that stays.
+  private boolean anyIn(String name, String value, LongPredicate test) {
+    long[] batch = new long[TEST_BATCH];
+    long below = Long.MAX_VALUE;
+    while (true) {
+      int n = 0;
+      lockForRead();
+      try {
+        HashMap<String, int[]> byValue = byName.get(name);
+        int[] list = byValue == null ? null : byValue.get(value);
+        if (list == null) {
+          return false;
+        }
+        int size = list[0];
+        int i = size;
+        if (below != Long.MAX_VALUE) {
+          int at = Arrays.binarySearch(list, 1, size + 1, (int) below);
+          i = at >= 0 ? at - 1 : -at - 2; // the highest ref under "below"
+        }
+        for (; i >= 1 && n < TEST_BATCH; i--) {
+          batch[n++] = list[i];
+        }
+      } finally {
+        lock.readLock().unlock();
+      }
+      if (n == 0) {
+        return false;
+      }
+      for (int k = 0; k < n; k++) {
+        if (test.test(batch[k])) {
+          return true;
+        }
+      }
+      below = batch[n - 1];
+    }
   }
 }

@@ -4,6 +4,7 @@ package io.sluice.tsdb.query;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -36,7 +37,18 @@ public interface PostingsSource {
 
   /** Refs of the series that have label {@code name} with a value {@code m} accepts. */
   default long[] matching(Matcher m) {
-    return m.type() == Matcher.Type.EQ ? get(m.name(), m.value()) : union(m.name(), m::matches);
+    return matching(m, Cancellation.NEVER);
+  }
+
+  /**
+   * {@link #matching(Matcher)}, polling {@code cancelled} while it tests label values.
+   *
+   * @throws java.util.concurrent.CancellationException once {@code cancelled} is set
+   */
+  default long[] matching(Matcher m, BooleanSupplier cancelled) {
+    return m.type() == Matcher.Type.EQ
+        ? get(m.name(), m.value())
+        : union(m.name(), Cancellation.filter(m::matches, cancelled));
   }
 
   /**
@@ -46,13 +58,24 @@ public interface PostingsSource {
    * lacking the label stay. No matchers select every series.
    */
   static long[] select(PostingsSource p, List<Matcher> matchers) {
+    return select(p, matchers, Cancellation.NEVER);
+  }
+
+  /**
+   * {@link #select(PostingsSource, List)}, polling {@code cancelled} between matchers and while
+   * label values are tested, so that a cancelled query stops matching.
+   *
+   * @throws java.util.concurrent.CancellationException once {@code cancelled} is set
+   */
+  static long[] select(PostingsSource p, List<Matcher> matchers, BooleanSupplier cancelled) {
+    Cancellation.check(cancelled);
     long[] refs = equalities(p, matchers);
     if (refs != null && refs.length == 0) {
       return refs;
     }
     for (Matcher m : matchers) {
       if (!m.matches("") && m.type() != Matcher.Type.EQ) {
-        long[] got = p.matching(m);
+        long[] got = p.matching(m, cancelled);
         refs = refs == null ? got : RefLists.intersect(refs, got);
         if (refs.length == 0) {
           return refs;
@@ -64,10 +87,11 @@ public interface PostingsSource {
     }
     for (Matcher m : matchers) {
       if (m.matches("")) {
+        Cancellation.check(cancelled);
         long[] rejected =
             m.type() == Matcher.Type.NEQ
                 ? p.get(m.name(), m.value())
-                : p.union(m.name(), v -> !m.matches(v));
+                : p.union(m.name(), Cancellation.filter(v -> !m.matches(v), cancelled));
         refs = RefLists.subtract(refs, rejected);
       }
     }

@@ -3,7 +3,10 @@ package io.sluice.tsdb.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.sluice.tsdb.labels.InvalidRegexException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class MatcherTest {
@@ -48,13 +51,31 @@ class MatcherTest {
     for (String re :
         new String[] {
           "(a)\\1", "(?=a)a", "a(?!b)", "(?<=a)b", "(?<!a)b", "(?>a)", "a++", "a*+", "\\Z", "\\Ga",
-          "(?x)a", "(?U)a", "\\k<n>"
+          "(?x)a", "\\k<n>"
         }) {
       assertThatThrownBy(() -> Matcher.re("a", re))
           .as(re)
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(InvalidRegexException.class)
           .hasMessageContaining("RE2");
     }
+  }
+
+  @Test
+  void acceptsTheUngreedyFlagAsGoDoes() {
+    assertThat(Matcher.re("a", "(?U)a+b").matches("aab")).isTrue();
+  }
+
+  @Test
+  void matchesPathologicalRegexesInLinearTime() {
+    assertTimeoutPreemptively(
+        Duration.ofSeconds(30),
+        () -> {
+          Matcher m = Matcher.re("job", "(.*a){25}x");
+          for (int n = 42; n <= 46; n++) {
+            assertThat(m.matches("a".repeat(n))).isFalse();
+          }
+          assertThat(Matcher.nre("job", "(a+)+b").matches("a".repeat(5000))).isTrue();
+        });
   }
 
   @Test
