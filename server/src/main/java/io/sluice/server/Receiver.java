@@ -6,6 +6,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.sluice.hashring.replication.GrpcPeers;
 import io.sluice.objstore.Bucket;
 import io.sluice.objstore.BucketConfig;
 import io.sluice.objstore.Buckets;
@@ -14,7 +15,6 @@ import io.sluice.receiver.HeadCompactor;
 import io.sluice.receiver.MultiTsdb;
 import io.sluice.receiver.store.MultiTenantStore;
 import io.sluice.receiver.tenant.InvalidTenantException;
-import io.sluice.receiver.write.ErrorKind;
 import io.sluice.receiver.write.LocalWriter;
 import io.sluice.receiver.write.Writer;
 import io.sluice.server.cli.ReceiveConfig;
@@ -71,6 +71,7 @@ public final class Receiver implements AutoCloseable {
   // peers.
   private final java.util.concurrent.ExecutorService writes;
   private volatile boolean ready;
+  private Replication replication;
   private HttpServer remoteWrite;
   private HttpServer http;
   private GrpcServer grpc;
@@ -148,24 +149,28 @@ public final class Receiver implements AutoCloseable {
   public static Receiver start(ReceiveConfig cfg, InstantSource clock) throws IOException {
     Receiver r = new Receiver(cfg, clock);
     try {
-      r.bucket = new InstrumentedBucket(openBucket(cfg), r.metrics.registry(), clock);
-      checkInBackground(r.bucket);
-      r.shipping =
-          new Shipping(
-              r.bucket,
-              tenant -> labels(cfg, tenant),
-              clock,
-              cfg.shipperSkipCorruptedBlocks(),
-              r.metrics.registry());
-      try {
-        r.tsdbs.open(cfg.defaultTenant());
-      } catch (InvalidTenantException e) {
-        throw new IllegalArgumentException(
-            "--receive.default-tenant-id is not a valid tenant name: " + cfg.defaultTenant(), e);
+      if (cfg.replication().mode().ingests()) {
+        r.bucket = new InstrumentedBucket(openBucket(cfg), r.metrics.registry(), clock);
+        checkInBackground(r.bucket);
+        r.shipping =
+            new Shipping(
+                r.bucket,
+                tenant -> labels(cfg, tenant),
+                clock,
+                cfg.shipperSkipCorruptedBlocks(),
+                r.metrics.registry());
+        try {
+          r.tsdbs.open(cfg.defaultTenant());
+        } catch (InvalidTenantException e) {
+          throw new IllegalArgumentException(
+              "--receive.default-tenant-id is not a valid tenant name: " + cfg.defaultTenant(), e);
+        }
+        LOG.atInfo()
+            .addKeyValue("tenants", r.tsdbs.tenants().size())
+            .log("tenant databases opened and WALs replayed");
+      } else {
+        LOG.atInfo().log("router only: no local storage, no shipper; every write is forwarded");
       }
-      LOG.atInfo()
-          .addKeyValue("tenants", r.tsdbs.tenants().size())
-          .log("tenant databases opened and WALs replayed");
       r.bind(cfg);
     } catch (IOException | RuntimeException e) {
       r.close();
@@ -237,16 +242,14 @@ public final class Receiver implements AutoCloseable {
   }
 
   private void bind(ReceiveConfig cfg) throws IOException {
-    LocalWriter local = new LocalWriter(tsdbs);
-    // Replication factor 1 on a single node: a generic error reaches the quorum of 1 and is
-    // unavailable (503, retried), as in Thanos' IngestorOnly mode.
-    Writer writer =
-        (req, out) -> {
-          local.write(req, out);
-          if (out.errorKind() == ErrorKind.GENERIC) {
-            out.error(ErrorKind.UNAVAILABLE, out.errorMessage());
-          }
-        };
+    replication =
+        Replication.start(
+            cfg.replication(),
+            new LocalWriter(tsdbs),
+            new GrpcPeers(cfg.replication().grpcCompression()),
+            metrics.registry(),
+            clock);
+    Writer writer = replication.writer();
     RemoteWriteHandler rw =
         new RemoteWriteHandler(
             writer,
@@ -358,6 +361,9 @@ public final class Receiver implements AutoCloseable {
       writes.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (replication != null) {
+      replication.close();
     }
     // Quiet period 0: the tasks already queued on the event loops (requests in flight) run first.
     workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();

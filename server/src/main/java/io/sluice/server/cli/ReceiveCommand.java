@@ -212,6 +212,70 @@ public final class ReceiveCommand implements Callable<Integer> {
   boolean noShipperSkipCorruptedBlocks;
 
   @Option(
+      names = "--receive.hashrings-file",
+      description = "Path to a file with the hashring configuration (JSON), watched for changes.")
+  Path hashringsFile;
+
+  @Option(
+      names = "--receive.hashrings",
+      description = "The hashring configuration (JSON), instead of --receive.hashrings-file.")
+  String hashrings;
+
+  @Option(
+      names = "--receive.hashrings-algorithm",
+      defaultValue = "hashmod",
+      description = "The algorithm of rings that name none: hashmod or ketama.")
+  String hashringsAlgorithm;
+
+  @Option(
+      names = "--receive.hashrings-file-refresh-interval",
+      defaultValue = "5m",
+      description = "How often the hashring file is re-read besides file events.")
+  String hashringsRefresh;
+
+  @Option(
+      names = "--receive.local-endpoint",
+      defaultValue = "",
+      description = "This receiver's address in the hashring (host:port of its gRPC listener).")
+  String localEndpoint;
+
+  @Option(
+      names = "--receive.replication-factor",
+      defaultValue = "1",
+      description = "How many receivers store each series.")
+  int replicationFactor;
+
+  @Option(
+      names = "--receive.replication-protocol",
+      defaultValue = "protobuf",
+      description = "The peer protocol: protobuf (capnproto is not supported by Sluice).")
+  String replicationProtocol;
+
+  @Option(
+      names = "--receive.grpc-compression",
+      defaultValue = "snappy",
+      description = "Compression of forwards to peers: snappy or none.")
+  String grpcCompression;
+
+  @Option(
+      names = "--receive.forward.async-workers",
+      defaultValue = "5",
+      description = "Concurrent forwards per peer.")
+  int asyncWorkers;
+
+  @Option(
+      names = "--receive-forward-timeout",
+      defaultValue = "5s",
+      description = "Deadline of a replicated write, detached from the client's.")
+  String forwardTimeout;
+
+  @Option(
+      names = "--receive-forward-max-backoff",
+      defaultValue = "5s",
+      description = "Longest back-off of a peer that failed.")
+  String forwardMaxBackoff;
+
+  @Option(
       names = "--log.level",
       defaultValue = "info",
       description = "Log filtering level: debug, info, warn, error (default: ${DEFAULT-VALUE}).")
@@ -309,6 +373,39 @@ public final class ReceiveCommand implements Callable<Integer> {
           spec.commandLine(),
           "--remote-write.max-body-bytes and --remote-write.max-decoded-bytes must be positive");
     }
+    if (replicationProtocol.equals("capnproto")) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--receive.replication-protocol=capnproto is not supported by Sluice; use protobuf (the"
+              + " default), which Thanos receivers accept as well");
+    }
+    if (!replicationProtocol.equals("protobuf")) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--receive.replication-protocol must be protobuf or capnproto: \""
+              + replicationProtocol
+              + "\"");
+    }
+    ReplicationConfig replication;
+    try {
+      replication =
+          new ReplicationConfig(
+              hashringsFile,
+              hashrings == null || hashrings.isEmpty() ? null : hashrings,
+              io.sluice.hashring.HashringAlgorithm.fromFlag(hashringsAlgorithm),
+              parse(
+                  "--receive.hashrings-file-refresh-interval",
+                  hashringsRefresh,
+                  Durations::parseMillis),
+              localEndpoint,
+              replicationFactor,
+              parse("--receive-forward-timeout", forwardTimeout, Durations::parseMillis),
+              parse("--receive-forward-max-backoff", forwardMaxBackoff, Durations::parseMillis),
+              asyncWorkers,
+              grpcCompression);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
     Set<String> ignored = new LinkedHashSet<>();
     for (OptionSpec o : spec.options()) {
       if (o.hidden()
@@ -342,7 +439,8 @@ public final class ReceiveCommand implements Callable<Integer> {
         logFormat,
         new ArrayList<>(ignored),
         objstore(),
-        shipperSkipCorruptedBlocks && !noShipperSkipCorruptedBlocks);
+        shipperSkipCorruptedBlocks && !noShipperSkipCorruptedBlocks,
+        replication);
   }
 
   // As Thanos' path-or-content flags: both is an error, neither (or empty) means no configuration.

@@ -35,6 +35,7 @@ import java.util.Objects;
  *     --objstore.config-file}), or null for the embedded filesystem bucket under the data directory
  * @param shipperSkipCorruptedBlocks skip blocks whose {@code meta.json} cannot be read instead of
  *     failing the upload pass ({@code --shipper.skip-corrupted-blocks})
+ * @param replication the hashring and replication flags
  */
 public record ReceiveConfig(
     HostPort remoteWriteAddress,
@@ -59,7 +60,8 @@ public record ReceiveConfig(
     String logFormat,
     List<String> ignoredFlags,
     BucketConfig objstore,
-    boolean shipperSkipCorruptedBlocks) {
+    boolean shipperSkipCorruptedBlocks,
+    ReplicationConfig replication) {
 
   public ReceiveConfig {
     Objects.requireNonNull(remoteWriteAddress, "remoteWriteAddress");
@@ -68,6 +70,7 @@ public record ReceiveConfig(
     Objects.requireNonNull(tsdbPath, "tsdbPath");
     externalLabels = Map.copyOf(externalLabels);
     ignoredFlags = List.copyOf(ignoredFlags);
+    Objects.requireNonNull(replication, "replication");
     if (tooFarInFutureMs < 0) {
       throw new IllegalArgumentException("tooFarInFutureMs must be >= 0: " + tooFarInFutureMs);
     }

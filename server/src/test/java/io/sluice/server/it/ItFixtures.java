@@ -171,7 +171,8 @@ final class ItFixtures {
         "logfmt",
         List.of(),
         null,
-        false);
+        false,
+        io.sluice.server.cli.ReplicationConfig.none());
   }
 
   /** {@code c} with {@code --tsdb.min-block-duration} and {@code --tsdb.max-block-duration}. */
@@ -199,7 +200,8 @@ final class ItFixtures {
         c.logFormat(),
         c.ignoredFlags(),
         c.objstore(),
-        c.shipperSkipCorruptedBlocks());
+        c.shipperSkipCorruptedBlocks(),
+        c.replication());
   }
 
   /** {@code c} with the bucket {@code --objstore.config} describes. */
@@ -227,6 +229,7 @@ final class ItFixtures {
         c.logFormat(),
         c.ignoredFlags(),
         io.sluice.objstore.BucketConfig.parse(yaml, Map.of()),
-        c.shipperSkipCorruptedBlocks());
+        c.shipperSkipCorruptedBlocks(),
+        c.replication());
   }
 }
