@@ -298,7 +298,8 @@ public final class Receiver implements AutoCloseable {
             cfg.grpcAddress().toSocketAddress(),
             MultiTenantStore.of(tsdbs, cfg.externalLabels(), cfg.tenantLabelName()),
             () -> ready,
-            metrics.registry());
+            metrics.registry(),
+            writer);
   }
 
   private static String hostPort(InetSocketAddress a) {

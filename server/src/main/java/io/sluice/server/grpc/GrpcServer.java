@@ -8,9 +8,13 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.hashring.replication.SnappyCodec;
 import io.sluice.receiver.store.MultiTenantStore;
+import io.sluice.receiver.write.Writer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -18,14 +22,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC listener of a receiver ({@code --grpc-address}): {@code thanos.Store}, {@code
- * thanos.info.Info}, {@code grpc.health.v1.Health} and server reflection ({@code
- * grpc.reflection.v1}).
+ * thanos.info.Info}, {@code thanos.WriteableStore} (when given a writer), {@code
+ * grpc.health.v1.Health} and server reflection ({@code grpc.reflection.v1}).
  *
  * <p>Server settings as Thanos' ({@code pkg/server/grpc}): clients may ping every 10 s, also
  * without calls in flight (Go queriers and peers do; a stricter server answers with {@code
  * too_many_pings} GOAWAYs; 5 s are permitted so that a ping a little early is no strike); inbound
  * messages up to 2 GiB − 1; connections are recycled after 60 minutes. Health reports {@code
- * NOT_SERVING} until {@link #serving} is called.
+ * NOT_SERVING} until {@link #serving} is called. Messages compressed with {@code snappy} (the
+ * framing format, {@link SnappyCodec}) are accepted, as from Thanos peers.
+ *
+ * <p>Calls run on a fixed pool of {@code max(16, 4 × cores)} threads rather than gRPC's unbounded
+ * default: {@code RemoteWrite} blocks for the WAL write and, through the replicator, for peers, and
+ * a burst of forwards must not turn into thousands of threads (calls beyond the pool wait in its
+ * queue; their messages are already in memory and HTTP/2 flow control bounds what follows).
+ * StoreAPI calls do not block a thread while they wait for a slow client.
  *
  * <p>Thread-safe. {@link #close} stops accepting calls, lets running ones finish for a grace period
  * and then cancels them.
@@ -37,9 +48,12 @@ public final class GrpcServer implements AutoCloseable {
   private final Server server;
   private final HealthStatusManager health;
 
-  private GrpcServer(Server server, HealthStatusManager health) {
+  private final ExecutorService executor;
+
+  private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor) {
     this.server = server;
     this.health = health;
+    this.executor = executor;
   }
 
   /**
@@ -49,19 +63,29 @@ public final class GrpcServer implements AutoCloseable {
    * @param store the answers
    * @param ready whether the receiver is ready; {@code Info} fails while it is not
    * @param registry where the {@code grpc_server_*} metrics go
+   * @param writer where forwarded writes ({@code thanos.WriteableStore/RemoteWrite}) go; null
+   *     serves no {@code WriteableStore}
    * @throws IOException when the address cannot be bound
    */
   public static GrpcServer start(
       InetSocketAddress address,
       MultiTenantStore store,
       BooleanSupplier ready,
-      MeterRegistry registry)
+      MeterRegistry registry,
+      Writer writer)
       throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     GrpcServerMetrics metrics = new GrpcServerMetrics(registry);
-    Server server =
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            Math.max(16, 4 * Runtime.getRuntime().availableProcessors()),
+            Thread.ofPlatform().name("grpc-", 0).daemon().factory());
+    NettyServerBuilder builder =
         NettyServerBuilder.forAddress(address)
+            .executor(executor)
+            .compressorRegistry(SnappyCodec.compressors())
+            .decompressorRegistry(SnappyCodec.decompressors())
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true)
             .maxInboundMessageSize(Integer.MAX_VALUE)
@@ -70,10 +94,19 @@ public final class GrpcServer implements AutoCloseable {
             .addService(ServerInterceptors.intercept(new InfoService(store, ready), metrics))
             .addService(ServerInterceptors.intercept(health.getHealthService(), metrics))
             .addService(
-                ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), metrics))
-            .build()
-            .start();
-    return new GrpcServer(server, health);
+                ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), metrics));
+    if (writer != null) {
+      builder.addService(
+          ServerInterceptors.intercept(new WriteableService(writer, ready, registry), metrics));
+    }
+    Server server;
+    try {
+      server = builder.build().start();
+    } catch (IOException | RuntimeException e) {
+      executor.shutdownNow();
+      throw e;
+    }
+    return new GrpcServer(server, health, executor);
   }
 
   /** The bound address. */
@@ -99,6 +132,8 @@ public final class GrpcServer implements AutoCloseable {
     } catch (InterruptedException e) {
       server.shutdownNow();
       Thread.currentThread().interrupt();
+    } finally {
+      executor.shutdown();
     }
   }
 }

@@ -175,7 +175,8 @@ class StoreApiIT {
                 new InetSocketAddress("127.0.0.1", 0),
                 new MultiTenantStore(List::of, SeriesStream.FRAME_BYTES),
                 () -> false,
-                registry);
+                registry,
+                null);
         StoreClient c = new StoreClient(server.address())) {
       assertThatThrownBy(() -> c.info.info(InfoRequest.getDefaultInstance()))
           .isInstanceOfSatisfying(
