@@ -52,6 +52,8 @@ final class Replication implements AutoCloseable {
   private final HashringFileWatcher watcher;
   private final Replicator replicator;
   private final MeterRegistry registry;
+  private final java.util.Set<String> gaugedRings =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private Replication(
       ReplicationConfig cfg, Writer local, Peers peers, MeterRegistry registry, InstantSource clock)
@@ -154,6 +156,9 @@ final class Replication implements AutoCloseable {
   private void registerRingGauges(MultiHashring r) {
     for (var c : r.configs()) {
       String name = c.hashring();
+      if (!gaugedRings.add(name)) {
+        continue;
+      }
       Gauge.builder("thanos.receive.hashring.nodes", this, x -> x.count(name, true))
           .tag("name", name)
           .strongReference(true)
@@ -184,7 +189,9 @@ final class Replication implements AutoCloseable {
   }
 
   private void counter(String name, java.util.function.LongSupplier f) {
-    FunctionCounter.builder(name, f, x -> (double) x.getAsLong()).register(registry);
+    FunctionCounter.builder(name, f, x -> (double) x.getAsLong())
+        .strongReference(true)
+        .register(registry);
   }
 
   private static ReplicationListener listener(MeterRegistry registry) {
