@@ -135,9 +135,9 @@ final class Replication implements AutoCloseable {
       r.gauge(
           "thanos.receive.config.last.reload.success.timestamp.seconds",
           w::lastReloadSuccessTimestampSeconds);
-      r.counter("thanos.receive.hashrings.file.changes", w::changesTotal);
-      r.counter("thanos.receive.hashrings.file.errors", w::errorsTotal);
-      r.counter("thanos.receive.hashrings.file.refreshes", w::refreshesTotal);
+      r.counter("thanos.receive.hashrings.file.changes", w, HashringFileWatcher::changesTotal);
+      r.counter("thanos.receive.hashrings.file.errors", w, HashringFileWatcher::errorsTotal);
+      r.counter("thanos.receive.hashrings.file.refreshes", w, HashringFileWatcher::refreshesTotal);
     }
     return r;
   }
@@ -188,10 +188,13 @@ final class Replication implements AutoCloseable {
         .register(registry);
   }
 
-  private void counter(String name, java.util.function.LongSupplier f) {
-    FunctionCounter.builder(name, f, x -> (double) x.getAsLong())
-        .strongReference(true)
-        .register(registry);
+  // The watcher is held by this object for the receiver's life: Micrometer's weak reference to it
+  // stays valid (a lambda held only by Micrometer would be collected and read 0).
+  private void counter(
+      String name,
+      HashringFileWatcher w,
+      java.util.function.ToDoubleFunction<HashringFileWatcher> f) {
+    FunctionCounter.builder(name, w, f).register(registry);
   }
 
   private static ReplicationListener listener(MeterRegistry registry) {
