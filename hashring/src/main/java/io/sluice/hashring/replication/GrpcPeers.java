@@ -172,8 +172,11 @@ public final class GrpcPeers implements Peers {
     }
   }
 
-  /** The name grpc-go's {@code codes.Code.String()} gives a status code. */
-  static String goName(Status.Code code) {
+  /**
+   * The name grpc-go's {@code codes.Code.String()} gives a status code, as Go peers print it and
+   * go-grpc-prometheus labels it.
+   */
+  public static String goName(Status.Code code) {
     return switch (code) {
       case OK -> "OK";
       case CANCELLED -> "Canceled";
