@@ -97,12 +97,47 @@ class ReceiveCommandTest {
         .as(err.toString())
         .isZero();
     assertThat(seen.get().ignoredFlags())
-        .containsExactlyInAnyOrder(
-            "--receive.replication-factor",
-            "--receive.local-endpoint",
-            "--receive.hashrings-file",
-            "--tsdb.no-lockfile",
-            "--enable-feature");
+        .containsExactlyInAnyOrder("--tsdb.no-lockfile", "--enable-feature");
+    ReplicationConfig r = seen.get().replication();
+    assertThat(r.hashringsFile()).isEqualTo(Path.of("/var/lib/thanos-receive/hashrings.json"));
+    assertThat(r.localEndpoint()).isEqualTo("thanos-receive-0.thanos-receive.svc:10901");
+    assertThat(r.mode()).isEqualTo(io.sluice.hashring.replication.ReceiveMode.ROUTER_INGESTOR);
+  }
+
+  @Test
+  void replicationFlagsHaveThanosDefaults() {
+    assertThat(run("--label=a=\"1\"")).isZero();
+    ReplicationConfig r = seen.get().replication();
+    assertThat(r).isEqualTo(ReplicationConfig.none());
+    assertThat(r.replicationFactor()).isEqualTo(1);
+    assertThat(r.forwardTimeoutMs()).isEqualTo(5_000);
+    assertThat(r.forwardMaxBackoffMs()).isEqualTo(5_000);
+    assertThat(r.asyncWorkers()).isEqualTo(5);
+    assertThat(r.refreshIntervalMs()).isEqualTo(300_000);
+    assertThat(r.grpcCompression()).isEqualTo("snappy");
+    assertThat(r.algorithm()).isEqualTo(io.sluice.hashring.HashringAlgorithm.HASHMOD);
+    assertThat(r.mode()).isEqualTo(io.sluice.hashring.replication.ReceiveMode.INGESTOR_ONLY);
+
+    assertThat(run("--label=a=\"1\"", "--receive.hashrings=[]")).isZero();
+    assertThat(seen.get().replication().mode())
+        .isEqualTo(io.sluice.hashring.replication.ReceiveMode.ROUTER_ONLY);
+  }
+
+  @Test
+  void badReplicationFlagsStopTheStartNamingTheFlag() {
+    assertThat(run("--label=a=\"1\"", "--receive.replication-protocol=capnproto")).isEqualTo(2);
+    assertThat(err.toString()).contains("capnproto is not supported by Sluice");
+    assertThat(run("--label=a=\"1\"", "--receive.hashrings-algorithm=rendezvous")).isEqualTo(2);
+    assertThat(err.toString()).contains("hashmod or ketama");
+    assertThat(run("--label=a=\"1\"", "--receive.grpc-compression=gzip")).isEqualTo(2);
+    assertThat(err.toString()).contains("--receive.grpc-compression");
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--receive.hashrings=[]",
+                "--receive.hashrings-file=/tmp/hashrings.json"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("both file and content are set");
   }
 
   @Test
