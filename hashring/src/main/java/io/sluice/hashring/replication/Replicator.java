@@ -137,6 +137,10 @@ public final class Replicator implements Writer, AutoCloseable {
       outcome.error(ErrorKind.BAD_REPLICA, "request replica exceeds receiver replication factor");
       return;
     }
+    if (mode == ReceiveMode.INGESTOR_ONLY && replicationFactor == 1) {
+      writeSingleNode(request, outcome);
+      return;
+    }
     String tenant = request.tenant();
     WriteBatch batch = request.batch();
     int n = request.seriesCount();
@@ -221,6 +225,22 @@ public final class Replicator implements Writer, AutoCloseable {
     if (kind != null) {
       outcome.error(kind, quorum.message());
     }
+  }
+
+  // Ingestor only at replication factor 1: the ring is this node alone, so every series is local
+  // and the quorum is one answer; placement would hash every series for nothing. A generic error
+  // reaches the threshold of 1 and is unavailable (503), as Quorum would decide.
+  private void writeSingleNode(WriteRequest request, WriteOutcome outcome) {
+    try {
+      local.write(request, outcome);
+    } catch (RuntimeException e) {
+      outcome.failed(e);
+    }
+    ErrorKind kind = outcome.errorKind();
+    if (kind == ErrorKind.GENERIC) {
+      outcome.error(ErrorKind.UNAVAILABLE, outcome.errorMessage());
+    }
+    listener.replicated(kind == null);
   }
 
   private void writeLocally(Batch b, Quorum quorum) {

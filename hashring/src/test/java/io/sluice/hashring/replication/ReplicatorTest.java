@@ -248,6 +248,19 @@ class ReplicatorTest {
   }
 
   @Test
+  void anIngestorAtReplicationFactor1WritesLocallyWithThanosStatuses() throws Exception {
+    Hashring single = io.sluice.hashring.HashmodHashring.create(List.of(Endpoint.of(A)));
+    Replicator r = replicator(ReceiveMode.INGESTOR_ONLY, 1, single);
+    assertThat(write(r, batch(3), 2).httpStatus()).isEqualTo(200); // replica reset to 0
+    assertThat(local.seen).hasSize(3);
+    local.fail = ErrorKind.GENERIC;
+    assertThat(write(r, batch(1), 0).httpStatus()).isEqualTo(503); // 1 generic error = quorum
+    local.fail = ErrorKind.CONFLICT;
+    assertThat(write(r, batch(1), 0).httpStatus()).isEqualTo(409);
+    assertThat(peers.calls).isEmpty();
+  }
+
+  @Test
   void tooFewNodesForTheReplicationFactorIs500() throws Exception {
     Hashring single = io.sluice.hashring.HashmodHashring.create(List.of(Endpoint.of(A)));
     WriteStatus s = write(replicator(ReceiveMode.INGESTOR_ONLY, 2, single), batch(1), 0);

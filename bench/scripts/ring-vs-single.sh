@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# Runs the same rwload against one Sluice with replication factor 1 and then against the first of
+# three Sluice processes forming a ketama hashring with replication factor 3 (every sample is
+# appended three times: once locally, twice on peers over gRPC), on this machine, one after the
+# other, and prints accepted samples/s of each and the ring/single ratio. 127.0.0.1 only.
+#
+# Usage:
+#   bench/scripts/ring-vs-single.sh [rwload options]
+#   e.g. bench/scripts/ring-vs-single.sh --series 100000 --rounds 21 --shards 4
+# Build first: ./mvnw -B -q -pl server,bench -am package -DskipTests
+#
+# Environment: SLUICE_JAR, BENCH_JAR, SLUICE_JAVA_OPTS (per process, default -Xmx1g),
+# KEEP_TMP=1 keeps the temporary directory.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SLUICE_JAR=${SLUICE_JAR:-$ROOT/server/target/sluice.jar}
+BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/sluice-bench.jar}
+JAVA_OPTS=${SLUICE_JAVA_OPTS:--Xmx1g}
+
+java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
+JAVA=""
+for c in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java || true)" /usr/lib/jvm/*/bin/java; do
+  v=$( [ -x "$c" ] && java_major "$c" || true ); v=${v%%.*}
+  if [ -n "$v" ] && [ "$v" -ge 21 ]; then JAVA=$c; fi
+done
+[ -n "$JAVA" ] || { echo "ring-vs-single: no JDK 21+ found" >&2; exit 2; }
+[ -f "$SLUICE_JAR" ] && [ -f "$BENCH_JAR" ] || { echo "ring-vs-single: build first" >&2; exit 2; }
+
+TMP=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
+  [ "${KEEP_TMP:-0}" = 1 ] && echo "kept $TMP" || rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# start NAME RW HTTP GRPC [flags...]
+start() {
+  local name=$1 rw=$2 http=$3 grpc=$4; shift 4
+  "$JAVA" -XX:+ExitOnOutOfMemoryError $JAVA_OPTS --enable-native-access=ALL-UNNAMED \
+    -jar "$SLUICE_JAR" receive --remote-write.address=127.0.0.1:$rw \
+    --http-address=127.0.0.1:$http --grpc-address=127.0.0.1:$grpc \
+    --tsdb.path="$TMP/$name" --label="replica=\"$name\"" "$@" >"$TMP/$name.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 600); do
+    curl -fs "http://127.0.0.1:$http/-/ready" >/dev/null 2>&1 && return 0
+    sleep 0.2
+  done
+  echo "ring-vs-single: $name not ready" >&2; cat "$TMP/$name.log" >&2; exit 1
+}
+
+stop_all() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+  PIDS=()
+}
+
+load() {
+  "$JAVA" --enable-native-access=ALL-UNNAMED -cp "$BENCH_JAR" io.sluice.bench.rwload.RwLoad \
+    --url "http://127.0.0.1:$1/api/v1/receive" "${@:2}" | tee "$TMP/load-$1.txt" | tail -1
+}
+
+sps() { sed -n 's/.*"samplesPerSecond":\([0-9.]*\).*/\1/p' "$TMP/load-$1.txt" | tail -1; }
+
+echo "== single node, replication factor 1" >&2
+start single 29291 29902 29901
+load 29291 "$@" >/dev/null
+single=$(sps 29291)
+stop_all
+
+echo "== three nodes, ketama, replication factor 3, load on node 0" >&2
+cat >"$TMP/hashrings.json" <<EOF
+[{"hashring": "default", "endpoints": ["127.0.0.1:29911", "127.0.0.1:29912", "127.0.0.1:29913"]}]
+EOF
+ring=(--receive.hashrings-file="$TMP/hashrings.json" --receive.hashrings-algorithm=ketama
+  --receive.replication-factor=3)
+start n1 29391 29921 29911 "${ring[@]}" --receive.local-endpoint=127.0.0.1:29911
+start n2 29392 29922 29912 "${ring[@]}" --receive.local-endpoint=127.0.0.1:29912
+start n3 29393 29923 29913 "${ring[@]}" --receive.local-endpoint=127.0.0.1:29913
+load 29391 "$@" >/dev/null
+ringsps=$(sps 29391)
+for h in 29921 29922 29923; do
+  echo "node :$h head series: $(curl -s "http://127.0.0.1:$h/metrics" \
+    | sed -n 's/^prometheus_tsdb_head_series{tenant="default-tenant"} //p')" >&2
+done
+stop_all
+
+printf 'single RF=1: %s samples/s\nring RF=3:   %s samples/s\nratio:       %s\n' \
+  "$single" "$ringsps" "$(awk -v a="$ringsps" -v b="$single" 'BEGIN{printf "%.2f", a/b}')"
