@@ -77,7 +77,7 @@ cat >"$TMP/hashrings.json" <<EOF
 [{"hashring": "default", "endpoints": ["127.0.0.1:29911", "127.0.0.1:29912", "127.0.0.1:29913"]}]
 EOF
 ring=(--receive.hashrings-file="$TMP/hashrings.json" --receive.hashrings-algorithm=ketama
-  --receive.replication-factor=3)
+  --receive.replication-factor=3 ${RING_ARGS:-})
 start n1 29391 29921 29911 "${ring[@]}" --receive.local-endpoint=127.0.0.1:29911
 start n2 29392 29922 29912 "${ring[@]}" --receive.local-endpoint=127.0.0.1:29912
 start n3 29393 29923 29913 "${ring[@]}" --receive.local-endpoint=127.0.0.1:29913

@@ -34,8 +34,10 @@ import java.util.function.Supplier;
  * the remaining replicas finish on their own (optimistic completion).
  *
  * <p>Replica numbers: in {@link ReceiveMode#ROUTER_INGESTOR} a request with replica k ≥ 1 is
- * already replicated and only its replica index k − 1 is written (with a quorum of 1); in the other
- * modes the incoming replica is reset to 0. A replica above the replication factor is {@link
+ * already replicated: the sender placed it here, so it is written locally only, with a quorum of 1
+ * (DESIGN §5; Thanos places replica index k − 1 again and forwards it if its own ring disagrees,
+ * which while a hashring change propagates can bounce a request between nodes). In the other modes
+ * the incoming replica is reset to 0. A replica above the replication factor is {@link
  * ErrorKind#BAD_REPLICA}. A ring that cannot place a series (no matching hashring, too few nodes)
  * fails the whole request as {@link ErrorKind#GENERIC} (500).
  *
@@ -137,7 +139,8 @@ public final class Replicator implements Writer, AutoCloseable {
       outcome.error(ErrorKind.BAD_REPLICA, "request replica exceeds receiver replication factor");
       return;
     }
-    if (mode == ReceiveMode.INGESTOR_ONLY && replicationFactor == 1) {
+    if ((mode == ReceiveMode.INGESTOR_ONLY && replicationFactor == 1)
+        || (replica > 0 && local != null)) {
       writeSingleNode(request, outcome);
       return;
     }
@@ -227,8 +230,9 @@ public final class Replicator implements Writer, AutoCloseable {
     }
   }
 
-  // Ingestor only at replication factor 1: the ring is this node alone, so every series is local
-  // and the quorum is one answer; placement would hash every series for nothing. A generic error
+  // Ingestor only at replication factor 1 (the ring is this node alone), or an already replicated
+  // request: every series is local and the quorum is one answer; placement would hash every series
+  // for nothing. A generic error
   // reaches the threshold of 1 and is unavailable (503), as Quorum would decide.
   private void writeSingleNode(WriteRequest request, WriteOutcome outcome) {
     try {
