@@ -258,7 +258,8 @@ public final class Receiver implements AutoCloseable {
             () -> ready,
             cfg.tenantHeader(),
             cfg.defaultTenant(),
-            cfg.maxDecodedBytes());
+            cfg.maxDecodedBytes(),
+            cfg.replication().splitTenantLabelName());
     remoteWrite =
         HttpServer.bind(
             cfg.remoteWriteAddress().toSocketAddress(),

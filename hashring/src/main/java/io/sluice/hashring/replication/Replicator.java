@@ -122,13 +122,13 @@ public final class Replicator implements Writer, AutoCloseable {
       request.reset(tenant, wireReplica, batch);
     }
 
-    void add(int position, int series, long hash) {
+    void add(int position, int series, long hash, int skip) {
       int n = request.seriesCount();
       if (n == positions.length) {
         positions = Arrays.copyOf(positions, n * 2);
       }
       positions[n] = position;
-      request.add(series, hash);
+      request.add(series, hash, skip);
     }
   }
 
@@ -162,7 +162,8 @@ public final class Replicator implements Writer, AutoCloseable {
       }
       for (int i = 0; i < n; i++) {
         int s = request.series(i);
-        long h = hasher.hash(tenantBytes, batch, s);
+        int skip = request.skippedLabel(i);
+        long h = hasher.hash(tenantBytes, batch, s, skip);
         for (int k = 0; k < replicas; k++) {
           int idx = first + k;
           Endpoint ep = r.getN(tenant, h, idx);
@@ -176,7 +177,7 @@ public final class Replicator implements Writer, AutoCloseable {
             byReplica[k].put(ep.address(), b);
             batches.add(b);
           }
-          b.add(i, s, h);
+          b.add(i, s, h, skip);
         }
       }
     } catch (HashringException e) {

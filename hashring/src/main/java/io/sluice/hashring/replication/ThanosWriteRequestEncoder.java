@@ -17,8 +17,9 @@ import java.util.Arrays;
  * prometheus.TimeSeries} (exemplars, histograms and unknown fields included): that message has the
  * layout of Thanos' {@code prometheus_copy.TimeSeries}. Series of a V2 batch are re-encoded from
  * their resolved labels (empty strings omitted) and float samples (both fields always written, so
- * that {@code -0.0} and NaN payloads survive); V2 histograms and exemplars are not decoded, so such
- * series cannot be forwarded ({@link #unsupported}).
+ * that {@code -0.0} and NaN payloads survive; so is a V1 series whose split-tenant label is left
+ * out, without its exemplars); V2 histograms and exemplars are not decoded, so such series cannot
+ * be forwarded ({@link #unsupported}).
  *
  * <p>Not thread-safe: one encoder per thread. The buffer grows to the largest message and is kept;
  * in steady state an encode allocates nothing (a new tenant name costs its UTF-8 bytes once).
@@ -89,7 +90,9 @@ public final class ThanosWriteRequestEncoder {
     long total = 0;
     for (int i = 0; i < n; i++) {
       int s = request.series(i);
-      int len = raw ? b.seriesLength(s) : seriesSize(b, s);
+      // A series whose split-tenant label must go is re-encoded without it.
+      int skip = request.skippedLabel(i);
+      int len = raw && skip < 0 ? b.seriesLength(s) : seriesSize(b, s, skip);
       seriesLengths[i] = len;
       total += 1 + varintSize(len) + len;
     }
@@ -112,11 +115,12 @@ public final class ThanosWriteRequestEncoder {
       int s = request.series(i);
       buf[p++] = (byte) SERIES_TAG;
       p = putVarint(buf, p, seriesLengths[i]);
-      if (raw) {
+      int skip = request.skippedLabel(i);
+      if (raw && skip < 0) {
         System.arraycopy(src, b.seriesOffset(s), buf, p, seriesLengths[i]);
         p += seriesLengths[i];
       } else {
-        p = putSeries(b, s, p);
+        p = putSeries(b, s, p, skip);
       }
     }
     if (tenantBytes.length > 0) {
@@ -161,9 +165,12 @@ public final class ThanosWriteRequestEncoder {
     return 1 + 8 + 1 + varint64Size(timestamp);
   }
 
-  private static int seriesSize(WriteBatch b, int s) {
+  private static int seriesSize(WriteBatch b, int s, int skip) {
     int size = 0;
     for (int l = 0, n = b.labelCount(s); l < n; l++) {
+      if (l == skip) {
+        continue;
+      }
       int ls = labelSize(b, s, l);
       size += 1 + varintSize(ls) + ls;
     }
@@ -174,9 +181,12 @@ public final class ThanosWriteRequestEncoder {
     return size;
   }
 
-  private int putSeries(WriteBatch b, int s, int p) {
+  private int putSeries(WriteBatch b, int s, int p, int skip) {
     byte[] src = b.buffer();
     for (int l = 0, n = b.labelCount(s); l < n; l++) {
+      if (l == skip) {
+        continue;
+      }
       buf[p++] = (byte) LABEL_TAG;
       p = putVarint(buf, p, labelSize(b, s, l));
       p = putString(buf, p, NAME_TAG, src, b.labelNameOffset(s, l), b.labelNameLength(s, l));

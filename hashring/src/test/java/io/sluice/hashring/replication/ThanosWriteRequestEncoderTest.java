@@ -36,6 +36,26 @@ class ThanosWriteRequestEncoderTest {
   }
 
   @Test
+  void aV1SeriesWithASplitTenantLabelIsReEncodedWithoutIt() throws Exception {
+    WriteBatch batch =
+        Batches.v1(
+            RemoteWrite.WriteRequest.newBuilder()
+                .addTimeseries(
+                    series("__name__", "up", "tenant", "team-a", "zone", "z1")
+                        .addSamples(sample(1000, 1.5)))
+                .addTimeseries(series("__name__", "kept").addSamples(sample(1000, 2)))
+                .build());
+    WriteRequest req = new WriteRequest().reset("team-a", 1, batch);
+    req.add(0, 0, 1);
+    req.add(1, 0, -1);
+    StoreRpc.WriteRequest got = encodeAndParse(req);
+    assertThat(labels(got.getTimeseries(0))).containsExactly("__name__=up", "zone=z1");
+    assertThat(got.getTimeseries(0).getSamples(0).getValue()).isEqualTo(1.5);
+    assertThat(got.getTimeseries(0).getSamples(0).getTimestamp()).isEqualTo(1000);
+    assertThat(labels(got.getTimeseries(1))).containsExactly("__name__=kept");
+  }
+
+  @Test
   void v1SeriesAreCopiedAsTheirRawBytesWithTenantAndReplica() throws Exception {
     RemoteWrite.TimeSeries a =
         series("__name__", "up", "job", "a")

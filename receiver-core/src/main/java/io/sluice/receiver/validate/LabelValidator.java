@@ -51,20 +51,32 @@ public final class LabelValidator {
    * @throws IndexOutOfBoundsException if the series does not exist
    */
   public static LabelError validate(WriteBatch batch, int series) {
+    return validate(batch, series, -1);
+  }
+
+  /**
+   * As {@link #validate(WriteBatch, int)}, as if label {@code skip} were not there (-1: none): the
+   * split-tenant label, which is removed before the series is stored.
+   */
+  public static LabelError validate(WriteBatch batch, int series, int skip) {
     int count = batch.labelCount(series);
-    if (count == 0) {
+    if (count == 0 || (count == 1 && skip == 0)) {
       return LabelError.EMPTY_LABEL_SET;
     }
     byte[] buf = batch.buffer();
     int previousOffset = 0;
     int previousLength = 0;
+    boolean first = true;
     for (int i = 0; i < count; i++) {
+      if (i == skip) {
+        continue;
+      }
       int offset = batch.labelNameOffset(series, i);
       int length = batch.labelNameLength(series, i);
       if (length == 0 || batch.labelValueLength(series, i) == 0) {
         return LabelError.EMPTY_NAME_OR_VALUE;
       }
-      if (i > 0) {
+      if (!first) {
         int cmp =
             Arrays.compareUnsigned(
                 buf, offset, offset + length, buf, previousOffset, previousOffset + previousLength);
@@ -77,6 +89,7 @@ public final class LabelValidator {
       }
       previousOffset = offset;
       previousLength = length;
+      first = false;
     }
     return LabelError.NONE;
   }

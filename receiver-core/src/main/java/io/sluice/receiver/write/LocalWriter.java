@@ -120,18 +120,19 @@ public final class LocalWriter implements Writer {
       if (samples == 0) {
         continue;
       }
-      LabelError err = LabelValidator.validate(batch, s);
+      int skip = request.skippedLabel(r);
+      LabelError err = LabelValidator.validate(batch, s, skip);
       if (err != LabelError.NONE) {
         outcome.invalidSeries(err, samples);
         outcome.seriesFailed(r, ErrorKind.CONFLICT);
         continue;
       }
-      int need = SeriesKey.length(batch, s, prefix.length);
+      int need = SeriesKey.length(batch, s, prefix.length, skip);
       byte[] key = sc.key;
       if (key.length < need) {
         key = sc.key = new byte[Math.max(need, key.length * 2)];
       }
-      int p = SeriesKey.write(batch, s, prefix, key);
+      int p = SeriesKey.write(batch, s, prefix, key, skip);
       long hash = XxHash64.hash(key, 0, p);
       MemSeries series = head.getOrCreate(hash, key, prefix.length, p - prefix.length);
       if (!series.walLogged()) {

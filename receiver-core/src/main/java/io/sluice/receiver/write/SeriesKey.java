@@ -16,8 +16,16 @@ public final class SeriesKey {
 
   /** Bytes {@link #write} needs for series {@code s} after a prefix of {@code prefixLength}. */
   public static int length(WriteBatch batch, int s, int prefixLength) {
+    return length(batch, s, prefixLength, -1);
+  }
+
+  /** As {@link #length(WriteBatch, int, int)}, leaving label {@code skip} out (-1: none). */
+  public static int length(WriteBatch batch, int s, int prefixLength, int skip) {
     int need = prefixLength;
     for (int i = 0, n = batch.labelCount(s); i < n; i++) {
+      if (i == skip) {
+        continue;
+      }
       need += batch.labelNameLength(s, i) + batch.labelValueLength(s, i) + 2;
     }
     return need;
@@ -30,10 +38,18 @@ public final class SeriesKey {
    * @throws IndexOutOfBoundsException when {@code dst} is shorter than {@link #length}
    */
   public static int write(WriteBatch batch, int s, byte[] prefix, byte[] dst) {
+    return write(batch, s, prefix, dst, -1);
+  }
+
+  /** As {@link #write(WriteBatch, int, byte[], byte[])}, leaving label {@code skip} out. */
+  public static int write(WriteBatch batch, int s, byte[] prefix, byte[] dst, int skip) {
     byte[] buf = batch.buffer();
     System.arraycopy(prefix, 0, dst, 0, prefix.length);
     int p = prefix.length;
     for (int i = 0, n = batch.labelCount(s); i < n; i++) {
+      if (i == skip) {
+        continue;
+      }
       int len = batch.labelNameLength(s, i);
       System.arraycopy(buf, batch.labelNameOffset(s, i), dst, p, len);
       p += len;

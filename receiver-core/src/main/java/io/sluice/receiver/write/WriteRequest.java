@@ -19,6 +19,7 @@ public final class WriteRequest {
   private WriteBatch batch;
   private int[] series = new int[64];
   private long[] hashes = new long[64];
+  private int[] skips = new int[64];
   private int count;
 
   /** An empty request; {@link #reset} it before use. */
@@ -50,13 +51,28 @@ public final class WriteRequest {
 
   /** Adds series {@code index} of the batch, with its placement hash. */
   public void add(int index, long hash) {
+    add(index, hash, -1);
+  }
+
+  /**
+   * Adds series {@code index} of the batch, with its placement hash and the index of a label that
+   * is not part of the series (the {@code --receive.split-tenant-label-name} label), or -1.
+   */
+  public void add(int index, long hash, int skippedLabel) {
     if (count == series.length) {
       series = Arrays.copyOf(series, count * 2);
       hashes = Arrays.copyOf(hashes, count * 2);
+      skips = Arrays.copyOf(skips, count * 2);
     }
     series[count] = index;
     hashes[count] = hash;
+    skips[count] = skippedLabel;
     count++;
+  }
+
+  /** {@return the label of this request's {@code i}-th series to leave out, or -1} */
+  public int skippedLabel(int i) {
+    return skips[Objects.checkIndex(i, count)];
   }
 
   /** {@return the tenant} */

@@ -264,6 +264,12 @@ public final class ReceiveCommand implements Callable<Integer> {
   int asyncWorkers;
 
   @Option(
+      names = "--receive.split-tenant-label-name",
+      defaultValue = "",
+      description = "Label whose value names the tenant of a series (removed from the series).")
+  String splitTenantLabelName;
+
+  @Option(
       names = "--receive-forward-timeout",
       defaultValue = "5s",
       description = "Deadline of a replicated write, detached from the client's.")
@@ -402,7 +408,8 @@ public final class ReceiveCommand implements Callable<Integer> {
               parse("--receive-forward-timeout", forwardTimeout, Durations::parseMillis),
               parse("--receive-forward-max-backoff", forwardMaxBackoff, Durations::parseMillis),
               asyncWorkers,
-              grpcCompression);
+              grpcCompression,
+              splitTenantLabelName);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

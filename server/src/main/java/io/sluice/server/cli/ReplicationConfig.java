@@ -19,6 +19,8 @@ import java.nio.file.Path;
  * @param forwardMaxBackoffMs {@code --receive-forward-max-backoff} (5s)
  * @param asyncWorkers {@code --receive.forward.async-workers} (5) per peer
  * @param grpcCompression {@code --receive.grpc-compression}: snappy (default) or none
+ * @param splitTenantLabelName {@code --receive.split-tenant-label-name}, empty when not set: the
+ *     label whose value names a series' tenant (the label is removed from the series)
  */
 public record ReplicationConfig(
     Path hashringsFile,
@@ -30,7 +32,8 @@ public record ReplicationConfig(
     long forwardTimeoutMs,
     long forwardMaxBackoffMs,
     int asyncWorkers,
-    String grpcCompression) {
+    String grpcCompression,
+    String splitTenantLabelName) {
 
   /** Validates. */
   public ReplicationConfig {
@@ -51,12 +54,13 @@ public record ReplicationConfig(
           "--receive.grpc-compression must be snappy or none: \"" + grpcCompression + "\"");
     }
     localEndpoint = localEndpoint == null ? "" : localEndpoint;
+    splitTenantLabelName = splitTenantLabelName == null ? "" : splitTenantLabelName;
   }
 
   /** Thanos' defaults: no hashring (ingestor only), replication factor 1. */
   public static ReplicationConfig none() {
     return new ReplicationConfig(
-        null, null, HashringAlgorithm.HASHMOD, 300_000, "", 1, 5_000, 5_000, 5, "snappy");
+        null, null, HashringAlgorithm.HASHMOD, 300_000, "", 1, 5_000, 5_000, 5, "snappy", "");
   }
 
   /** The mode these flags select ({@code determineMode}). */

@@ -54,7 +54,6 @@ public final class ThanosFlags {
           "--receive.grpc-service-config",
           "--receive.artificial-max-delay",
           "--receive.tenant-certificate-field",
-          "--receive.split-tenant-label-name",
           "--receive.replica-header",
           "--receive.relabel-config-file",
           "--receive.relabel-config",

@@ -17,6 +17,7 @@ import io.sluice.receiver.decode.RemoteWriteDecoder;
 import io.sluice.receiver.decode.RemoteWriteVersion;
 import io.sluice.receiver.decode.WriteBatch;
 import io.sluice.receiver.tenant.TenantValidator;
+import io.sluice.receiver.write.ErrorKind;
 import io.sluice.receiver.write.WriteOutcome;
 import io.sluice.receiver.write.WriteRequest;
 import io.sluice.receiver.write.WriteStatus;
@@ -63,6 +64,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   private final String tenantHeader;
   private final String defaultTenant;
   private final int maxDecodedBytes;
+  private final byte[] splitTenantLabel;
   private final ConcurrentLinkedQueue<Context> pool = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pooled = new AtomicInteger();
 
@@ -71,6 +73,9 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     final RemoteWriteDecoder decoder;
     final WriteRequest request = new WriteRequest();
     final WriteOutcome outcome = new WriteOutcome();
+    // With --receive.split-tenant-label-name: one request per tenant, [0, requestCount).
+    WriteRequest[] split = new WriteRequest[0];
+    int requestCount;
     WriteBatch batch;
     byte[] body = new byte[64 * 1024];
 
@@ -97,6 +102,26 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       String tenantHeader,
       String defaultTenant,
       int maxDecodedBytes) {
+    this(writer, executor, metrics, ready, tenantHeader, defaultTenant, maxDecodedBytes, "");
+  }
+
+  /**
+   * As the other constructor, with {@code --receive.split-tenant-label-name} ({@code splitLabel};
+   * empty for none).
+   */
+  public RemoteWriteHandler(
+      Writer writer,
+      Executor executor,
+      ReceiveMetrics metrics,
+      BooleanSupplier ready,
+      String tenantHeader,
+      String defaultTenant,
+      int maxDecodedBytes,
+      String splitLabel) {
+    this.splitTenantLabel =
+        splitLabel == null || splitLabel.isEmpty()
+            ? null
+            : splitLabel.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     this.writer = writer;
     this.executor = executor;
     this.metrics = metrics;
@@ -189,9 +214,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     FullHttpResponse resp;
     WriteBatch batch = c.batch;
     try {
-      c.outcome.reset(c.request.seriesCount());
-      writer.write(c.request, c.outcome);
-      WriteStatus status = WriteStatus.of(c.outcome);
+      WriteStatus status = writeAll(c);
       if (status.httpStatus() >= 500) {
         LOG.atWarn()
             .addKeyValue("tenant", call.tenant())
@@ -217,6 +240,44 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     } else {
       ctx.executor().execute(() -> respondAfterWrite(ctx, call, r, series, samples));
     }
+  }
+
+  // Writes the request, or each tenant's share of it; the status is the worst, in Thanos' order of
+  // causes (unavailable, not ready, conflict, then the rest). Leaves the appended count in
+  // c.outcome.
+  private WriteStatus writeAll(Context c) {
+    if (splitTenantLabel == null) {
+      c.outcome.reset(c.request.seriesCount());
+      writer.write(c.request, c.outcome);
+      return WriteStatus.of(c.outcome);
+    }
+    WriteStatus worst = WriteStatus.ok();
+    int worstRank = 0;
+    for (int i = 0; i < c.requestCount; i++) {
+      WriteRequest r = c.split[i];
+      c.outcome.reset(r.seriesCount());
+      writer.write(r, c.outcome);
+      int rank = rank(c.outcome.errorKind());
+      if (rank > worstRank) {
+        worstRank = rank;
+        worst = WriteStatus.of(c.outcome);
+      }
+    }
+    return worst;
+  }
+
+  private static int rank(ErrorKind k) {
+    if (k == null) {
+      return 0;
+    }
+    return switch (k) {
+      case UNAVAILABLE -> 6;
+      case NOT_READY -> 5;
+      case CONFLICT -> 4;
+      case BAD_REPLICA -> 3;
+      case INVALID_TENANT_LABEL -> 2;
+      case GENERIC -> 1;
+    };
   }
 
   private void respondAfterWrite(
@@ -265,7 +326,66 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     if (batch.seriesCount() == 0) {
       return written(HttpResponses.text(200, ""), version, batch.totalSamples());
     }
-    c.request.resetAll(tenant, replica, batch);
+    if (splitTenantLabel == null) {
+      c.request.resetAll(tenant, replica, batch);
+      return null;
+    }
+    return split(c, tenant, replica, batch);
+  }
+
+  /**
+   * Thanos' {@code --receive.split-tenant-label-name}: a series carrying the label belongs to the
+   * tenant its value names, and the label is left out of the series (from its hash, its stored
+   * labels and what is forwarded); the others stay with the request's tenant.
+   */
+  private FullHttpResponse split(Context c, String tenant, long replica, WriteBatch batch) {
+    java.util.Map<String, WriteRequest> byTenant = new java.util.LinkedHashMap<>();
+    byte[] buf = batch.buffer();
+    for (int s = 0, n = batch.seriesCount(); s < n; s++) {
+      String t = tenant;
+      int skip = -1;
+      for (int l = 0, m = batch.labelCount(s); l < m; l++) {
+        int off = batch.labelNameOffset(s, l);
+        if (java.util.Arrays.equals(
+            buf,
+            off,
+            off + batch.labelNameLength(s, l),
+            splitTenantLabel,
+            0,
+            splitTenantLabel.length)) {
+          t =
+              new String(
+                  buf,
+                  batch.labelValueOffset(s, l),
+                  batch.labelValueLength(s, l),
+                  java.nio.charset.StandardCharsets.UTF_8);
+          skip = l;
+          break;
+        }
+      }
+      if (skip >= 0) {
+        try {
+          TenantValidator.validate(t);
+        } catch (io.sluice.receiver.tenant.InvalidTenantException e) {
+          WriteStatus st = WriteStatus.of(ErrorKind.INVALID_TENANT_LABEL, e.getMessage());
+          return HttpResponses.text(st.httpStatus(), st.message());
+        }
+      }
+      WriteRequest r = byTenant.get(t);
+      if (r == null) {
+        int i = byTenant.size();
+        if (i == c.split.length) {
+          c.split = java.util.Arrays.copyOf(c.split, Math.max(4, i * 2));
+        }
+        if (c.split[i] == null) {
+          c.split[i] = new WriteRequest();
+        }
+        r = c.split[i].reset(t, replica, batch);
+        byTenant.put(t, r);
+      }
+      r.add(s, 0, skip);
+    }
+    c.requestCount = byTenant.size();
     return null;
   }
 

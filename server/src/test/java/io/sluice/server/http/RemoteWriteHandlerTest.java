@@ -224,6 +224,48 @@ class RemoteWriteHandlerTest {
   }
 
   @Test
+  void splitsSeriesIntoTenantsByTheSplitLabelAndRemovesIt() throws Exception {
+    RemoteWriteHandler split =
+        new RemoteWriteHandler(
+            new LocalWriter(tsdbs),
+            Runnable::run,
+            metrics,
+            () -> true,
+            "THANOS-TENANT",
+            "default-tenant",
+            MAX_DECODED,
+            "tenant");
+    EmbeddedChannel ch =
+        new EmbeddedChannel(new BoundedAggregator(MAX_BODY, (req, resp) -> {}), split);
+    channels.add(ch);
+    FullHttpResponse r =
+        send(
+            ch,
+            post(
+                v1(
+                    series(NOW, 1, "__name__", "a", "tenant", "team-a"),
+                    series(NOW, 2, "__name__", "a", "tenant", "team-b"),
+                    series(NOW, 3, "__name__", "a", "job", "x")),
+                "THANOS-TENANT",
+                "header-tenant"));
+    assertThat(r.status().code()).as(body(r)).isEqualTo(200);
+    assertThat(stored("team-a", "__name__", "a")).containsExactly(new double[] {NOW, 1});
+    assertThat(stored("team-b", "__name__", "a")).containsExactly(new double[] {NOW, 2});
+    assertThat(stored("header-tenant", "__name__", "a", "job", "x"))
+        .containsExactly(new double[] {NOW, 3});
+
+    FullHttpResponse bad =
+        send(ch, post(v1(series(NOW, 1, "__name__", "a", "tenant", "../escape"))));
+    assertThat(bad.status().code()).isEqualTo(400);
+    bad.release();
+    assertThat(tsdbs.get("../escape")).isNull();
+    // A series left with no label once the split label is removed is an invalid label set.
+    FullHttpResponse empty = send(ch, post(v1(series(NOW, 1, "tenant", "team-a"))));
+    assertThat(empty.status().code()).isEqualTo(409);
+    empty.release();
+  }
+
+  @Test
   void storesEachTenantSeparately() throws Exception {
     assertThat(
             send(post(v1(series(NOW, 1, "__name__", "a")), "THANOS-TENANT", "team-a"))
