@@ -351,6 +351,46 @@ class ReplicationIT {
     }
     // The new node got its share of the later series.
     assertThat(series(nodes.get(2), "moved", "s").keySet()).anyMatch(k -> k.startsWith("after"));
+
+    // A peer (built from Thanos' own protos) sending a replica above the replication factor (1).
+    io.grpc.ManagedChannel ch =
+        io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forAddress(
+                "127.0.0.1", nodes.get(0).grpc())
+            .usePlaintext()
+            .build();
+    try {
+      var stub =
+          io.sluice.upstream.thanos.storepb.WriteableStoreGrpc.newBlockingStub(ch)
+              .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS);
+      var bad =
+          io.sluice.upstream.thanos.storepb.Rpc.WriteRequest.newBuilder()
+              .setTenant("default-tenant")
+              .setReplica(2)
+              .addTimeseries(
+                  io.sluice.upstream.thanos.prompb.Types.TimeSeries.newBuilder()
+                      .addLabels(
+                          io.sluice.upstream.thanos.labelpb.Types.Label.newBuilder()
+                              .setName("__name__")
+                              .setValue("bad_replica"))
+                      .addSamples(
+                          io.sluice.upstream.thanos.prompb.Types.Sample.newBuilder()
+                              .setTimestamp(System.currentTimeMillis())
+                              .setValue(1)))
+              .build();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> stub.remoteWrite(bad))
+          .isInstanceOfSatisfying(
+              io.grpc.StatusRuntimeException.class,
+              e -> {
+                assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
+                assertThat(e.getStatus().getDescription())
+                    .contains("request replica exceeds receiver replication factor");
+              });
+    } finally {
+      ch.shutdownNow();
+    }
+    for (Node n : nodes) {
+      assertThat(series(n, "bad_replica", "s")).isEmpty();
+    }
   }
 
   private static double metric(Node n, String name) throws Exception {
