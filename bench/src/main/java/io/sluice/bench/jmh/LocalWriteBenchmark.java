@@ -11,6 +11,7 @@ import io.sluice.receiver.validate.LabelValidator;
 import io.sluice.receiver.write.LocalWriter;
 import io.sluice.receiver.write.SeriesKey;
 import io.sluice.receiver.write.WriteOutcome;
+import io.sluice.receiver.write.WriteRequest;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
@@ -93,6 +94,7 @@ public class LocalWriteBenchmark {
   private RemoteWriteDecoder decoder;
   private LocalWriter writer;
   private WriteOutcome outcome;
+  private final WriteRequest request = new WriteRequest();
   private Head head;
   private byte[] hashPrefix;
   private java.nio.file.Path dataDir;
@@ -180,8 +182,10 @@ public class LocalWriteBenchmark {
   @OperationsPerInvocation(SAMPLES)
   public WriteOutcome write() throws RemoteWriteDecodeException, InvalidTenantException {
     WriteBatch batch = decoder.decode(body, 0, bodyLength, version);
-    outcome.reset();
-    writer.write(TENANT, batch, outcome);
+    // As the remote-write handler: the request object is reused, not built per request.
+    request.resetAll(TENANT, 0, batch);
+    outcome.reset(request.seriesCount());
+    writer.write(request, outcome);
     if (outcome.appended() != SAMPLES) {
       throw new IllegalStateException(
           "appended " + outcome.appended() + " of " + SAMPLES + " samples", outcome.failure());

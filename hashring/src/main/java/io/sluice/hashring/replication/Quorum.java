@@ -80,6 +80,30 @@ public final class Quorum {
     return failureThreshold;
   }
 
+  /**
+   * The class of a request decided by a single answer (replication factor 1, or a request that is
+   * already a replica): what {@link #result()} gives for one answer of class {@code kind} at a
+   * threshold of 1 — a conflict, not-ready or unavailable answer as it is, any other error
+   * unavailable; null for success.
+   */
+  public static ErrorKind ofSingleAnswer(ErrorKind kind) {
+    return kind == ErrorKind.GENERIC ? ErrorKind.UNAVAILABLE : kind;
+  }
+
+  /** Records that a replica of each of the series {@code positions[0, n)} was written. */
+  public synchronized void successes(int[] positions, int n) {
+    for (int i = 0; i < n; i++) {
+      success(positions[i]);
+    }
+  }
+
+  /** Records that a replica of each of the series {@code positions[0, n)} failed. */
+  public synchronized void failures(int[] positions, int n, ErrorKind kind, String message) {
+    for (int i = 0; i < n; i++) {
+      failure(positions[i], kind, message);
+    }
+  }
+
   /** Records that a replica of series {@code s} was written. */
   public synchronized void success(int s) {
     boolean was = decided(s);
@@ -169,36 +193,20 @@ public final class Quorum {
    * @see #message()
    */
   public synchronized ErrorKind result() {
-    boolean anyUnavailable = false;
-    boolean anyNotReady = false;
-    boolean anyConflict = false;
-    boolean anyGeneric = false;
+    ErrorKind worst = null;
     for (int s = 0; s < seriesCount; s++) {
       if (!failed(s)) {
         continue;
       }
       ErrorKind k = seriesCause(s);
       if (k == null) {
-        anyGeneric = true;
-      } else {
-        switch (k) {
-          case UNAVAILABLE -> anyUnavailable = true;
-          case NOT_READY -> anyNotReady = true;
-          case CONFLICT -> anyConflict = true;
-          default -> anyGeneric = true;
-        }
+        k = ErrorKind.GENERIC;
+      }
+      if (ErrorKind.precedence(k) > ErrorKind.precedence(worst)) {
+        worst = k;
       }
     }
-    if (anyUnavailable) {
-      return ErrorKind.UNAVAILABLE;
-    }
-    if (anyNotReady) {
-      return ErrorKind.NOT_READY;
-    }
-    if (anyConflict) {
-      return ErrorKind.CONFLICT;
-    }
-    return anyGeneric ? ErrorKind.GENERIC : null;
+    return worst;
   }
 
   // Thanos' replicationErrors.Cause with threshold = success threshold.

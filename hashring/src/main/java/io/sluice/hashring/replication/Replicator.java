@@ -181,8 +181,8 @@ public final class Replicator implements Writer, AutoCloseable {
         }
       }
     } catch (HashringException e) {
-      if (shared != null && copies.size() < POOLED_COPIES) {
-        copies.offer(shared);
+      if (shared != null) {
+        recycle(shared);
       }
       outcome.error(ErrorKind.GENERIC, e.getMessage());
       listener.replicated(false);
@@ -233,8 +233,7 @@ public final class Replicator implements Writer, AutoCloseable {
 
   // Ingestor only at replication factor 1 (the ring is this node alone), or an already replicated
   // request: every series is local and the quorum is one answer; placement would hash every series
-  // for nothing. A generic error
-  // reaches the threshold of 1 and is unavailable (503), as Quorum would decide.
+  // for nothing.
   private void writeSingleNode(WriteRequest request, WriteOutcome outcome) {
     try {
       local.write(request, outcome);
@@ -242,8 +241,9 @@ public final class Replicator implements Writer, AutoCloseable {
       outcome.failed(e);
     }
     ErrorKind kind = outcome.errorKind();
-    if (kind == ErrorKind.GENERIC) {
-      outcome.error(ErrorKind.UNAVAILABLE, outcome.errorMessage());
+    ErrorKind decided = Quorum.ofSingleAnswer(kind);
+    if (decided != kind) {
+      outcome.error(decided, outcome.errorMessage());
     }
     listener.replicated(kind == null);
   }
@@ -257,13 +257,19 @@ public final class Replicator implements Writer, AutoCloseable {
     } catch (RuntimeException e) {
       out.failed(e);
     }
-    String message = out.errorMessage();
-    for (int j = 0; j < m; j++) {
-      ErrorKind k = out.failure() != null ? ErrorKind.GENERIC : out.seriesError(j);
-      if (k == null) {
-        quorum.success(b.positions[j]);
-      } else {
-        quorum.failure(b.positions[j], k, message);
+    if (out.errorKind() == null) {
+      quorum.successes(b.positions, m);
+    } else if (out.failure() != null) {
+      quorum.failures(b.positions, m, ErrorKind.GENERIC, out.errorMessage());
+    } else {
+      String message = out.errorMessage();
+      for (int j = 0; j < m; j++) {
+        ErrorKind k = out.seriesError(j);
+        if (k == null) {
+          quorum.success(b.positions[j]);
+        } else {
+          quorum.failure(b.positions[j], k, message);
+        }
       }
     }
     quorum.replicaWriteDone();
@@ -294,9 +300,7 @@ public final class Replicator implements Writer, AutoCloseable {
         listener.forwarded(f == null);
       }
       if (f == null) {
-        for (int j = 0, m = b.request.seriesCount(); j < m; j++) {
-          quorum.success(b.positions[j]);
-        }
+        quorum.successes(b.positions, b.request.seriesCount());
         quorum.replicaWriteDone();
       } else {
         failAll(b, quorum, f.kind(), f.message());
@@ -307,9 +311,7 @@ public final class Replicator implements Writer, AutoCloseable {
   }
 
   private static void failAll(Batch b, Quorum quorum, ErrorKind kind, String message) {
-    for (int j = 0, m = b.request.seriesCount(); j < m; j++) {
-      quorum.failure(b.positions[j], kind, message);
-    }
+    quorum.failures(b.positions, b.request.seriesCount(), kind, message);
     quorum.replicaWriteDone();
   }
 
@@ -319,8 +321,14 @@ public final class Replicator implements Writer, AutoCloseable {
   }
 
   private void release(AtomicInteger users, WriteBatch shared) {
-    if (users.decrementAndGet() == 0 && copies.size() < POOLED_COPIES) {
-      copies.offer(shared);
+    if (users.decrementAndGet() == 0) {
+      recycle(shared);
+    }
+  }
+
+  private void recycle(WriteBatch copy) {
+    if (copies.size() < POOLED_COPIES) {
+      copies.offer(copy);
     }
   }
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.receiver.write.ErrorKind;
 import io.sluice.receiver.write.WriteStatus;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -122,13 +120,11 @@ class QuorumTest {
   @org.junit.jupiter.api.Test
   void oneFailedSeriesFailsTheRequestAndUnavailableWinsOverConflict() {
     Quorum q = new Quorum(3, 3, false, 3);
-    List<String> seen = new ArrayList<>();
     for (int r = 0; r < 3; r++) {
       q.success(0);
       q.failure(1, ErrorKind.CONFLICT, "add 1 samples: out of order sample");
       q.failure(2, ErrorKind.UNAVAILABLE, "backing off forward request for endpoint x");
       q.replicaWriteDone();
-      seen.add(String.valueOf(q.result()));
     }
     assertThat(q.anyFailed()).isTrue();
     assertThat(q.result()).isEqualTo(ErrorKind.UNAVAILABLE);

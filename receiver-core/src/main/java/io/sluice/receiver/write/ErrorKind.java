@@ -20,5 +20,23 @@ public enum ErrorKind {
   /** The request's replica is above the replication factor (400, gRPC InvalidArgument). */
   BAD_REPLICA,
   /** The value of {@code --receive.split-tenant-label-name} is not a valid tenant (400). */
-  INVALID_TENANT_LABEL
+  INVALID_TENANT_LABEL;
+
+  /**
+   * Which of several errors decides a request, as Thanos' {@code writeErrors.Cause}: unavailable,
+   * then not ready, then conflict, then the rest (higher wins; 0 for null, success).
+   */
+  public static int precedence(ErrorKind k) {
+    if (k == null) {
+      return 0;
+    }
+    return switch (k) {
+      case UNAVAILABLE -> 6;
+      case NOT_READY -> 5;
+      case CONFLICT -> 4;
+      case BAD_REPLICA -> 3;
+      case INVALID_TENANT_LABEL -> 2;
+      case GENERIC -> 1;
+    };
+  }
 }

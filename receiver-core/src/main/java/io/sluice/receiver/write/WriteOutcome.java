@@ -31,8 +31,6 @@ public final class WriteOutcome {
     reset();
     if (seriesErrors.length < seriesCount) {
       seriesErrors = new byte[Math.max(seriesCount, seriesErrors.length * 2)];
-    } else {
-      java.util.Arrays.fill(seriesErrors, 0, this.seriesCount, (byte) 0);
     }
     this.seriesCount = seriesCount;
   }

@@ -93,21 +93,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
    * @param tenantHeader the configured tenant header
    * @param defaultTenant the tenant of requests without one
    * @param maxDecodedBytes largest decoded body (413 above)
-   */
-  public RemoteWriteHandler(
-      Writer writer,
-      Executor executor,
-      ReceiveMetrics metrics,
-      BooleanSupplier ready,
-      String tenantHeader,
-      String defaultTenant,
-      int maxDecodedBytes) {
-    this(writer, executor, metrics, ready, tenantHeader, defaultTenant, maxDecodedBytes, "");
-  }
-
-  /**
-   * As the other constructor, with {@code --receive.split-tenant-label-name} ({@code splitLabel};
-   * empty for none).
+   * @param splitLabel {@code --receive.split-tenant-label-name}; empty for none
    */
   public RemoteWriteHandler(
       Writer writer,
@@ -257,27 +243,13 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       WriteRequest r = c.split[i];
       c.outcome.reset(r.seriesCount());
       writer.write(r, c.outcome);
-      int rank = rank(c.outcome.errorKind());
+      int rank = ErrorKind.precedence(c.outcome.errorKind());
       if (rank > worstRank) {
         worstRank = rank;
         worst = WriteStatus.of(c.outcome);
       }
     }
     return worst;
-  }
-
-  private static int rank(ErrorKind k) {
-    if (k == null) {
-      return 0;
-    }
-    return switch (k) {
-      case UNAVAILABLE -> 6;
-      case NOT_READY -> 5;
-      case CONFLICT -> 4;
-      case BAD_REPLICA -> 3;
-      case INVALID_TENANT_LABEL -> 2;
-      case GENERIC -> 1;
-    };
   }
 
   private void respondAfterWrite(

@@ -70,7 +70,8 @@ class RemoteWriteHandlerTest {
           () -> true,
           "THANOS-TENANT",
           "default-tenant",
-          MAX_DECODED);
+          MAX_DECODED,
+          "");
   private final List<EmbeddedChannel> channels = new ArrayList<>();
 
   @AfterEach

@@ -188,7 +188,6 @@ class ReplicationIT {
     // Both back on their data directories: the agent catches up.
     start(nodes.get(1), concat(flags, "--receive.local-endpoint=" + nodes.get(1).endpoint()));
     start(nodes.get(2), concat(flags, "--receive.local-endpoint=" + nodes.get(2).endpoint()));
-    double retried = agentMetric(agentPort, "prometheus_remote_storage_samples_retried_total");
     double sentNow = agentMetric(agentPort, "prometheus_remote_storage_samples_total");
     awaitTrue(
         "the agent to catch up",
@@ -196,10 +195,8 @@ class ReplicationIT {
         () ->
             agentMetric(agentPort, "prometheus_remote_storage_samples_total") > sentNow + 400
                 && agentMetric(agentPort, "prometheus_remote_storage_samples_pending") == 0);
-    assertThat(agentMetric(agentPort, "prometheus_remote_storage_samples_retried_total"))
-        .isGreaterThanOrEqualTo(retried);
     agent.close();
-    assertThat(agentMetric0(agent)).isTrue();
+    assertThat(agent.output()).doesNotContain("non-recoverable error");
 
     // Every sample of the agent's up series that any node holds is on at least two nodes.
     Map<Long, Integer> copies = new HashMap<>();
@@ -210,11 +207,6 @@ class ReplicationIT {
     }
     assertThat(copies).hasSizeGreaterThan(5);
     assertThat(copies.values()).allMatch(c -> c >= 2);
-  }
-
-  // The agent was stopped cleanly (its log has no failed send); a guard for the assertions above.
-  private static boolean agentMetric0(ExternalProcess agent) {
-    return !agent.output().contains("non-recoverable error");
   }
 
   @Test
