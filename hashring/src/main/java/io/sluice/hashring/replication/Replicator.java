@@ -27,11 +27,13 @@ import java.util.function.Supplier;
 /**
  * The replication engine of Thanos' handler (reference {@code thanos-receive.md} §4.1–4.3), as a
  * {@link Writer}: each series is hashed once (over its labels in request order), placed on the ring
- * for every replica index to write, and grouped into one batch per (endpoint, replica index); the
- * local endpoint's batch is written in process, the others are forwarded through {@link Peers} on a
- * worker pool per peer, with the request's deadline detached from the client. The request succeeds
- * when every series reaches quorum ({@link Quorum}); it returns as soon as that is decided and lets
- * the remaining replicas finish on their own (optimistic completion).
+ * for every replica index to write, and grouped into one batch per (endpoint, replica index), as
+ * Thanos sends them (a Thanos peer places a forwarded batch again by its replica number); the local
+ * endpoint's series of all replica indexes are one batch, written in process in one transaction,
+ * the others are forwarded through {@link Peers} on a worker pool per peer, with the request's
+ * deadline detached from the client. The request succeeds when every series reaches quorum ({@link
+ * Quorum}); it returns as soon as that is decided and lets the remaining replicas finish on their
+ * own (optimistic completion).
  *
  * <p>Replica numbers: in {@link ReceiveMode#ROUTER_INGESTOR} a request with replica k ≥ 1 is
  * already replicated: the sender placed it here, so it is written locally only, with a quorum of 1
@@ -112,13 +114,11 @@ public final class Replicator implements Writer, AutoCloseable {
   /** One (endpoint, replica index) batch of a request. */
   private static final class Batch {
     final String address;
-    final boolean isLocal;
     final WriteRequest request = new WriteRequest();
     int[] positions = new int[16];
 
-    Batch(String address, boolean isLocal, String tenant, long wireReplica, WriteBatch batch) {
+    Batch(String address, String tenant, long wireReplica, WriteBatch batch) {
       this.address = address;
-      this.isLocal = isLocal;
       request.reset(tenant, wireReplica, batch);
     }
 
@@ -149,7 +149,8 @@ public final class Replicator implements Writer, AutoCloseable {
     int n = request.seriesCount();
     int first = replica == 0 ? 0 : (int) replica - 1;
     int replicas = replica == 0 ? replicationFactor : 1;
-    List<Batch> batches = new ArrayList<>();
+    List<Batch> remote = new ArrayList<>();
+    Batch locals = null;
     WriteBatch shared = null;
     try {
       Hashring r = ring.get().forTenant(tenant);
@@ -167,15 +168,22 @@ public final class Replicator implements Writer, AutoCloseable {
         for (int k = 0; k < replicas; k++) {
           int idx = first + k;
           Endpoint ep = r.getN(tenant, h, idx);
+          if (local != null && ep.hasAddress(localEndpoint)) {
+            // A series is on distinct nodes for its replica indexes, so it is here at most once.
+            if (locals == null) {
+              locals = new Batch(localEndpoint, tenant, 0, batch);
+            }
+            locals.add(i, s, h, skip);
+            continue;
+          }
           Batch b = byReplica[k].get(ep.address());
           if (b == null) {
-            boolean isLocal = local != null && ep.hasAddress(localEndpoint);
-            if (!isLocal && shared == null) {
+            if (shared == null) {
               shared = copyOf(batch);
             }
-            b = new Batch(ep.address(), isLocal, tenant, idx + 1, isLocal ? batch : shared);
+            b = new Batch(ep.address(), tenant, idx + 1, shared);
             byReplica[k].put(ep.address(), b);
-            batches.add(b);
+            remote.add(b);
           }
           b.add(i, s, h, skip);
         }
@@ -189,13 +197,9 @@ public final class Replicator implements Writer, AutoCloseable {
       return;
     }
 
-    Quorum quorum = new Quorum(n, replicationFactor, replica > 0, batches.size());
+    int writes = remote.size() + (locals == null ? 0 : 1);
+    Quorum quorum = new Quorum(n, replicationFactor, replica > 0, writes);
     long deadline = System.nanoTime() + forwardTimeoutNanos;
-    List<Batch> locals = new ArrayList<>(2);
-    List<Batch> remote = new ArrayList<>(batches.size());
-    for (Batch b : batches) {
-      (b.isLocal ? locals : remote).add(b);
-    }
     if (!remote.isEmpty()) {
       AtomicInteger users = new AtomicInteger(remote.size());
       WriteBatch copy = shared;
@@ -208,9 +212,9 @@ public final class Replicator implements Writer, AutoCloseable {
         }
       }
     }
-    // The local endpoint may hold different replica indexes of different series: one batch each.
-    for (Batch b : locals) {
-      writeLocally(b, quorum);
+    // The local share of every replica index in one write: one head transaction, one WAL write.
+    if (locals != null) {
+      writeLocally(locals, quorum);
     }
     boolean decided;
     try {

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,10 +49,12 @@ class ReplicatorTest {
   /** What a writer saw: "tenant replica labels" per series. */
   static final class Recorder implements Writer {
     final List<String> seen = new CopyOnWriteArrayList<>();
+    final AtomicInteger calls = new AtomicInteger();
     volatile ErrorKind fail;
 
     @Override
     public void write(WriteRequest r, WriteOutcome out) {
+      calls.incrementAndGet();
       record(r, seen);
       if (fail != null) {
         for (int i = 0; i < r.seriesCount(); i++) {
@@ -173,8 +176,12 @@ class ReplicatorTest {
     WriteBatch b = batch(50);
     assertThat(write(replicator(ReceiveMode.ROUTER_INGESTOR, 3, ring), b, 0).httpStatus())
         .isEqualTo(200);
-    // RF 3 on 3 nodes: every node has every series, each under the replica index the ring gives.
-    assertThat(local.seen).containsExactlyInAnyOrderElementsOf(placed(ring, b, A, 3));
+    // RF 3 on 3 nodes: every node has every series, each under the replica index the ring gives;
+    // the local node's share of all replica indexes is one write (replica 0: not a forward).
+    assertThat(local.seen)
+        .containsExactlyInAnyOrderElementsOf(
+            placed(ring, b, A, 3).stream().map(l -> l.replaceFirst("^t \\d ", "t 0 ")).toList());
+    assertThat(local.calls).hasValue(1);
     awaitSeen(B, 50);
     awaitSeen(C, 50);
     assertThat(peers.seen.get(B)).containsExactlyInAnyOrderElementsOf(placed(ring, b, B, 3));
