@@ -28,12 +28,17 @@ import java.util.Arrays;
  * (503, retryable).
  *
  * <p>Each series is hashed once, in Thanos' layout ({@code tenant 0xFF name 0xFF value 0xFF …});
- * that hash finds the series in the head, and a known series costs no allocation.
+ * that hash finds the series in the head, and a known series costs no allocation. Series are taken
+ * in groups: the group's keys and hashes are built first and its lookups prefetched ({@link
+ * Head#prefetch}), then each series is looked up and appended to.
  *
  * <p>Thread-safe: scratch space and the record encoder are per thread.
  */
 public final class LocalWriter implements Writer {
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  // Series looked up together, so that their cache misses overlap (Head#prefetch).
+  private static final int GROUP = 64;
 
   private final MultiTsdb tsdbs;
 
@@ -107,10 +112,22 @@ public final class LocalWriter implements Writer {
       WriteRequest request,
       WriteOutcome outcome,
       Scratch sc) {
-    RecordEncoder enc = sc.enc;
-    enc.reset();
+    sc.enc.reset();
+    for (int from = 0, n = request.seriesCount(); from < n; from += GROUP) {
+      int valid = prepareGroup(prefix, request, outcome, sc, from, Math.min(n, from + GROUP));
+      sc.sink += head.prefetch(sc.hashes, valid, sc.candidates);
+      appendGroup(head, app, prefix.length, request, outcome, sc, valid);
+    }
+  }
+
+  // Validates the group's series and builds their keys and hashes, side by side in the scratch;
+  // returns how many are valid.
+  private static int prepareGroup(
+      byte[] prefix, WriteRequest request, WriteOutcome outcome, Scratch sc, int from, int to) {
     WriteBatch batch = request.batch();
-    for (int r = 0, n = request.seriesCount(); r < n; r++) {
+    int valid = 0;
+    int at = 0;
+    for (int r = from; r < to; r++) {
       int s = request.series(r);
       if (batch.histogramCount(s) > 0) {
         outcome.histogramsRejected(batch.histogramCount(s));
@@ -127,22 +144,45 @@ public final class LocalWriter implements Writer {
         outcome.seriesFailed(r, ErrorKind.CONFLICT);
         continue;
       }
-      int need = SeriesKey.length(batch, s, prefix.length, skip);
-      byte[] key = sc.key;
-      if (key.length < need) {
-        key = sc.key = new byte[Math.max(need, key.length * 2)];
+      int need = at + SeriesKey.length(batch, s, prefix.length, skip);
+      if (sc.keys.length < need) {
+        sc.keys = Arrays.copyOf(sc.keys, Math.max(need, sc.keys.length * 2));
       }
-      int p = SeriesKey.write(batch, s, prefix, key, skip);
-      long hash = XxHash64.hash(key, 0, p);
-      MemSeries series = head.getOrCreate(hash, key, prefix.length, p - prefix.length);
+      int len = SeriesKey.write(batch, s, prefix, sc.keys, at, skip);
+      sc.rows[valid] = r;
+      sc.keyAt[valid] = at;
+      sc.keyLength[valid] = len;
+      sc.hashes[valid] = XxHash64.hash(sc.keys, at, len);
+      at += len;
+      valid++;
+    }
+    return valid;
+  }
+
+  private static void appendGroup(
+      Head head,
+      HeadAppender app,
+      int prefixLength,
+      WriteRequest request,
+      WriteOutcome outcome,
+      Scratch sc,
+      int valid) {
+    RecordEncoder enc = sc.enc;
+    WriteBatch batch = request.batch();
+    for (int j = 0; j < valid; j++) {
+      int r = sc.rows[j];
+      int s = request.series(r);
+      int keyAt = sc.keyAt[j] + prefixLength;
+      int keyLength = sc.keyLength[j] - prefixLength;
+      MemSeries series = head.getOrCreate(sc.hashes[j], sc.keys, keyAt, keyLength);
       if (!series.walLogged()) {
         if (sc.freshCount == 0) {
           enc.beginSeries();
         }
-        enc.series(series.ref(), key, prefix.length, p - prefix.length);
+        enc.series(series.ref(), sc.keys, keyAt, keyLength);
         sc.addFresh(series);
       }
-      for (int i = 0; i < samples; i++) {
+      for (int i = 0, samples = batch.sampleCount(s); i < samples; i++) {
         long ts = batch.sampleTimestamp(s, i);
         long bits = batch.sampleValueBits(s, i);
         AppendResult res = app.append(series, ts, bits);
@@ -176,7 +216,14 @@ public final class LocalWriter implements Writer {
   /** Per-thread buffers, reused across requests. */
   private static final class Scratch {
     final RecordEncoder enc = new RecordEncoder(64 * 1024);
-    byte[] key = new byte[1024];
+    // The current group's hash inputs (prefix and key), side by side.
+    byte[] keys = new byte[GROUP * 256];
+    final int[] rows = new int[GROUP];
+    final int[] keyAt = new int[GROUP];
+    final int[] keyLength = new int[GROUP];
+    final long[] hashes = new long[GROUP];
+    final MemSeries[] candidates = new MemSeries[GROUP];
+    int sink;
     long[] refs = new long[1024];
     long[] ts = new long[1024];
     long[] vs = new long[1024];

@@ -43,9 +43,18 @@ public final class SeriesKey {
 
   /** As {@link #write(WriteBatch, int, byte[], byte[])}, leaving label {@code skip} out. */
   public static int write(WriteBatch batch, int s, byte[] prefix, byte[] dst, int skip) {
+    return write(batch, s, prefix, dst, 0, skip);
+  }
+
+  /**
+   * As {@link #write(WriteBatch, int, byte[], byte[], int)}, from index {@code at} of {@code dst}.
+   *
+   * @return the number of bytes written
+   */
+  public static int write(WriteBatch batch, int s, byte[] prefix, byte[] dst, int at, int skip) {
     byte[] buf = batch.buffer();
-    System.arraycopy(prefix, 0, dst, 0, prefix.length);
-    int p = prefix.length;
+    System.arraycopy(prefix, 0, dst, at, prefix.length);
+    int p = at + prefix.length;
     for (int i = 0, n = batch.labelCount(s); i < n; i++) {
       if (i == skip) {
         continue;
@@ -59,6 +68,6 @@ public final class SeriesKey {
       p += len;
       dst[p++] = (byte) 0xFF;
     }
-    return p;
+    return p - at;
   }
 }

@@ -111,6 +111,16 @@ public final class MemSeries extends XorAppender {
     return (int) headMinTime + closedCount + (nextInRef == null ? 0 : 1);
   }
 
+  /** As {@link #touch()}, for the key's bytes: one read per cache line. */
+  int touchKey() {
+    byte[] k = key;
+    int sum = (int) hash;
+    for (int i = 0; i < k.length; i += 64) {
+      sum += k[i];
+    }
+    return sum;
+  }
+
   /** As {@link #touch()}, for the open chunk's bytes; reads without the lock, racy by design. */
   int touchChunk() {
     return xorTouch();
