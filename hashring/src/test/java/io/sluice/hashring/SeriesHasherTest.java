@@ -7,11 +7,14 @@ import com.google.protobuf.CodedOutputStream;
 import io.sluice.receiver.decode.RemoteWriteDecoder;
 import io.sluice.receiver.decode.RemoteWriteVersion;
 import io.sluice.receiver.decode.WriteBatch;
+import io.sluice.receiver.write.SeriesKey;
 import io.sluice.tsdb.labels.Labels;
+import io.sluice.tsdb.labels.XxHash64;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +108,32 @@ class SeriesHasherTest {
       String tenant = s % 3 == 0 ? "b" : "tenant-ä";
       byte[] t = s % 3 == 0 ? tenantB : tenantA;
       assertThat(hasher.hash(t, batch, s)).isEqualTo(SeriesHasher.hashOf(tenant, series.get(s)));
+    }
+  }
+
+  @Test
+  void isTheHashTheHeadFindsTheSeriesBy() throws Exception {
+    // The local writer takes a router's placement hash as the head's lookup hash: XXH64 of the
+    // tenant's hash prefix and the series key, which SeriesKey builds (also with a label left out).
+    List<String[]> series =
+        List.of(
+            new String[] {"__name__", "up", "job", "node", "instance", "a:9100"},
+            new String[] {"__name__", "up", "tenant", "x", "job", "ä"},
+            new String[] {});
+    byte[] body = body(series);
+    WriteBatch batch =
+        new RemoteWriteDecoder(1 << 20).decode(body, 0, body.length, RemoteWriteVersion.V1);
+    byte[] tenant = SeriesHasher.tenantBytes("tenant-ä");
+    byte[] prefix = Arrays.copyOf(tenant, tenant.length + 1);
+    prefix[tenant.length] = Labels.KEY_SEPARATOR;
+    for (int s = 0; s < series.size(); s++) {
+      for (int skip : new int[] {-1, 1}) {
+        byte[] key = new byte[SeriesKey.length(batch, s, prefix.length, skip)];
+        int n = SeriesKey.write(batch, s, prefix, key, skip);
+        assertThat(new SeriesHasher().hash(tenant, batch, s, skip))
+            .as("series %d without label %d", s, skip)
+            .isEqualTo(XxHash64.hash(key, 0, n));
+      }
     }
   }
 

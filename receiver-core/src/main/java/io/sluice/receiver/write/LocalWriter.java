@@ -28,9 +28,10 @@ import java.util.Arrays;
  * (503, retryable).
  *
  * <p>Each series is hashed once, in Thanos' layout ({@code tenant 0xFF name 0xFF value 0xFF …});
- * that hash finds the series in the head, and a known series costs no allocation. Series are taken
- * in groups: the group's keys and hashes are built first and its lookups prefetched ({@link
- * Head#prefetch}), then each series is looked up and appended to.
+ * that hash finds the series in the head (a router's placement hash is that same hash, so a
+ * request's non-zero {@link WriteRequest#hash} is taken as it is), and a known series costs no
+ * allocation. Series are taken in groups: the group's keys and hashes are built first and its
+ * lookups prefetched ({@link Head#prefetch}), then each series is looked up and appended to.
  *
  * <p>Thread-safe: scratch space and the record encoder are per thread.
  */
@@ -152,7 +153,8 @@ public final class LocalWriter implements Writer {
       sc.rows[valid] = r;
       sc.keyAt[valid] = at;
       sc.keyLength[valid] = len;
-      sc.hashes[valid] = XxHash64.hash(sc.keys, at, len);
+      long placed = request.hash(r);
+      sc.hashes[valid] = placed != 0 ? placed : XxHash64.hash(sc.keys, at, len);
       at += len;
       valid++;
     }

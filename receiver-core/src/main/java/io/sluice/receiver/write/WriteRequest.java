@@ -8,7 +8,9 @@ import java.util.Objects;
 /**
  * One write as the {@link Writer}s see it: a tenant, the replica it came as, a decoded batch, and
  * the series of that batch to write (all of them, or the subset placed on one endpoint) with their
- * placement hashes, computed once by the router.
+ * placement hashes, computed once by the router. A placement hash is Thanos' series hash, which is
+ * also the hash the head finds the series by; 0 means not computed (the local writer then hashes
+ * the series itself).
  *
  * <p>Mutable and reusable: a request context owns one and {@link #reset}s it per request, so
  * steady-state requests allocate nothing here. Not thread-safe; valid while the batch is.
