@@ -11,8 +11,11 @@
 #   e.g. bench/scripts/ring-vs-single.sh --series 100000 --rounds 21 --shards 4
 # Build first: ./mvnw -B -q -pl server,bench -am package -DskipTests
 #
-# Environment: SLUICE_JAR, BENCH_JAR, SLUICE_JAVA_OPTS (per process, default -Xmx1g),
-# KEEP_TMP=1 keeps the temporary directory.
+# It also prints each process' CPU seconds when its load ends (THREADS=1: per group of threads), so
+# that the cost per sample of each role is visible even when the machine is shared.
+#
+# Environment: SLUICE_JAR, BENCH_JAR, SLUICE_JAVA_OPTS (per process, default -Xmx1g), RING_ARGS
+# (more flags for the ring's nodes), THREADS=1, KEEP_TMP=1 keeps the temporary directory.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -64,12 +67,27 @@ load() {
     --url "http://127.0.0.1:$1/api/v1/receive" "${@:2}" | tee "$TMP/load-$1.txt" | tail -1
 }
 
+# cpu PID: user+system CPU seconds the process has used so far
+cpu() { awk -v t="$(getconf CLK_TCK)" '{printf "%.1f", ($14+$15)/t}' "/proc/$1/stat" 2>/dev/null || echo "?"; }
+
+# threads PID: CPU seconds per group of threads (digits of the name folded), with THREADS=1
+threads() {
+  [ "${THREADS:-0}" = 1 ] || return 0
+  for f in /proc/"$1"/task/*/stat; do
+    sed -E 's/^[0-9]+ \((.*)\) [A-Za-z] (.*)$/\1|\2/' "$f" 2>/dev/null
+  done | awk -F'|' -v t="$(getconf CLK_TCK)" '{ split($2, a, " "); n = $1; gsub(/[0-9]+/, "N", n)
+      c[n] += (a[11] + a[12]) / t }
+    END { for (k in c) if (c[k] >= 0.2) printf "  %6.1f s  %s\n", c[k], k }' | sort -k1,1nr >&2
+}
+
 sps() { sed -n 's/.*"samplesPerSecond":\([0-9.]*\).*/\1/p' "$TMP/load-$1.txt" | tail -1; }
 
 echo "== single node, replication factor 1" >&2
 start single 29291 29902 29901
 load 29291 "$@" >/dev/null
 single=$(sps 29291)
+echo "single node CPU: $(cpu "${PIDS[0]}") s" >&2
+threads "${PIDS[0]}"
 stop_all
 
 echo "== three nodes, ketama, replication factor 3, load on node 0" >&2
@@ -83,9 +101,13 @@ start n2 29392 29922 29912 "${ring[@]}" --receive.local-endpoint=127.0.0.1:29912
 start n3 29393 29923 29913 "${ring[@]}" --receive.local-endpoint=127.0.0.1:29913
 load 29391 "$@" >/dev/null
 ringsps=$(sps 29391)
+echo "ring CPU: n1 (ingress) $(cpu "${PIDS[0]}") s, n2 $(cpu "${PIDS[1]}") s, n3 $(cpu "${PIDS[2]}") s" >&2
+threads "${PIDS[0]}"
+[ "${THREADS:-0}" = 1 ] && echo "  -- n2:" >&2
+threads "${PIDS[1]}"
 for h in 29921 29922 29923; do
-  echo "node :$h head series: $(curl -s "http://127.0.0.1:$h/metrics" \
-    | sed -n 's/^prometheus_tsdb_head_series{tenant="default-tenant"} //p')" >&2
+  m=$(curl -s "http://127.0.0.1:$h/metrics")
+  echo "node :$h head series: $(sed -n 's/^prometheus_tsdb_head_series{tenant="default-tenant"} //p' <<<"$m")" >&2
 done
 stop_all
 
