@@ -4,6 +4,7 @@ package io.sluice.hashring.replication;
 import io.sluice.receiver.write.ErrorKind;
 import io.sluice.receiver.write.WriteStatus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,14 +25,14 @@ import java.util.Set;
 public final class Quorum {
   private static final int MAX_MESSAGES = 8;
 
-  private final int seriesCount;
-  private final int successThreshold;
-  private final int failureThreshold;
-  private final int[] successes;
-  private final int[] conflicts;
-  private final int[] notReady;
-  private final int[] unavailable;
-  private final int[] generic;
+  private int seriesCount;
+  private int successThreshold;
+  private int failureThreshold;
+  private int[] successes = new int[0];
+  private int[] conflicts = new int[0];
+  private int[] notReady = new int[0];
+  private int[] unavailable = new int[0];
+  private int[] generic = new int[0];
   private final Set<String> messages = new LinkedHashSet<>();
   private String lastGeneric = "";
   private int pendingReplicaWrites;
@@ -44,15 +45,39 @@ public final class Quorum {
    * @param replicaWrites the number of replica writes that will report (batches)
    */
   public Quorum(int seriesCount, int replicationFactor, boolean replicated, int replicaWrites) {
+    reset(seriesCount, replicationFactor, replicated, replicaWrites);
+  }
+
+  /** A quorum to {@link #reset} before use. */
+  Quorum() {}
+
+  /**
+   * Starts over for another request, as {@link #Quorum(int, int, boolean, int)}; its arrays are
+   * reused, so a pooled quorum allocates nothing per series once they have grown. Call it only when
+   * no replica of the previous request will report any more.
+   */
+  synchronized void reset(
+      int seriesCount, int replicationFactor, boolean replicated, int replicaWrites) {
     this.seriesCount = seriesCount;
     this.successThreshold = successThreshold(replicationFactor, replicated);
     int targeted = replicated ? 1 : replicationFactor;
     this.failureThreshold = failureThreshold(targeted, successThreshold);
-    this.successes = new int[seriesCount];
-    this.conflicts = new int[seriesCount];
-    this.notReady = new int[seriesCount];
-    this.unavailable = new int[seriesCount];
-    this.generic = new int[seriesCount];
+    if (successes.length < seriesCount) {
+      int size = Math.max(seriesCount, successes.length * 2);
+      successes = new int[size];
+      conflicts = new int[size];
+      notReady = new int[size];
+      unavailable = new int[size];
+      generic = new int[size];
+    } else {
+      Arrays.fill(successes, 0, seriesCount, 0);
+      Arrays.fill(conflicts, 0, seriesCount, 0);
+      Arrays.fill(notReady, 0, seriesCount, 0);
+      Arrays.fill(unavailable, 0, seriesCount, 0);
+      Arrays.fill(generic, 0, seriesCount, 0);
+    }
+    messages.clear();
+    lastGeneric = "";
     this.pendingReplicaWrites = replicaWrites;
     this.undecided = seriesCount;
   }

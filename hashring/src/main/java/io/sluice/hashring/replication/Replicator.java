@@ -44,12 +44,14 @@ import java.util.function.Supplier;
  * fails the whole request as {@link ErrorKind#GENERIC} (500).
  *
  * <p>Forwarded batches read a private copy of the request's decoded batch, so the caller may reuse
- * its batch as soon as {@link #write} returns while forwards are still in flight.
+ * its batch as soon as {@link #write} returns while forwards are still in flight. A request's
+ * batches, that copy and its quorum are pooled and reused once its last forward has finished, so
+ * the split-and-forward path allocates nothing per series in the steady state.
  *
  * <p>Thread-safe. The ring is read per request, so a hashring change applies to the next request.
  */
 public final class Replicator implements Writer, AutoCloseable {
-  private static final int POOLED_COPIES = 16;
+  private static final int POOLED_ROUNDS = 64;
 
   private final ReceiveMode mode;
   private final Supplier<Hashring> ring;
@@ -62,7 +64,7 @@ public final class Replicator implements Writer, AutoCloseable {
   private final int workersPerPeer;
   private final ReplicationListener listener;
   private final ConcurrentHashMap<String, ExecutorService> pools = new ConcurrentHashMap<>();
-  private final ConcurrentLinkedQueue<WriteBatch> copies = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Round> rounds = new ConcurrentLinkedQueue<>();
   private final ThreadLocal<SeriesHasher> hashers = ThreadLocal.withInitial(SeriesHasher::new);
 
   /**
@@ -111,13 +113,83 @@ public final class Replicator implements Writer, AutoCloseable {
     return replicationFactor;
   }
 
-  /** One (endpoint, replica index) batch of a request. */
-  private static final class Batch {
-    final String address;
+  /**
+   * One request's replication state: its batches, the copy of its decoded batch that forwards read,
+   * its quorum and the local write's outcome. Pooled: a round is reused once the request and every
+   * forward of it are done, so that steady-state requests allocate nothing per series.
+   */
+  private final class Round {
+    final Quorum quorum = new Quorum();
+    final WriteOutcome localOutcome = new WriteOutcome();
+    final WriteBatch copy = new WriteBatch();
+    final Batch local = new Batch(this);
+    final List<Batch> remote = new ArrayList<>();
+    final List<Batch> spare = new ArrayList<>();
+    final AtomicInteger users = new AtomicInteger();
+
+    @SuppressWarnings("unchecked")
+    Map<String, Batch>[] byReplica = new Map[0];
+
+    boolean hasLocal;
+    boolean copied;
+    long deadline;
+
+    void begin(int replicas) {
+      if (byReplica.length < replicas) {
+        @SuppressWarnings("unchecked")
+        Map<String, Batch>[] maps = Arrays.copyOf(byReplica, replicas);
+        for (int k = byReplica.length; k < replicas; k++) {
+          maps[k] = new HashMap<>();
+        }
+        byReplica = maps;
+      }
+    }
+
+    // The shared copy of the caller's batch, made by the first remote batch.
+    WriteBatch forwarded(WriteBatch batch) {
+      if (!copied) {
+        copy.copyFrom(batch);
+        copied = true;
+      }
+      return copy;
+    }
+
+    Batch remoteBatch(String address, String tenant, long wireReplica, WriteBatch batch) {
+      Batch b = spare.isEmpty() ? new Batch(this) : spare.remove(spare.size() - 1);
+      b.reset(address, tenant, wireReplica, forwarded(batch));
+      remote.add(b);
+      return b;
+    }
+
+    void release() {
+      if (users.decrementAndGet() == 0) {
+        recycle(this);
+      }
+    }
+
+    void clear() {
+      spare.addAll(remote);
+      remote.clear();
+      for (Map<String, Batch> m : byReplica) {
+        m.clear();
+      }
+      hasLocal = false;
+      copied = false;
+    }
+  }
+
+  /** One (endpoint, replica index) batch of a request, or its local share; forwards itself. */
+  private final class Batch implements Runnable {
+    final Round round;
     final WriteRequest request = new WriteRequest();
+    String address;
     int[] positions = new int[16];
 
-    Batch(String address, String tenant, long wireReplica, WriteBatch batch) {
+    Batch(Round round) {
+      this.round = round;
+    }
+
+    void reset(String address, String tenant, long wireReplica, WriteBatch batch) {
       this.address = address;
       request.reset(tenant, wireReplica, batch);
     }
@@ -129,6 +201,15 @@ public final class Replicator implements Writer, AutoCloseable {
       }
       positions[n] = position;
       request.add(series, hash, skip);
+    }
+
+    @Override
+    public void run() {
+      try {
+        forward(this, round.quorum, round.deadline);
+      } finally {
+        round.release();
+      }
     }
   }
 
@@ -149,89 +230,92 @@ public final class Replicator implements Writer, AutoCloseable {
     int n = request.seriesCount();
     int first = replica == 0 ? 0 : (int) replica - 1;
     int replicas = replica == 0 ? replicationFactor : 1;
-    List<Batch> remote = new ArrayList<>();
-    Batch locals = null;
-    WriteBatch shared = null;
+    Round round = rounds.poll();
+    if (round == null) {
+      round = new Round();
+    }
+    round.begin(replicas);
     try {
-      Hashring r = ring.get().forTenant(tenant);
-      byte[] tenantBytes = SeriesHasher.tenantBytes(tenant);
-      SeriesHasher hasher = hashers.get();
-      @SuppressWarnings("unchecked")
-      Map<String, Batch>[] byReplica = new Map[replicas];
-      for (int k = 0; k < replicas; k++) {
-        byReplica[k] = new HashMap<>();
-      }
-      for (int i = 0; i < n; i++) {
-        int s = request.series(i);
-        int skip = request.skippedLabel(i);
-        long h = hasher.hash(tenantBytes, batch, s, skip);
-        for (int k = 0; k < replicas; k++) {
-          int idx = first + k;
-          Endpoint ep = r.getN(tenant, h, idx);
-          if (local != null && ep.hasAddress(localEndpoint)) {
-            // A series is on distinct nodes for its replica indexes, so it is here at most once.
-            if (locals == null) {
-              locals = new Batch(localEndpoint, tenant, 0, batch);
-            }
-            locals.add(i, s, h, skip);
-            continue;
-          }
-          Batch b = byReplica[k].get(ep.address());
-          if (b == null) {
-            if (shared == null) {
-              shared = copyOf(batch);
-            }
-            b = new Batch(ep.address(), tenant, idx + 1, shared);
-            byReplica[k].put(ep.address(), b);
-            remote.add(b);
-          }
-          b.add(i, s, h, skip);
-        }
-      }
+      place(round, request, tenant, first, replicas);
     } catch (HashringException e) {
-      if (shared != null) {
-        recycle(shared);
-      }
+      round.clear();
+      rounds.offer(round);
       outcome.error(ErrorKind.GENERIC, e.getMessage());
       listener.replicated(false);
       return;
     }
 
-    int writes = remote.size() + (locals == null ? 0 : 1);
-    Quorum quorum = new Quorum(n, replicationFactor, replica > 0, writes);
-    long deadline = System.nanoTime() + forwardTimeoutNanos;
-    if (!remote.isEmpty()) {
-      AtomicInteger users = new AtomicInteger(remote.size());
-      WriteBatch copy = shared;
-      for (Batch b : remote) {
-        try {
-          pool(b.address).execute(() -> forward(b, quorum, deadline, users, copy));
-        } catch (RejectedExecutionException closed) {
-          failAll(b, quorum, ErrorKind.UNAVAILABLE, "receiver is shutting down");
-          release(users, copy);
-        }
+    Quorum quorum = round.quorum;
+    quorum.reset(n, replicationFactor, replica > 0, round.remote.size() + (round.hasLocal ? 1 : 0));
+    round.deadline = System.nanoTime() + forwardTimeoutNanos;
+    round.users.set(round.remote.size() + 1);
+    for (Batch b : round.remote) {
+      try {
+        pool(b.address).execute(b);
+      } catch (RejectedExecutionException closed) {
+        failAll(b, quorum, ErrorKind.UNAVAILABLE, "receiver is shutting down");
+        round.release();
       }
     }
     // The local share of every replica index in one write: one head transaction, one WAL write.
-    if (locals != null) {
-      writeLocally(locals, quorum);
+    if (round.hasLocal) {
+      writeLocally(round.local, quorum, round.localOutcome);
     }
-    boolean decided;
     try {
-      decided = quorum.awaitDecision(deadline);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      decided = false;
+      boolean decided;
+      try {
+        decided = quorum.awaitDecision(round.deadline);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        decided = false;
+      }
+      if (!decided) {
+        outcome.error(ErrorKind.GENERIC, "context deadline exceeded");
+        listener.replicated(false);
+        return;
+      }
+      ErrorKind kind = quorum.result();
+      listener.replicated(kind == null);
+      if (kind != null) {
+        outcome.error(kind, quorum.message());
+      }
+    } finally {
+      round.release();
     }
-    if (!decided) {
-      outcome.error(ErrorKind.GENERIC, "context deadline exceeded");
-      listener.replicated(false);
-      return;
-    }
-    ErrorKind kind = quorum.result();
-    listener.replicated(kind == null);
-    if (kind != null) {
-      outcome.error(kind, quorum.message());
+  }
+
+  // Hashes each series once and groups it by (endpoint, replica index); the local endpoint's
+  // series of every replica index go to the round's one local batch.
+  private void place(Round round, WriteRequest request, String tenant, int first, int replicas)
+      throws HashringException {
+    Hashring r = ring.get().forTenant(tenant);
+    byte[] tenantBytes = SeriesHasher.tenantBytes(tenant);
+    SeriesHasher hasher = hashers.get();
+    WriteBatch batch = request.batch();
+    for (int i = 0, n = request.seriesCount(); i < n; i++) {
+      int s = request.series(i);
+      int skip = request.skippedLabel(i);
+      long h = hasher.hash(tenantBytes, batch, s, skip);
+      for (int k = 0; k < replicas; k++) {
+        int idx = first + k;
+        Endpoint ep = r.getN(tenant, h, idx);
+        if (local != null && ep.hasAddress(localEndpoint)) {
+          // A series is on distinct nodes for its replica indexes, so it is here at most once.
+          if (!round.hasLocal) {
+            round.local.reset(localEndpoint, tenant, 0, batch);
+            round.hasLocal = true;
+          }
+          round.local.add(i, s, h, skip);
+          continue;
+        }
+        Map<String, Batch> byAddress = round.byReplica[k];
+        Batch b = byAddress.get(ep.address());
+        if (b == null) {
+          b = round.remoteBatch(ep.address(), tenant, idx + 1, batch);
+          byAddress.put(ep.address(), b);
+        }
+        b.add(i, s, h, skip);
+      }
     }
   }
 
@@ -252,8 +336,7 @@ public final class Replicator implements Writer, AutoCloseable {
     listener.replicated(kind == null);
   }
 
-  private void writeLocally(Batch b, Quorum quorum) {
-    WriteOutcome out = new WriteOutcome();
+  private void writeLocally(Batch b, Quorum quorum, WriteOutcome out) {
     int m = b.request.seriesCount();
     out.reset(m);
     try {
@@ -279,38 +362,33 @@ public final class Replicator implements Writer, AutoCloseable {
     quorum.replicaWriteDone();
   }
 
-  private void forward(
-      Batch b, Quorum quorum, long deadline, AtomicInteger users, WriteBatch shared) {
-    try {
-      PeerFailure f;
-      if (backoff.backingOff(b.address)) {
+  private void forward(Batch b, Quorum quorum, long deadline) {
+    PeerFailure f;
+    if (backoff.backingOff(b.address)) {
+      f =
+          new PeerFailure(
+              ErrorKind.UNAVAILABLE, "backing off forward request for endpoint " + b.address);
+    } else {
+      try {
+        f = peers.forward(b.address, b.request, deadline);
+      } catch (RuntimeException e) {
         f =
             new PeerFailure(
-                ErrorKind.UNAVAILABLE, "backing off forward request for endpoint " + b.address);
-      } else {
-        try {
-          f = peers.forward(b.address, b.request, deadline);
-        } catch (RuntimeException e) {
-          f =
-              new PeerFailure(
-                  ErrorKind.GENERIC,
-                  "forwarding request to endpoint " + b.address + ": " + e.getMessage());
-        }
-        if (f == null) {
-          backoff.succeeded(b.address);
-        } else if (f.kind() == ErrorKind.UNAVAILABLE) {
-          backoff.failed(b.address);
-        }
-        listener.forwarded(f == null);
+                ErrorKind.GENERIC,
+                "forwarding request to endpoint " + b.address + ": " + e.getMessage());
       }
       if (f == null) {
-        quorum.successes(b.positions, b.request.seriesCount());
-        quorum.replicaWriteDone();
-      } else {
-        failAll(b, quorum, f.kind(), f.message());
+        backoff.succeeded(b.address);
+      } else if (f.kind() == ErrorKind.UNAVAILABLE) {
+        backoff.failed(b.address);
       }
-    } finally {
-      release(users, shared);
+      listener.forwarded(f == null);
+    }
+    if (f == null) {
+      quorum.successes(b.positions, b.request.seriesCount());
+      quorum.replicaWriteDone();
+    } else {
+      failAll(b, quorum, f.kind(), f.message());
     }
   }
 
@@ -319,20 +397,10 @@ public final class Replicator implements Writer, AutoCloseable {
     quorum.replicaWriteDone();
   }
 
-  private WriteBatch copyOf(WriteBatch batch) {
-    WriteBatch copy = copies.poll();
-    return (copy == null ? new WriteBatch() : copy).copyFrom(batch);
-  }
-
-  private void release(AtomicInteger users, WriteBatch shared) {
-    if (users.decrementAndGet() == 0) {
-      recycle(shared);
-    }
-  }
-
-  private void recycle(WriteBatch copy) {
-    if (copies.size() < POOLED_COPIES) {
-      copies.offer(copy);
+  private void recycle(Round round) {
+    round.clear();
+    if (rounds.size() < POOLED_ROUNDS) {
+      rounds.offer(round);
     }
   }
 
