@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.xerial.snappy.SnappyFramedInputStream;
-import org.xerial.snappy.SnappyFramedOutputStream;
 
 /**
  * The gRPC message encoding {@code snappy} as Thanos registers it ({@code pkg/extgrpc/snappy}): the
@@ -16,8 +15,9 @@ import org.xerial.snappy.SnappyFramedOutputStream;
  * snappy block format of remote-write HTTP bodies. Receivers send it to peers by default ({@code
  * --receive.grpc-compression=snappy}).
  *
- * <p>Stateless and thread-safe; buffers come from snappy-java's default buffer pool and go back to
- * it when a stream is closed.
+ * <p>Stateless and thread-safe. Messages are compressed by {@link FramedSnappyOutput} with the
+ * compressing thread's buffers, and decompressed by snappy-java's framed stream (which checks every
+ * chunk's CRC).
  */
 public final class SnappyCodec implements Codec {
   /** The encoding name, in {@code grpc-encoding} and {@code grpc-accept-encoding}. */
@@ -51,8 +51,8 @@ public final class SnappyCodec implements Codec {
   }
 
   @Override
-  public OutputStream compress(OutputStream os) throws IOException {
-    return new SnappyFramedOutputStream(os);
+  public OutputStream compress(OutputStream os) {
+    return new FramedSnappyOutput(os);
   }
 
   @Override
