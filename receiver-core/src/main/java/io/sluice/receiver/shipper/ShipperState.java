@@ -3,8 +3,8 @@ package io.sluice.receiver.shipper;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.tsdb.block.BlockDirs;
 import io.sluice.tsdb.block.Ulid;
+import io.sluice.tsdb.fileutil.FileUtil;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -125,6 +125,6 @@ public record ShipperState(int version, List<Ulid> uploaded) {
    * @throws IOException if a step fails; the file is then the old or the new one
    */
   public void write(Path dir) throws IOException {
-    BlockDirs.writeAtomically(dir.resolve(FILE_NAME), toJson());
+    FileUtil.writeAtomically(dir.resolve(FILE_NAME), toJson());
   }
 }

@@ -20,6 +20,7 @@ import io.sluice.tsdb.block.BlockMeta.ObjectHash;
 import io.sluice.tsdb.block.BlockMeta.Stats;
 import io.sluice.tsdb.block.BlockMeta.Thanos;
 import io.sluice.tsdb.block.BlockMeta.ThanosFile;
+import io.sluice.tsdb.fileutil.FileUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -169,7 +170,7 @@ public final class BlockMetaFormat {
    */
   public static long write(Path blockDir, BlockMeta meta) throws IOException {
     byte[] json = toJson(meta);
-    BlockDirs.writeAtomically(blockDir.resolve(FILE_NAME), json);
+    FileUtil.writeAtomically(blockDir.resolve(FILE_NAME), json);
     return json.length;
   }
 

@@ -2,6 +2,7 @@
 package io.sluice.tsdb.chunks;
 
 import io.sluice.tsdb.encoding.Varint;
+import io.sluice.tsdb.fileutil.FileUtil;
 import io.sluice.tsdb.query.ChunkMeta;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -150,9 +151,7 @@ public final class ChunkSegmentWriter implements AutoCloseable {
     }
     closed = true;
     finishFile();
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
+    FileUtil.fsyncDir(dir);
   }
 
   private void ensureOpen() {

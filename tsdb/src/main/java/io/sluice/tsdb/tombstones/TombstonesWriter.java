@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.tombstones;
 
-import io.sluice.tsdb.block.BlockDirs;
 import io.sluice.tsdb.encoding.Varint;
+import io.sluice.tsdb.fileutil.FileUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -54,7 +54,7 @@ public final class TombstonesWriter {
    */
   public static long write(Path blockDir, Collection<Tombstone> tombstones) throws IOException {
     byte[] file = encode(tombstones);
-    BlockDirs.writeAtomically(blockDir.resolve(TombstonesFormat.FILE_NAME), file);
+    FileUtil.writeAtomically(blockDir.resolve(TombstonesFormat.FILE_NAME), file);
     return file.length;
   }
 }
