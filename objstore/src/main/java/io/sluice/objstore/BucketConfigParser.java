@@ -21,14 +21,6 @@ final class BucketConfigParser {
 
   private static final Pattern ENV_REFERENCE = Pattern.compile("\\$\\(([a-zA-Z_0-9]+)\\)");
 
-  private static final Pattern DURATION =
-      Pattern.compile(
-          "^(?:([0-9]+)y)?(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?"
-              + "(?:([0-9]+)s)?(?:([0-9]+)ms)?$");
-  private static final long[] DURATION_UNIT_MILLIS = {
-    365L * 24 * 3600 * 1000, 7L * 24 * 3600 * 1000, 24L * 3600 * 1000, 3600_000L, 60_000L, 1000L, 1L
-  };
-
   private static final Set<String> THANOS_ONLY_TYPES =
       Set.of("GCS", "AZURE", "SWIFT", "COS", "ALIYUNOSS", "BOS", "OCI", "OBS");
 
@@ -395,7 +387,10 @@ final class BucketConfigParser {
     return out;
   }
 
-  /** Parses a Prometheus duration such as {@code 1m30s}, {@code 90s} or {@code 0}. */
+  /**
+   * Parses a Prometheus duration such as {@code 1m30s}, {@code 90s} or {@code 0} ({@link
+   * GoDurations#parsePrometheus}), as Thanos' {@code model.Duration} fields.
+   */
   static Duration duration(JsonNode node, String path, Duration defaultValue) {
     if (node == null || node.isNull()) {
       return defaultValue;
@@ -404,27 +399,16 @@ final class BucketConfigParser {
       throw new IllegalArgumentException(path + " must be a duration such as 1m30s");
     }
     String text = node.asText();
-    if (text.equals("0")) {
-      return Duration.ZERO;
-    }
-    Matcher m = DURATION.matcher(text);
-    if (text.isEmpty() || !m.matches()) {
+    try {
+      return GoDurations.parsePrometheus(text);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          path + " must be a duration such as 1m30s, 90s or 2h, got '" + text + "'");
+          path
+              + " must be a duration such as 1m30s, 90s or 2h, got '"
+              + text
+              + "': "
+              + e.getMessage(),
+          e);
     }
-    long millis = 0;
-    for (int i = 0; i < DURATION_UNIT_MILLIS.length; i++) {
-      String group = m.group(i + 1);
-      if (group != null) {
-        try {
-          millis =
-              Math.addExact(
-                  millis, Math.multiplyExact(Long.parseLong(group), DURATION_UNIT_MILLIS[i]));
-        } catch (ArithmeticException | NumberFormatException e) {
-          throw new IllegalArgumentException(path + " is too long: '" + text + "'");
-        }
-      }
-    }
-    return Duration.ofMillis(millis);
   }
 }

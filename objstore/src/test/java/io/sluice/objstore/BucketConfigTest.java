@@ -219,6 +219,12 @@ class BucketConfigTest {
             + "|config.insecure must be true or false, got 'maybe'",
         "type: S3\\nconfig: {bucket: b, endpoint: 'h:1', http_config: {idle_conn_timeout: soon}}"
             + "|config.http_config.idle_conn_timeout must be a duration such as 1m30s",
+        // Prometheus' limit (int64 nanoseconds, about 292 years), not milliseconds' any more.
+        "type: S3\\nconfig: {bucket: b, endpoint: 'h:1', http_config: {idle_conn_timeout: 300y}}"
+            + "|config.http_config.idle_conn_timeout must be a duration such as 1m30s, 90s or 2h,"
+            + " got '300y': duration out of range",
+        "type: S3\\nconfig: {bucket: b, endpoint: 'h:1', http_config: {idle_conn_timeout: 1.5m}}"
+            + "|config.http_config.idle_conn_timeout must be a duration such as 1m30s",
         "type: S3\\nconfig: {bucket: b, endpoint: 'h:1', put_user_metadata: [a, b]}"
             + "|config.put_user_metadata must be a mapping",
         "type: S3\\nconfig: [a, b]|config must be a mapping",

@@ -10,35 +10,22 @@ import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.query.Cancellation;
 import io.sluice.tsdb.query.MergeQuerier;
 import io.sluice.tsdb.query.Querier;
-import io.sluice.tsdb.record.CorruptRecordException;
-import io.sluice.tsdb.record.RecordDecoder;
-import io.sluice.tsdb.wal.Checkpoint;
 import io.sluice.tsdb.wal.CheckpointStats;
 import io.sluice.tsdb.wal.CorruptSegmentException;
-import io.sluice.tsdb.wal.RepairResult;
-import io.sluice.tsdb.wal.SegmentRange;
 import io.sluice.tsdb.wal.Wal;
-import io.sluice.tsdb.wal.WalReader;
 import io.sluice.tsdb.wal.WalRepair;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -78,6 +65,14 @@ import org.slf4j.LoggerFactory;
  * {@link #corruptions()}; what was read before the damage stays in the head and the WAL continues
  * in a new segment.
  *
+ * <h2>Parts</h2>
+ *
+ * <p>This class ties together and owns the parts that do the work, each in its own class as in
+ * Prometheus' {@code tsdb} package: the directory lock ({@code DirectoryLock}), WAL replay and
+ * repair ({@code WalReplayer}, {@code head_wal.go}), group-commit fsync ({@code GroupCommit}), the
+ * block ranges cut from the head ({@code CompactionPlan}) and WAL checkpointing with the removed
+ * series it must keep ({@code WalTruncator}).
+ *
  * <p>Thread-safe. The caller owns the instance and must {@link #close} it.
  */
 public final class Tsdb implements Closeable {
@@ -91,32 +86,24 @@ public final class Tsdb implements Closeable {
 
   private final Path dir;
   private final TsdbOptions options;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final DirectoryLock lock;
   private final Head head;
   private final BlockSet blocks;
   private final Wal wal;
   private final ReplayStats replayStats;
-  private final Runnable beforeSync;
+  private final GroupCommit groupCommit;
+  private final WalTruncator walTruncator;
 
-  private final List<Removed> deleted = new ArrayList<>();
   // Serializes head compaction, flush, WAL truncation and retention.
   private final Object compaction = new Object();
   private volatile BlockWriter blockWriter;
   private volatile Runnable afterBlockCommit = () -> {};
-  private final AtomicLong completedWrites = new AtomicLong();
-  private final AtomicLong syncs = new AtomicLong();
-  private final Object syncMonitor = new Object();
-  // Guarded by syncMonitor.
-  private long syncedWrites;
-  private boolean syncing;
-  private boolean closed;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private Tsdb(
       Path dir,
       TsdbOptions options,
-      FileChannel lockChannel,
-      FileLock lock,
+      DirectoryLock lock,
       Head head,
       BlockSet blocks,
       Wal wal,
@@ -124,14 +111,14 @@ public final class Tsdb implements Closeable {
       Runnable beforeSync) {
     this.dir = dir;
     this.options = options;
-    this.lockChannel = lockChannel;
     this.lock = lock;
     this.head = head;
     this.blocks = blocks;
     this.wal = wal;
     this.blockWriter = new BlockWriter(options.head().clock(), new SecureRandom(), () -> {});
     this.replayStats = replayStats;
-    this.beforeSync = beforeSync;
+    this.groupCommit = new GroupCommit(wal::sync, beforeSync);
+    this.walTruncator = new WalTruncator(wal, head, options.wal().compress(), dir);
   }
 
   /**
@@ -151,22 +138,7 @@ public final class Tsdb implements Closeable {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(options, "options");
     Files.createDirectories(dir);
-    Path lockPath = dir.resolve(LOCK_FILE);
-    FileChannel ch =
-        FileChannel.open(lockPath, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock;
-    try {
-      lock = ch.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    } catch (IOException e) {
-      ch.close();
-      throw e;
-    }
-    if (lock == null) {
-      ch.close();
-      throw new DatabaseLockedException(lockPath);
-    }
+    DirectoryLock lock = DirectoryLock.acquire(dir);
     BlockSet blocks = null;
     try {
       blocks = BlockSet.load(dir);
@@ -179,7 +151,7 @@ public final class Tsdb implements Closeable {
       Path walDir = dir.resolve(WAL_DIR);
       Files.createDirectories(walDir);
       long replayStart = System.nanoTime();
-      ReplayStats stats = replay(walDir, head, options.replayWorkers());
+      ReplayStats stats = WalReplayer.replay(walDir, head, options.replayWorkers());
       long replayMillis = (System.nanoTime() - replayStart) / 1_000_000;
       LOG.atInfo()
           .addKeyValue("dir", dir)
@@ -189,13 +161,13 @@ public final class Tsdb implements Closeable {
           .addKeyValue("failed_samples", stats.failedSamples())
           .log("WAL replay completed");
       Wal wal = Wal.open(walDir, options.wal());
-      return new Tsdb(dir, options, ch, lock, head, blocks, wal, stats, beforeSync);
+      return new Tsdb(dir, options, lock, head, blocks, wal, stats, beforeSync);
     } catch (IOException | RuntimeException e) {
       if (blocks != null) {
         blocks.close();
       }
       try {
-        ch.close();
+        lock.unlock();
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
@@ -269,21 +241,17 @@ public final class Tsdb implements Closeable {
   public List<BlockMeta> compactHead() throws IOException {
     synchronized (compaction) {
       List<BlockMeta> out = new ArrayList<>();
-      long range = options.blockDurationMs();
       while (true) {
-        long min = head.minTime();
-        long max = head.maxTime();
-        if (min == Long.MAX_VALUE || max < min) {
+        Optional<CompactionPlan.Range> due =
+            CompactionPlan.nextDue(
+                head.minTime(),
+                head.maxTime(),
+                options.head().clock().millis(),
+                options.blockDurationMs());
+        if (due.isEmpty()) {
           return out;
         }
-        long now = options.head().clock().millis();
-        boolean spansTooLong = max - min > range / 2 * 3;
-        boolean tooOld = min < now - range / 2 * 3;
-        if (!spansTooLong && !tooOld) {
-          return out;
-        }
-        long maxt = Math.floorDiv(min, range) * range + range;
-        cut(min, maxt).ifPresent(out::add);
+        cut(due.get()).ifPresent(out::add);
       }
     }
   }
@@ -299,25 +267,9 @@ public final class Tsdb implements Closeable {
   public List<BlockMeta> flush() throws IOException {
     synchronized (compaction) {
       List<BlockMeta> out = new ArrayList<>();
-      long min = head.minTime();
-      long max = head.maxTime();
-      if (min == Long.MAX_VALUE || max < min) {
-        return out;
-      }
-      if (min == max) {
-        cut(min, max + 1).ifPresent(out::add);
-        return out;
-      }
-      long range = options.blockDurationMs();
-      long boundary = Math.floorDiv(max, range) * range;
-      // Aligned blocks up to the last boundary (several if the head spans more), then the rest.
-      while (min < boundary) {
-        long maxt = Math.min(Math.floorDiv(min, range) * range + range, boundary);
-        cut(min, maxt).ifPresent(out::add);
-        min = maxt;
-      }
-      if (max > min) {
-        cut(min, max).ifPresent(out::add);
+      for (CompactionPlan.Range r :
+          CompactionPlan.flush(head.minTime(), head.maxTime(), options.blockDurationMs())) {
+        cut(r).ifPresent(out::add);
       }
       return out;
     }
@@ -337,7 +289,9 @@ public final class Tsdb implements Closeable {
 
   // Holds the compaction monitor. Raises the head's min valid time first, so that no sample can
   // land in [mint, maxt) while the block is written; truncates only after the block is in place.
-  private Optional<BlockMeta> cut(long mint, long maxt) throws IOException {
+  private Optional<BlockMeta> cut(CompactionPlan.Range range) throws IOException {
+    long mint = range.mint();
+    long maxt = range.maxt();
     head.setMinValidTime(maxt);
     Optional<BlockMeta> meta;
     try (Querier q = head.querier()) {
@@ -378,12 +332,12 @@ public final class Tsdb implements Closeable {
 
   /** Number of WAL fsyncs done for group commit since open (0 without {@link #options()} fsync). */
   public long syncCount() {
-    return syncs.get();
+    return groupCommit.syncCount();
   }
 
   // For tests: writes whose fsync wait has begun.
   long completedWrites() {
-    return completedWrites.get();
+    return groupCommit.completedWrites();
   }
 
   /**
@@ -398,50 +352,7 @@ public final class Tsdb implements Closeable {
   public void log(byte[] buf, int[] bounds, int count) throws IOException {
     wal.log(buf, bounds, count);
     if (options.walFsync()) {
-      awaitSync(completedWrites.incrementAndGet());
-    }
-  }
-
-  // Write numbers are taken after the write completed, so an fsync that starts after reading
-  // completedWrites = n covers writes 1..n.
-  private void awaitSync(long mine) throws IOException {
-    synchronized (syncMonitor) {
-      while (syncedWrites < mine) {
-        if (!syncing) {
-          syncing = true;
-          break;
-        }
-        try {
-          syncMonitor.wait();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("interrupted while waiting for the WAL fsync");
-        }
-      }
-      if (syncedWrites >= mine) {
-        return;
-      }
-    }
-    IOException failure = null;
-    long covered = 0;
-    try {
-      beforeSync.run();
-      covered = completedWrites.get();
-      wal.sync();
-      syncs.incrementAndGet();
-    } catch (IOException e) {
-      failure = e;
-    } finally {
-      synchronized (syncMonitor) {
-        syncing = false;
-        if (failure == null && covered > syncedWrites) {
-          syncedWrites = covered;
-        }
-        syncMonitor.notifyAll();
-      }
-    }
-    if (failure != null) {
-      throw failure;
+      groupCommit.awaitSync();
     }
   }
 
@@ -453,12 +364,7 @@ public final class Tsdb implements Closeable {
    */
   public Optional<CheckpointStats> truncateHead(long mint) throws IOException {
     synchronized (compaction) {
-      long[] removed = head.truncate(mint);
-      if (removed.length > 0) {
-        synchronized (deleted) {
-          deleted.add(new Removed(wal.lastSegment(), removed));
-        }
-      }
+      walTruncator.seriesRemoved(head.truncate(mint));
       return truncateWal(mint);
     }
   }
@@ -477,60 +383,9 @@ public final class Tsdb implements Closeable {
    */
   public Optional<CheckpointStats> truncateWal(long mint) throws IOException {
     synchronized (compaction) {
-      return checkpoint(mint);
+      return walTruncator.truncate(mint);
     }
   }
-
-  private Optional<CheckpointStats> checkpoint(long mint) throws IOException {
-    int first = wal.firstSegment();
-    int last = wal.nextSegment() - 1;
-    // Never the segment that was being written until now; two thirds of the rest.
-    last--;
-    if (last < 0) {
-      return Optional.empty();
-    }
-    last = first + (last - first) * 2 / 3;
-    if (last <= first) {
-      return Optional.empty();
-    }
-    int checkpointed = last;
-    CheckpointStats stats =
-        Checkpoint.create(
-            wal.dir(),
-            first,
-            last,
-            ref -> head.getByRef(ref) != null || removedAfter(ref, checkpointed),
-            mint,
-            options.wal().compress());
-    wal.truncateBefore(last + 1);
-    Checkpoint.deleteCheckpointsBefore(wal.dir(), last);
-    synchronized (deleted) {
-      deleted.removeIf(r -> r.lastSegment() <= checkpointed);
-    }
-    LOG.atInfo()
-        .addKeyValue("dir", dir)
-        .addKeyValue("checkpoint", last)
-        .addKeyValue("series", stats.totalSeries() - stats.droppedSeries())
-        .addKeyValue("dropped_samples", stats.droppedSamples())
-        .log("WAL checkpoint written and segments truncated");
-    return Optional.of(stats);
-  }
-
-  // Whether the series was removed while a segment after the checkpoint was being written: its
-  // samples may be there, so its series record must survive the checkpoint.
-  private boolean removedAfter(long ref, int checkpointed) {
-    synchronized (deleted) {
-      for (Removed r : deleted) {
-        if (r.lastSegment() > checkpointed && Arrays.binarySearch(r.refs(), ref) >= 0) {
-          return true;
-        }
-      }
-      return false;
-    }
-  }
-
-  /** Series refs removed from the head while WAL segment {@code lastSegment} was written. */
-  private record Removed(int lastSegment, long[] refs) {}
 
   /**
    * Closes the WAL (pads and fsyncs its last segment), releases the lock and deletes the lock file.
@@ -541,11 +396,8 @@ public final class Tsdb implements Closeable {
    */
   @Override
   public void close() throws IOException {
-    synchronized (syncMonitor) {
-      if (closed) {
-        return;
-      }
-      closed = true;
+    if (!closed.compareAndSet(false, true)) {
+      return;
     }
     IOException failure = null;
     try {
@@ -555,9 +407,7 @@ public final class Tsdb implements Closeable {
     }
     blocks.close();
     try {
-      lock.release();
-      lockChannel.close();
-      Files.deleteIfExists(dir.resolve(LOCK_FILE));
+      lock.close();
     } catch (IOException e) {
       if (failure == null) {
         failure = e;
@@ -573,352 +423,5 @@ public final class Tsdb implements Closeable {
   @Override
   public String toString() {
     return "Tsdb[" + dir + "]";
-  }
-
-  private static ReplayStats replay(Path walDir, Head head, int workers) throws IOException {
-    Replayer r = new Replayer(head, workers, walDir.getFileName() + "");
-    Optional<RepairResult> repair = Optional.empty();
-    try {
-      try {
-        r.run(Checkpoint.replayRanges(walDir));
-      } finally {
-        r.finish();
-      }
-    } catch (CorruptSegmentException e) {
-      if (!e.dir().toAbsolutePath().normalize().equals(walDir.toAbsolutePath().normalize())) {
-        throw e;
-      }
-      RepairResult rr = WalRepair.repair(walDir, e);
-      LOG.atWarn()
-          .addKeyValue("dir", walDir)
-          .addKeyValue("segment", e.segment())
-          .addKeyValue("offset", e.offset())
-          .addKeyValue("reason", e.reason())
-          .addKeyValue("dropped_bytes", rr.droppedBytes())
-          .addKeyValue("deleted_segments", rr.deletedSegments())
-          .log("WAL corruption repaired by truncating at the last good record");
-      repair = Optional.of(rr);
-    }
-    return new ReplayStats(r.series, r.samples(), r.failed(), repair);
-  }
-
-  /**
-   * Applies series records in order and hands samples to workers sharded by series ref.
-   *
-   * <p>The workers' time is memory latency: each sample touches a series that is almost never in a
-   * CPU cache. So a worker finds series in its own array indexed by ref (refs are dense, and those
-   * of one worker are the multiples of the worker count plus its index), filled from {@link
-   * Head#getByRef} on first use, instead of the head's locked ref map; and batches go back to the
-   * reading thread once applied, so replay allocates nothing per sample.
-   */
-  private static final class Replayer {
-    private static final int BATCH = 4096;
-    // Batches a worker may be behind: enough to ride out the reader's series-heavy stretches
-    // and one worker being slower for a while (~3 MB per worker).
-    private static final int QUEUE = 32;
-    private static final Batch POISON = new Batch(0);
-    // A worker's series array is not grown beyond this many entries past its dense need.
-    private static final int CACHE_SLACK = 1 << 20;
-
-    private final Head head;
-    private final RecordDecoder dec = new RecordDecoder();
-    // WAL ref → ref of the series that already had those labels; used by the reading thread only.
-    private final HashMap<Long, Long> aliases = new HashMap<>();
-    private final Worker[] workers;
-    private final Batch[] filling;
-    private long[] refs = new long[BATCH];
-    private long[] ts = new long[BATCH];
-    private long[] vs = new long[BATCH];
-    private int decoded;
-    private long series;
-    private WalReader reader;
-    private CorruptSegmentException seriesFailure;
-
-    Replayer(Head head, int n, String name) {
-      this.head = head;
-      workers = new Worker[n];
-      filling = new Batch[n];
-      for (int i = 0; i < n; i++) {
-        workers[i] = new Worker(i, n);
-        filling[i] = workers[i].free.poll();
-        workers[i].thread =
-            Thread.ofPlatform().name("sluice-replay-" + name + "-" + i).start(workers[i]);
-      }
-    }
-
-    void run(List<SegmentRange> ranges) throws IOException {
-      try (WalReader r = WalReader.open(ranges)) {
-        reader = r;
-        while (r.next()) {
-          byte[] rec = r.recordBuffer();
-          int len = r.recordLength();
-          try {
-            switch (RecordDecoder.type(rec, 0, len)) {
-              case SERIES -> {
-                dec.series(rec, 0, len, this::series);
-                if (seriesFailure != null) {
-                  throw seriesFailure;
-                }
-              }
-              case SAMPLES -> {
-                decoded = 0;
-                dec.samples(rec, 0, len, this::sample);
-                dispatch();
-              }
-              default -> {
-                // Exemplars, histograms, tombstones, metadata: the head does not hold them yet.
-              }
-            }
-          } catch (CorruptRecordException e) {
-            throw new CorruptSegmentException(
-                r.segmentDir(),
-                r.segment(),
-                r.offset(),
-                "undecodable record: " + e.getMessage(),
-                e);
-          }
-        }
-      }
-    }
-
-    private void series(long ref, byte[] key, int off, int len) {
-      if (seriesFailure != null) {
-        return;
-      }
-      MemSeries s;
-      try {
-        s = head.getOrCreateWithRef(ref, key, off, len);
-      } catch (IllegalArgumentException e) {
-        seriesFailure =
-            new CorruptSegmentException(
-                reader.segmentDir(), reader.segment(), reader.offset(), e.getMessage(), e);
-        return;
-      }
-      if (s.ref() != ref) {
-        aliases.put(ref, s.ref());
-      } else if (!s.walLogged()) {
-        series++;
-      }
-      s.markWalLogged();
-    }
-
-    private void sample(long ref, long t, long bits) {
-      if (decoded == refs.length) {
-        refs = Arrays.copyOf(refs, decoded * 2);
-        ts = Arrays.copyOf(ts, decoded * 2);
-        vs = Arrays.copyOf(vs, decoded * 2);
-      }
-      refs[decoded] = ref;
-      ts[decoded] = t;
-      vs[decoded] = bits;
-      decoded++;
-    }
-
-    // Only a fully decoded record reaches the head, so a record cut by a repair adds nothing.
-    // Aliases are resolved before sharding, so that one series' samples stay on one worker, in
-    // order (Prometheus' multiRef).
-    private void dispatch() throws InterruptedIOException {
-      boolean haveAliases = !aliases.isEmpty();
-      for (int i = 0; i < decoded; i++) {
-        long ref = refs[i];
-        if (haveAliases) {
-          Long real = aliases.get(ref);
-          if (real != null) {
-            ref = real;
-          }
-        }
-        int w = (int) Math.floorMod(ref, (long) workers.length);
-        Batch b = filling[w];
-        b.add(ref, ts[i], vs[i]);
-        if (b.n == BATCH) {
-          filling[w] = handOff(w, b);
-        }
-      }
-    }
-
-    // Queues a full batch and returns an empty one; waits while the worker is QUEUE batches behind.
-    private Batch handOff(int w, Batch b) throws InterruptedIOException {
-      try {
-        workers[w].queue.put(b);
-        return workers[w].free.take();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted during WAL replay");
-      }
-    }
-
-    // Also after a corruption: what was read before the damage reaches the head.
-    void finish() throws InterruptedIOException {
-      boolean interrupted = false;
-      for (int i = 0; i < workers.length; i++) {
-        Worker w = workers[i];
-        while (filling[i] != null && filling[i].n > 0) {
-          try {
-            w.queue.put(filling[i]);
-            filling[i] = null;
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-        while (true) {
-          try {
-            w.queue.put(POISON);
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-      }
-      for (Worker w : workers) {
-        while (true) {
-          try {
-            w.thread.join();
-            break;
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted during WAL replay");
-      }
-      for (Worker w : workers) {
-        if (w.error != null) {
-          throw new IllegalStateException("WAL replay worker failed", w.error);
-        }
-      }
-    }
-
-    long samples() {
-      long n = 0;
-      for (Worker w : workers) {
-        n += w.appended;
-      }
-      return n;
-    }
-
-    long failed() {
-      long n = 0;
-      for (Worker w : workers) {
-        n += w.failed;
-      }
-      return n;
-    }
-
-    private final class Worker implements Runnable {
-      // Batches to apply, and applied batches back to the reader; together QUEUE + 2 batches.
-      final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE + 2);
-      final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(QUEUE + 2);
-      final int index;
-      final int stride;
-      Thread thread;
-      long appended;
-      long failed;
-      RuntimeException error;
-      // series[(ref - index) / stride] for this worker's refs; grown on demand, filled on first
-      // use.
-      private MemSeries[] series = new MemSeries[1024];
-      private final MemSeries[] resolved = new MemSeries[BATCH];
-      private final long[] counts = new long[2];
-
-      Worker(int index, int stride) {
-        this.index = index;
-        this.stride = stride;
-        for (int i = 0; i < QUEUE + 2; i++) {
-          free.add(new Batch(BATCH));
-        }
-      }
-
-      @Override
-      public void run() {
-        try {
-          while (true) {
-            Batch b = queue.take();
-            if (b == POISON) {
-              return;
-            }
-            apply(b);
-            b.n = 0;
-            free.put(b);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-          error = e;
-          // Keep draining so that the reader never blocks on a full queue.
-          drain();
-        }
-      }
-
-      // Out of bounds samples are not failures: already in a block, the WAL is truncated behind
-      // blocks lazily.
-      private void apply(Batch b) {
-        MemSeries[] s = resolved;
-        for (int i = 0; i < b.n; i++) {
-          s[i] = lookup(b.refs[i]);
-        }
-        counts[0] = 0;
-        counts[1] = 0;
-        head.appendReplayed(s, b.ts, b.vs, b.n, counts);
-        appended += counts[0];
-        failed += counts[1];
-      }
-
-      // The series with this ref (one of this worker's), or null. A series found once stays: no
-      // series is removed during replay.
-      private MemSeries lookup(long ref) {
-        long slot = (ref - index) / stride;
-        MemSeries[] a = series;
-        if (slot >= 0 && slot < a.length) {
-          MemSeries s = a[(int) slot];
-          if (s != null) {
-            return s;
-          }
-        }
-        MemSeries s = head.getByRef(ref);
-        if (s != null && slot >= 0) {
-          if (slot >= a.length && slot < head.numSeries() / stride + CACHE_SLACK) {
-            a = series = Arrays.copyOf(a, (int) Math.max(slot + 1, a.length + (a.length >> 1)));
-          }
-          if (slot < a.length) {
-            a[(int) slot] = s;
-          }
-        }
-        return s;
-      }
-
-      private void drain() {
-        try {
-          Batch b;
-          while ((b = queue.take()) != POISON) {
-            b.n = 0;
-            free.put(b);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
-
-    private static final class Batch {
-      final long[] refs;
-      final long[] ts;
-      final long[] vs;
-      int n;
-
-      Batch(int capacity) {
-        refs = new long[capacity];
-        ts = new long[capacity];
-        vs = new long[capacity];
-      }
-
-      void add(long ref, long t, long v) {
-        refs[n] = ref;
-        ts[n] = t;
-        vs[n] = v;
-        n++;
-      }
-    }
   }
 }

@@ -13,6 +13,7 @@ import io.sluice.receiver.write.SeriesKey;
 import io.sluice.receiver.write.WriteOutcome;
 import io.sluice.receiver.write.WriteRequest;
 import io.sluice.tsdb.TsdbOptions;
+import io.sluice.tsdb.fileutil.FileUtil;
 import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
 import io.sluice.tsdb.head.HeadOptions;
@@ -104,11 +105,7 @@ public class LocalWriteBenchmark {
   @org.openjdk.jmh.annotations.TearDown(Level.Trial)
   public void tearDown() throws java.io.IOException {
     tsdbs.close();
-    try (var paths = java.nio.file.Files.walk(dataDir)) {
-      for (java.nio.file.Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        java.nio.file.Files.delete(p);
-      }
-    }
+    FileUtil.deleteRecursively(dataDir);
   }
 
   private byte[] key = new byte[1024];

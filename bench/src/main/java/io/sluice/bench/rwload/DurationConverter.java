@@ -1,19 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.bench.rwload;
 
+import io.sluice.objstore.GoDurations;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 
 /**
- * Parses durations the way Prometheus and Thanos flags write them: one or more {@code
- * <number><unit>} parts with units {@code ms}, {@code s}, {@code m}, {@code h}, {@code d}, for
- * example {@code 15s}, {@code 1m30s}, {@code 500ms}. ISO-8601 ({@code PT15S}) is accepted too.
+ * Parses durations the way Prometheus and Thanos write them ({@link GoDurations#parse}: Prometheus'
+ * {@code 15s}, {@code 1m30s}, {@code 500ms}, {@code 2h}, {@code 1d} or Go's {@code 1.5s}, {@code
+ * 250us}), after trimming surrounding whitespace; ISO-8601 ({@code PT15S}) is accepted too. Units
+ * of Prometheus' grammar must come in its order ({@code 1d2h}, not {@code 2h1d}).
  */
 public final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-
-  private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   /**
    * Parses {@code text}.
@@ -25,28 +23,12 @@ public final class DurationConverter implements CommandLine.ITypeConverter<Durat
     if (t.startsWith("P") || t.startsWith("p")) {
       return Duration.parse(t);
     }
-    Matcher m = PART.matcher(t);
-    Duration d = Duration.ZERO;
-    int end = 0;
-    while (m.lookingAt()) {
-      long n = Long.parseLong(m.group(1));
-      d =
-          d.plus(
-              switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-              });
-      end = m.end();
-      m.region(end, t.length());
-    }
-    if (end == 0 || end != t.length()) {
+    try {
+      return GoDurations.parse(t);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "not a duration: '" + text + "' (use e.g. 15s, 1m30s, 500ms)");
+          "not a duration: '" + text + "' (use e.g. 15s, 1m30s, 500ms)", e);
     }
-    return d;
   }
 
   /** Formats {@code d} in the same notation, e.g. {@code 1m30s} or {@code 500ms}. */

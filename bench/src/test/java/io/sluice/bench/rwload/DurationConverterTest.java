@@ -16,6 +16,24 @@ class DurationConverterTest {
     assertThat(DurationConverter.parse("500ms")).isEqualTo(Duration.ofMillis(500));
     assertThat(DurationConverter.parse("2h")).isEqualTo(Duration.ofHours(2));
     assertThat(DurationConverter.parse("PT5S")).isEqualTo(Duration.ofSeconds(5));
+    assertThat(DurationConverter.parse("1d2h")).isEqualTo(Duration.ofHours(26));
+    assertThat(DurationConverter.parse("30s1m")).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void acceptsTheWholePrometheusAndGoGrammars() {
+    assertThat(DurationConverter.parse("0")).isEqualTo(Duration.ZERO);
+    assertThat(DurationConverter.parse("1w")).isEqualTo(Duration.ofDays(7));
+    assertThat(DurationConverter.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
+    assertThat(DurationConverter.parse("250us")).isEqualTo(Duration.ofNanos(250_000));
+  }
+
+  @Test
+  void rejectsPrometheusUnitsOutOfOrderAsPrometheusDoes() {
+    // The former grammar took any order of ms, s, m, h and d; Go's takes any order without d.
+    assertThatThrownBy(() -> DurationConverter.parse("2h1d"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'2h1d'");
   }
 
   @Test

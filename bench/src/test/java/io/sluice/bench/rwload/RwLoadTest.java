@@ -134,7 +134,41 @@ class RwLoadTest {
     assertThat(sink.samples()).isEqualTo(3000);
     JsonNode json = run.json();
     assertThat(json.get("samplesAccepted").asLong()).isEqualTo(2000);
-    assertThat(json.has("scheduledLatencyP99Ms")).isTrue();
+    // A request is due no later than it is sent, so each latency from when it was due is at least
+    // its latency from when it was sent, and so is every percentile.
+    for (String p : List.of("P50", "P99", "Max")) {
+      assertThat(json.get("scheduledLatency" + p + "Ms").asDouble())
+          .as(p)
+          .isGreaterThanOrEqualTo(json.get("latency" + p + "Ms").asDouble());
+    }
+  }
+
+  @Test
+  void aSenderBehindItsScheduleCountsTheWaitOfEveryLaterRequest() throws Exception {
+    // A rate no receiver reaches: all 20 timed requests of the one shard are due at the start,
+    // and each is sent only after the ones before it were answered. So the last one's latency
+    // from when it was due covers every request's latency from when it was sent.
+    Run run =
+        run(
+            url(),
+            "--series=1000",
+            "--samples-per-request=100",
+            "--shards=1",
+            "--rounds=3",
+            "--rate=1e15",
+            "--jit-warmup=0",
+            "--json");
+
+    assertThat(run.exitCode()).isZero();
+    JsonNode json = run.json();
+    long requests = json.get("requests").asLong();
+    assertThat(requests).isEqualTo(20);
+    double sumOfLatencies = requests * json.get("latencyMeanMs").asDouble();
+    // Rounded to microseconds in the JSON: allow that rounding per request.
+    assertThat(json.get("scheduledLatencyMaxMs").asDouble())
+        .isGreaterThanOrEqualTo(sumOfLatencies - requests * 0.001);
+    assertThat(json.get("scheduledLatencyMaxMs").asDouble())
+        .isGreaterThan(json.get("latencyMaxMs").asDouble());
   }
 
   @ParameterizedTest

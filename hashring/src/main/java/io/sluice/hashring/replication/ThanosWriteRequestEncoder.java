@@ -5,6 +5,7 @@ import io.sluice.receiver.decode.RemoteWriteVersion;
 import io.sluice.receiver.decode.ThanosWriteFormat;
 import io.sluice.receiver.decode.WriteBatch;
 import io.sluice.receiver.write.WriteRequest;
+import io.sluice.tsdb.encoding.Varint;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -224,7 +225,7 @@ public final class ThanosWriteRequestEncoder {
   }
 
   static int varint64Size(long v) {
-    return v == 0 ? 1 : (63 - Long.numberOfLeadingZeros(v)) / 7 + 1;
+    return Varint.uvarintSize(v);
   }
 
   private static int putVarint(byte[] out, int p, int v) {
@@ -232,11 +233,6 @@ public final class ThanosWriteRequestEncoder {
   }
 
   private static int putVarint64(byte[] out, int p, long v) {
-    while ((v & ~0x7fL) != 0) {
-      out[p++] = (byte) ((v & 0x7f) | 0x80);
-      v >>>= 7;
-    }
-    out[p++] = (byte) v;
-    return p;
+    return Varint.putUvarint(out, p, v);
   }
 }

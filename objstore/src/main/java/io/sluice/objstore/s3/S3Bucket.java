@@ -15,7 +15,6 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.channels.Channels;
@@ -23,47 +22,18 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpConfigurationOption;
-import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsRequest;
@@ -73,37 +43,29 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
-import software.amazon.awssdk.services.s3.model.UploadPartRequest;
-import software.amazon.awssdk.services.s3.model.UploadPartResponse;
-import software.amazon.awssdk.utils.AttributeMap;
 
 /**
  * A bucket in Amazon S3 or an S3-compatible store (MinIO, Ceph RGW, S3Proxy), through the AWS SDK
  * for Java v2 with its synchronous Apache HTTP client.
  *
  * <ul>
- *   <li>Endpoint {@code host[:port]}, {@code https} unless {@code insecure}; SigV4 signing in
- *       {@code region} ({@code us-east-1} when empty, following cross-region redirects).
- *   <li>Addressing: {@code bucket_lookup_type: auto} chooses virtual-hosted requests for Amazon S3,
- *       Google Cloud Storage and Aliyun OSS hosts and path-style requests for every other endpoint,
- *       as minio-go (Thanos' client) does; MinIO is therefore addressed path-style.
- *   <li>Credentials: {@code access_key}/{@code secret_key}/{@code session_token} when set, else the
- *       AWS default chain (environment, system properties, web identity token, profile files,
- *       container and instance metadata).
+ *   <li>Endpoint, addressing (path-style for MinIO, as minio-go), credentials, TLS and retries as
+ *       Thanos configures its client: see {@link S3Clients}.
  *   <li>Uploads: a file or stream of at least {@code part_size} bytes goes up as a multipart
  *       upload, aborted on failure (a file's parts four at a time, as Thanos; a stream's in order);
  *       smaller ones with one PUT. Both become visible atomically when complete. Files are streamed
  *       from disk part by part and can be retried; streams are held in memory one part at a time
  *       (at most 256 MiB), except a single PUT of more than 256 MiB, which is streamed and so
  *       retried only within its first 128 KiB.
- *   <li>Retries: the SDK's standard strategy (3 attempts with jittered backoff), or {@code
- *       max_retries + 1} attempts.
  *   <li>Errors: 404 answers become {@link ObjectNotFoundException}; every other failure a {@link
  *       BucketOperationException} naming the bucket, the key and the S3 error code.
  *   <li>Opening does not contact the store; {@link #check} asks whether the bucket can be used, and
  *       a missing bucket, rejected credentials or an unreachable endpoint otherwise show in the
  *       first operation.
  * </ul>
+ *
+ * <p>The clients are built by {@link S3Clients}; multipart uploads are {@link MultipartUpload}'s,
+ * and the parts of all of them run on one set of threads per bucket, which end when idle.
  *
  * <p>Thread-safe; one instance holds one connection pool. The caller closes it.
  */
@@ -115,32 +77,30 @@ public final class S3Bucket implements Bucket {
   private static final int MAX_PARTS = 10_000;
 
   /** Parts of a file uploaded at once: minio-go's default, which Thanos pins. */
-  private static final int UPLOAD_THREADS = 4;
+  private static final int UPLOAD_CONCURRENCY = 4;
 
   private static final String STORAGE_CLASS_KEY = "x-amz-storage-class";
   private static final String BINARY = "application/octet-stream";
 
-  private static final Pattern VIRTUAL_HOST_CAPABLE =
-      Pattern.compile(
-          "^(s3[.-]?(.*\\.)?amazonaws\\.com(\\.cn)?"
-              + "|.*\\.s3[.-].*amazonaws\\.com(\\.cn)?"
-              + "|storage\\.googleapis\\.com"
-              + "|.*\\.aliyuncs\\.com)$");
-
   private final S3Config config;
   private final String bucket;
   private final URI endpoint;
-  private final SdkHttpClient http;
+  private final S3Clients clients;
   private final S3Client s3;
   private final Map<String, String> metadata;
   private final String storageClass;
-  private final boolean checksums;
+  // Runs the parts of every concurrent multipart upload of this bucket; threads end when idle.
+  private final ExecutorService partExecutor =
+      Executors.newCachedThreadPool(
+          Thread.ofPlatform().daemon().name("sluice-s3-upload-", 0).factory());
+  private final MultipartUpload multipart;
 
-  private S3Bucket(S3Config config, TrustManager[] trustManagers) {
+  private S3Bucket(S3Config config, S3Clients clients) {
     this.config = config;
     this.bucket = config.bucket();
-    this.endpoint = endpointUri(config);
-    this.checksums = config.sendContentMd5();
+    this.clients = clients;
+    this.endpoint = clients.endpoint();
+    this.s3 = clients.s3();
     Map<String, String> meta = new HashMap<>();
     String sc = null;
     for (Map.Entry<String, String> e : config.putUserMetadata().entrySet()) {
@@ -152,15 +112,9 @@ public final class S3Bucket implements Bucket {
     }
     this.metadata = Map.copyOf(meta);
     this.storageClass = sc;
-    this.http = httpClient(config.http(), trustManagers);
-    S3Client client;
-    try {
-      client = s3Client(config, endpoint, http);
-    } catch (RuntimeException e) {
-      http.close();
-      throw e;
-    }
-    this.s3 = client;
+    this.multipart =
+        new MultipartUpload(
+            s3, bucket, metadata, storageClass, config.sendContentMd5(), partExecutor);
   }
 
   /**
@@ -172,43 +126,7 @@ public final class S3Bucket implements Bucket {
    *     tls_config.ca_file} cannot be read as PEM certificates
    */
   public static S3Bucket open(S3Config config) throws S3BucketUnavailableException {
-    return new S3Bucket(config, trustManagers(config));
-  }
-
-  /**
-   * The trust managers for {@code tls_config.ca_file}: like Go's {@code RootCAs}, the file's
-   * certificates replace the default trust store. {@code null} when no file is configured.
-   */
-  private static TrustManager[] trustManagers(S3Config config) throws S3BucketUnavailableException {
-    Path caFile = config.http().caFile();
-    if (caFile == null || config.http().insecureSkipVerify()) {
-      return null;
-    }
-    try (InputStream in = Files.newInputStream(caFile)) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int n = 0;
-      for (Certificate cert : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca-" + n++, cert);
-      }
-      if (n == 0) {
-        throw new CertificateException("no certificate found");
-      }
-      TrustManagerFactory factory =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      factory.init(store);
-      return factory.getTrustManagers();
-    } catch (IOException | GeneralSecurityException e) {
-      throw new S3BucketUnavailableException(
-          config.bucket(),
-          "bucket '"
-              + config.bucket()
-              + "' cannot be used: config.http_config.tls_config.ca_file "
-              + caFile
-              + " cannot be read as PEM certificates: "
-              + e.getMessage(),
-          e);
-    }
+    return new S3Bucket(config, S3Clients.open(config));
   }
 
   /** The endpoint requests go to, e.g. {@code http://127.0.0.1:9000}. */
@@ -218,90 +136,7 @@ public final class S3Bucket implements Bucket {
 
   /** Whether requests name the bucket in the path ({@code true}) or in the host name. */
   public boolean pathStyle() {
-    return pathStyle(config);
-  }
-
-  static URI endpointUri(S3Config config) {
-    return URI.create((config.insecure() ? "http://" : "https://") + config.endpoint());
-  }
-
-  static boolean pathStyle(S3Config config) {
-    return switch (config.bucketLookupType()) {
-      case PATH -> true;
-      case VIRTUAL_HOSTED -> false;
-      case AUTO -> {
-        String host = endpointUri(config).getHost();
-        boolean capable = host != null && VIRTUAL_HOST_CAPABLE.matcher(host).matches();
-        // A dot in the bucket name breaks the wildcard certificate of a virtual host.
-        yield !capable || (!config.insecure() && config.bucket().contains("."));
-      }
-    };
-  }
-
-  private static SdkHttpClient httpClient(S3Config.HttpConfig h, TrustManager[] trustManagers) {
-    Apache5HttpClient.Builder b =
-        Apache5HttpClient.builder()
-            // Go's dialer timeout in Thanos' transport.
-            .connectionTimeout(Duration.ofSeconds(30))
-            .maxConnections(h.poolSize());
-    if (!h.responseHeaderTimeout().isZero()) {
-      b.socketTimeout(h.responseHeaderTimeout());
-    }
-    if (!h.idleConnTimeout().isZero()) {
-      b.connectionMaxIdleTime(h.idleConnTimeout());
-    }
-    if (trustManagers != null) {
-      b.tlsTrustManagersProvider(() -> trustManagers);
-    }
-    if (h.insecureSkipVerify()) {
-      return b.buildWithDefaults(
-          AttributeMap.builder()
-              .put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true)
-              .build());
-    }
-    return b.build();
-  }
-
-  private static S3Client s3Client(S3Config c, URI endpoint, SdkHttpClient http) {
-    AwsCredentialsProvider credentials;
-    if (c.accessKey().isEmpty()) {
-      credentials = DefaultCredentialsProvider.builder().build();
-    } else if (c.sessionToken().isEmpty()) {
-      credentials =
-          StaticCredentialsProvider.create(
-              AwsBasicCredentials.create(c.accessKey(), c.secretKey()));
-    } else {
-      credentials =
-          StaticCredentialsProvider.create(
-              AwsSessionCredentials.create(c.accessKey(), c.secretKey(), c.sessionToken()));
-    }
-    S3ClientBuilder b =
-        S3Client.builder()
-            .httpClient(http)
-            .endpointOverride(endpoint)
-            .forcePathStyle(pathStyle(c))
-            .credentialsProvider(credentials)
-            .region(Region.of(c.region().isEmpty() ? "us-east-1" : c.region()))
-            .requestChecksumCalculation(
-                c.sendContentMd5()
-                    ? RequestChecksumCalculation.WHEN_SUPPORTED
-                    : RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .overrideConfiguration(
-                o -> {
-                  if (c.maxRetries() > 0) {
-                    o.retryStrategy(
-                        AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                            .maxAttempts(c.maxRetries() + 1)
-                            .build());
-                  } else {
-                    o.retryStrategy(RetryMode.STANDARD);
-                  }
-                });
-    if (c.region().isEmpty()) {
-      b.crossRegionAccessEnabled(true);
-    }
-    return b.build();
+    return S3Clients.pathStyle(config);
   }
 
   /**
@@ -453,7 +288,7 @@ public final class S3Bucket implements Bucket {
           name,
           size,
           partSize(size, config.partSize()),
-          UPLOAD_THREADS,
+          UPLOAD_CONCURRENCY,
           (offset, length) ->
               RequestBody.fromContentProvider(fileSlice(file, offset, length), length, BINARY));
     } else {
@@ -539,135 +374,14 @@ public final class S3Bucket implements Bucket {
     }
   }
 
-  @FunctionalInterface
-  private interface PartSource {
-    RequestBody part(long offset, long length) throws IOException;
-  }
-
   private void multipartUpload(
-      String name, long size, long partSize, int concurrency, PartSource source)
+      String name, long size, long partSize, int concurrency, MultipartUpload.PartSource source)
       throws IOException {
-    CreateMultipartUploadRequest.Builder create =
-        CreateMultipartUploadRequest.builder()
-            .bucket(bucket)
-            .key(name)
-            .contentType(BINARY)
-            .metadata(metadata);
-    if (storageClass != null) {
-      create.storageClass(storageClass);
-    }
-    if (checksums) {
-      create.checksumAlgorithm(ChecksumAlgorithm.CRC32);
-    }
-    String uploadId;
     try {
-      uploadId = s3.createMultipartUpload(create.build()).uploadId();
-    } catch (SdkException e) {
+      multipart.upload(name, size, partSize, concurrency, source);
+    } catch (SdkException | UncheckedIOException e) {
       throw uploadFailure(name, e);
     }
-    try {
-      int count = (int) ((size + partSize - 1) / partSize);
-      List<CompletedPart> parts =
-          concurrency > 1 && count > 1
-              ? uploadPartsConcurrently(name, uploadId, size, partSize, count, concurrency, source)
-              : uploadPartsInOrder(name, uploadId, size, partSize, count, source);
-      s3.completeMultipartUpload(
-          r -> r.bucket(bucket).key(name).uploadId(uploadId).multipartUpload(m -> m.parts(parts)));
-    } catch (SdkException | UncheckedIOException | IOException e) {
-      try {
-        s3.abortMultipartUpload(r -> r.bucket(bucket).key(name).uploadId(uploadId));
-      } catch (SdkException abortFailure) {
-        e.addSuppressed(abortFailure);
-      }
-      if (e instanceof IOException io) {
-        throw io;
-      }
-      throw uploadFailure(name, (RuntimeException) e);
-    }
-  }
-
-  private List<CompletedPart> uploadPartsInOrder(
-      String name, String uploadId, long size, long partSize, int count, PartSource source)
-      throws IOException {
-    List<CompletedPart> parts = new ArrayList<>(count);
-    for (int index = 0; index < count; index++) {
-      parts.add(uploadPart(name, uploadId, size, partSize, index, source));
-    }
-    return parts;
-  }
-
-  /** Uploads parts on up to {@code concurrency} threads, as Thanos does with four. */
-  private List<CompletedPart> uploadPartsConcurrently(
-      String name,
-      String uploadId,
-      long size,
-      long partSize,
-      int count,
-      int concurrency,
-      PartSource source)
-      throws IOException {
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            Math.min(concurrency, count),
-            Thread.ofPlatform().daemon().name("sluice-s3-upload-", 0).factory());
-    try {
-      List<Future<CompletedPart>> futures = new ArrayList<>(count);
-      for (int i = 0; i < count; i++) {
-        int index = i;
-        futures.add(pool.submit(() -> uploadPart(name, uploadId, size, partSize, index, source)));
-      }
-      List<CompletedPart> parts = new ArrayList<>(count);
-      for (Future<CompletedPart> future : futures) {
-        try {
-          parts.add(future.get());
-        } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof IOException io) {
-            throw io;
-          }
-          if (cause instanceof RuntimeException re) {
-            throw re;
-          }
-          throw new IOException("uploading a part of " + name + " failed", cause);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("interrupted while uploading " + name);
-        }
-      }
-      return parts;
-    } finally {
-      pool.shutdownNow();
-      try {
-        // Let parts in flight end before the upload is aborted or completed.
-        pool.awaitTermination(1, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  private CompletedPart uploadPart(
-      String name, String uploadId, long size, long partSize, int index, PartSource source)
-      throws IOException {
-    long offset = index * partSize;
-    long length = Math.min(partSize, size - offset);
-    int partNumber = index + 1;
-    UploadPartRequest.Builder part =
-        UploadPartRequest.builder()
-            .bucket(bucket)
-            .key(name)
-            .uploadId(uploadId)
-            .partNumber(partNumber)
-            .contentLength(length);
-    if (checksums) {
-      part.checksumAlgorithm(ChecksumAlgorithm.CRC32);
-    }
-    UploadPartResponse response = s3.uploadPart(part.build(), source.part(offset, length));
-    return CompletedPart.builder()
-        .partNumber(partNumber)
-        .eTag(response.eTag())
-        .checksumCRC32(response.checksumCRC32())
-        .build();
   }
 
   private IOException uploadFailure(String name, RuntimeException e) {
@@ -803,8 +517,8 @@ public final class S3Bucket implements Bucket {
 
   @Override
   public void close() {
-    s3.close();
-    http.close();
+    partExecutor.shutdown();
+    clients.close();
   }
 
   @Override

@@ -9,6 +9,7 @@ import io.sluice.tsdb.block.BlockMeta.Thanos;
 import io.sluice.tsdb.block.BlockMeta.ThanosFile;
 import io.sluice.tsdb.block.BlockMetaFormat;
 import io.sluice.tsdb.block.Ulid;
+import io.sluice.tsdb.fileutil.FileUtil;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -159,7 +160,7 @@ public final class Shipper {
 
   private int pass() throws IOException {
     // Hard links left by a pass that was killed; passes of a tenant never overlap.
-    BlockDirs.deleteRecursively(dir.resolve(UPLOAD_DIR));
+    FileUtil.deleteRecursively(dir.resolve(UPLOAD_DIR));
     Set<Ulid> recorded =
         new HashSet<>(ShipperState.read(dir).map(ShipperState::uploaded).orElse(List.of()));
     List<BlockMeta> metas = localBlocks();
@@ -244,7 +245,7 @@ public final class Shipper {
     Ulid id = meta.ulid();
     Path blockDir = BlockDirs.blockDir(dir, id);
     Path staging = dir.resolve(UPLOAD_DIR).resolve(id.toString());
-    BlockDirs.deleteRecursively(staging);
+    FileUtil.deleteRecursively(staging);
     Files.createDirectories(staging.resolve(CHUNKS));
     try {
       List<String> segments = new ArrayList<>();
@@ -283,7 +284,7 @@ public final class Shipper {
           id + "/" + BlockMetaFormat.FILE_NAME, new ByteArrayInputStream(json), json.length);
       LOG.atInfo().addKeyValue("tenant", tenant).addKeyValue("block", id).log("uploaded block");
     } finally {
-      BlockDirs.deleteRecursively(staging);
+      FileUtil.deleteRecursively(staging);
     }
   }
 

@@ -3,10 +3,10 @@ package io.sluice.receiver.shipper;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.sluice.tsdb.block.BlockDirs;
 import io.sluice.tsdb.block.Ulid;
+import io.sluice.tsdb.encoding.GoJson;
+import io.sluice.tsdb.fileutil.FileUtil;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -25,12 +25,12 @@ import java.util.Optional;
  *          | "[" NL TAB TAB ULID ("," NL TAB TAB ULID)* NL TAB "]"
  * </pre>
  *
- * That is Go's {@code json.Encoder} with {@code SetIndent("", "\t")}: one tab per level, and a
- * trailing newline. ULIDs are JSON strings in upper-case Crockford base32. The file is replaced
- * atomically (temporary file, fsync, rename, fsync of the directory), so a crash leaves the old or
- * the new record. Reading accepts any JSON layout; a missing, unreadable or malformed file, or a
- * version other than 1, reads as "nothing uploaded", as Thanos does — the bucket check of the next
- * pass then finds the blocks that are already there.
+ * That is Go's {@code json.Encoder} with {@code SetIndent("", "\t")} ({@link GoJson}): one tab per
+ * level, and a trailing newline. ULIDs are JSON strings in upper-case Crockford base32. The file is
+ * replaced atomically (temporary file, fsync, rename, fsync of the directory), so a crash leaves
+ * the old or the new record. Reading accepts any JSON layout; a missing, unreadable or malformed
+ * file, or a version other than 1, reads as "nothing uploaded", as Thanos does — the bucket check
+ * of the next pass then finds the blocks that are already there.
  *
  * @param version always {@link #VERSION}
  * @param uploaded the uploaded blocks, in the order the shipper recorded them
@@ -104,19 +104,23 @@ public record ShipperState(int version, List<Ulid> uploaded) {
 
   /** The file's bytes, in Go's layout (see the class documentation). */
   public byte[] toJson() {
-    StringBuilder b = new StringBuilder("{\n\t\"version\": ").append(version).append(",\n");
-    b.append("\t\"uploaded\": ");
-    if (uploaded.isEmpty()) {
-      b.append("null");
-    } else {
-      b.append("[\n");
-      for (int i = 0; i < uploaded.size(); i++) {
-        b.append("\t\t\"").append(uploaded.get(i)).append('"');
-        b.append(i + 1 < uploaded.size() ? ",\n" : "\n");
-      }
-      b.append("\t]");
-    }
-    return b.append("\n}\n").toString().getBytes(StandardCharsets.UTF_8);
+    return GoJson.marshal(
+        g -> {
+          g.writeStartObject();
+          g.writeNumberField("version", version);
+          g.writeFieldName("uploaded");
+          if (uploaded.isEmpty()) {
+            g.writeNull();
+          } else {
+            g.writeStartArray();
+            for (Ulid u : uploaded) {
+              g.writeString(u.toString());
+            }
+            g.writeEndArray();
+          }
+          g.writeEndObject();
+        },
+        true);
   }
 
   /**
@@ -125,6 +129,6 @@ public record ShipperState(int version, List<Ulid> uploaded) {
    * @throws IOException if a step fails; the file is then the old or the new one
    */
   public void write(Path dir) throws IOException {
-    BlockDirs.writeAtomically(dir.resolve(FILE_NAME), toJson());
+    FileUtil.writeAtomically(dir.resolve(FILE_NAME), toJson());
   }
 }

@@ -21,6 +21,12 @@ class ShipperStateTest {
   @TempDir Path dir;
 
   @Test
+  void writesNothingUploadedAsGoWritesANilSlice() {
+    assertThat(new String(ShipperState.of(List.of()).toJson(), UTF_8))
+        .isEqualTo("{\n\t\"version\": 1,\n\t\"uploaded\": null\n}\n");
+  }
+
+  @Test
   void writesTabIndentedJsonWithATrailingNewlineAsGoDoes() {
     assertThat(new String(ShipperState.of(List.of(A, B)).toJson(), UTF_8))
         .isEqualTo(

@@ -585,13 +585,14 @@ class StoreApiIT {
       // The client cancels the stream when its deadline passes; the server's own deadline (the
       // timeout counted from the request's arrival) passes a little later. Which one the server
       // sees first is a race, in grpc-go as here: the call counts as DeadlineExceeded when the
-      // server's deadline fired first, else as Canceled — exactly once either way.
+      // server's deadline fired first, else as Canceled. That it is counted once whichever of the
+      // handler's close and gRPC's cancellation comes second is GrpcServerMetricsTest's: this
+      // connection gives no sign of when the server's last callback for the call has run.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (seriesHandled("DeadlineExceeded") + seriesHandled("Canceled") == before
           && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
-      Thread.sleep(200);
       assertThat(seriesHandled("DeadlineExceeded") + seriesHandled("Canceled"))
           .isEqualTo(before + 1);
     }

@@ -1,19 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.block;
 
+import io.sluice.tsdb.fileutil.FileUtil;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,7 +64,7 @@ public final class BlockDirs {
    */
   public static Path createTemporary(Path dataDir, Ulid ulid) throws IOException {
     Path tmp = creationDir(dataDir, ulid);
-    deleteRecursively(tmp);
+    FileUtil.deleteRecursively(tmp);
     Files.createDirectories(tmp);
     return tmp;
   }
@@ -88,13 +82,11 @@ public final class BlockDirs {
     Path tmp = creationDir(dataDir, ulid);
     Path chunks = tmp.resolve("chunks");
     if (Files.isDirectory(chunks)) {
-      fsyncDir(chunks);
+      FileUtil.fsyncDir(chunks);
     }
-    fsyncDir(tmp);
+    FileUtil.fsyncDir(tmp);
     Path dir = blockDir(dataDir, ulid);
-    deleteRecursively(dir);
-    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-    fsyncDir(dataDir);
+    FileUtil.replaceDir(tmp, dir);
     return dir;
   }
 
@@ -110,10 +102,10 @@ public final class BlockDirs {
       return;
     }
     Path tmp = dataDir.resolve(ulid + TMP_FOR_DELETION_SUFFIX);
-    deleteRecursively(tmp);
+    FileUtil.deleteRecursively(tmp);
     Files.move(dir, tmp, StandardCopyOption.ATOMIC_MOVE);
-    fsyncDir(dataDir);
-    deleteRecursively(tmp);
+    FileUtil.fsyncDir(dataDir);
+    FileUtil.deleteRecursively(tmp);
   }
 
   /**
@@ -135,7 +127,7 @@ public final class BlockDirs {
     }
     removed.sort(null);
     for (Path p : removed) {
-      deleteRecursively(p);
+      FileUtil.deleteRecursively(p);
     }
     return removed;
   }
@@ -170,74 +162,5 @@ public final class BlockDirs {
     }
     ids.sort(null);
     return ids;
-  }
-
-  /**
-   * Makes a directory's entries durable (fsync of the directory).
-   *
-   * @throws IOException if the fsync fails
-   */
-  public static void fsyncDir(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
-
-  /**
-   * Replaces {@code file} with {@code content} atomically, as Prometheus writes meta.json and
-   * tombstones: to {@code <file>.tmp}, fsync, rename over {@code file}, fsync of the directory.
-   *
-   * @throws IOException if a step fails; the file is then the old or the new one
-   */
-  public static void writeAtomically(Path file, byte[] content) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (FileChannel ch =
-        FileChannel.open(
-            tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer b = ByteBuffer.wrap(content);
-      while (b.hasRemaining()) {
-        ch.write(b);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDir(file.toAbsolutePath().getParent());
-  }
-
-  /** Removes {@code p} and everything under it; nothing if it does not exist. */
-  public static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    Files.walkFileTree(
-        p,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-
-          private void delete(Path q) throws IOException {
-            try {
-              Files.delete(q);
-            } catch (NoSuchFileException ignored) {
-              // Removed concurrently; the goal is reached.
-            }
-          }
-        });
   }
 }

@@ -1,16 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.block;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.PrettyPrinter;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.io.CharacterEscapes;
-import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.sluice.tsdb.block.BlockMeta.BlockDesc;
@@ -20,7 +12,8 @@ import io.sluice.tsdb.block.BlockMeta.ObjectHash;
 import io.sluice.tsdb.block.BlockMeta.Stats;
 import io.sluice.tsdb.block.BlockMeta.Thanos;
 import io.sluice.tsdb.block.BlockMeta.ThanosFile;
-import java.io.ByteArrayOutputStream;
+import io.sluice.tsdb.encoding.GoJson;
+import io.sluice.tsdb.fileutil.FileUtil;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,12 +29,10 @@ import java.util.TreeMap;
  *
  * <p>Reference: {@code shared/reference/prometheus-formats.md} §4.2 and {@code
  * shared/reference/thanos-receive.md} §7.3. Prometheus 2.42 ({@code tsdb/block.go}) writes it with
- * Go's {@code json.MarshalIndent(meta, "", "\t")}: keys in struct declaration order, one tab per
- * level, {@code ": "} after keys, {@code {}} for an empty object, no trailing newline. Thanos
- * ({@code pkg/block/metadata/meta.go}) writes the same layout through a {@code json.Encoder}, which
- * appends one newline. Strings are escaped as Go does: {@code \" \\ \n \r \t}, other control
- * characters and {@code < > &} and U+2028/U+2029 as {@code \}{@code u00xx} with lower-case hex,
- * everything else as raw UTF-8.
+ * Go's {@code json.MarshalIndent(meta, "", "\t")}, keys in struct declaration order and no trailing
+ * newline; Thanos ({@code pkg/block/metadata/meta.go}) writes the same layout through a {@code
+ * json.Encoder}, which appends one newline. Both are written by {@link GoJson}, whose javadoc has
+ * the layout and Go's string escaping.
  *
  * <pre>
  * meta        = { "ulid": ULID, "minTime": int64, "maxTime": int64,   ; maxTime exclusive
@@ -70,12 +61,6 @@ public final class BlockMetaFormat {
   public static final String FILE_NAME = "meta.json";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final JsonFactory GO_JSON =
-      new JsonFactoryBuilder()
-          .characterEscapes(new GoEscapes())
-          // Go writes characters outside the BMP as raw UTF-8, not as escaped surrogates.
-          .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-          .build();
 
   private BlockMetaFormat() {}
 
@@ -137,27 +122,21 @@ public final class BlockMetaFormat {
    * newline) and as Thanos writes it when there is one (one trailing newline).
    */
   public static byte[] toJson(BlockMeta meta) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    try (JsonGenerator g = GO_JSON.createGenerator(out, JsonEncoding.UTF8)) {
-      g.setPrettyPrinter(new GoIndent());
-      g.writeStartObject();
-      g.writeStringField("ulid", meta.ulid().toString());
-      g.writeNumberField("minTime", meta.minTime());
-      g.writeNumberField("maxTime", meta.maxTime());
-      writeStats(g, meta.stats());
-      writeCompaction(g, meta.compaction());
-      g.writeNumberField("version", BlockMeta.VERSION);
-      if (meta.thanos() != null) {
-        writeThanos(g, meta.thanos());
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    if (meta.thanos() != null) {
-      out.write('\n');
-    }
-    return out.toByteArray();
+    return GoJson.marshal(
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("ulid", meta.ulid().toString());
+          g.writeNumberField("minTime", meta.minTime());
+          g.writeNumberField("maxTime", meta.maxTime());
+          writeStats(g, meta.stats());
+          writeCompaction(g, meta.compaction());
+          g.writeNumberField("version", BlockMeta.VERSION);
+          if (meta.thanos() != null) {
+            writeThanos(g, meta.thanos());
+          }
+          g.writeEndObject();
+        },
+        meta.thanos() != null);
   }
 
   /**
@@ -169,7 +148,7 @@ public final class BlockMetaFormat {
    */
   public static long write(Path blockDir, BlockMeta meta) throws IOException {
     byte[] json = toJson(meta);
-    BlockDirs.writeAtomically(blockDir.resolve(FILE_NAME), json);
+    FileUtil.writeAtomically(blockDir.resolve(FILE_NAME), json);
     return json.length;
   }
 
@@ -444,107 +423,5 @@ public final class BlockMetaFormat {
     String uploadTime = up == null ? null : string(up, "thanos.upload_time");
     return new Thanos(
         (int) version, labels, resolution, source, segmentFiles, files, indexStats, uploadTime);
-  }
-
-  /** Go's {@code json.MarshalIndent(v, "", "\t")} layout. */
-  private static final class GoIndent implements PrettyPrinter {
-    private int depth;
-
-    private void newline(JsonGenerator g) throws IOException {
-      g.writeRaw('\n');
-      for (int i = 0; i < depth; i++) {
-        g.writeRaw('\t');
-      }
-    }
-
-    @Override
-    public void writeRootValueSeparator(JsonGenerator g) {}
-
-    @Override
-    public void writeStartObject(JsonGenerator g) throws IOException {
-      g.writeRaw('{');
-      depth++;
-    }
-
-    @Override
-    public void writeEndObject(JsonGenerator g, int nrOfEntries) throws IOException {
-      depth--;
-      if (nrOfEntries > 0) {
-        newline(g);
-      }
-      g.writeRaw('}');
-    }
-
-    @Override
-    public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
-      g.writeRaw(',');
-      newline(g);
-    }
-
-    @Override
-    public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
-      g.writeRaw(": ");
-    }
-
-    @Override
-    public void writeStartArray(JsonGenerator g) throws IOException {
-      g.writeRaw('[');
-      depth++;
-    }
-
-    @Override
-    public void writeEndArray(JsonGenerator g, int nrOfValues) throws IOException {
-      depth--;
-      if (nrOfValues > 0) {
-        newline(g);
-      }
-      g.writeRaw(']');
-    }
-
-    @Override
-    public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
-      g.writeRaw(',');
-      newline(g);
-    }
-
-    @Override
-    public void beforeArrayValues(JsonGenerator g) throws IOException {
-      newline(g);
-    }
-
-    @Override
-    public void beforeObjectEntries(JsonGenerator g) throws IOException {
-      newline(g);
-    }
-  }
-
-  /** Go's {@code encoding/json} string escaping (with its default HTML escaping). */
-  private static final class GoEscapes extends CharacterEscapes {
-    private static final long serialVersionUID = 1L;
-    private final int[] ascii = standardAsciiEscapesForJSON();
-
-    GoEscapes() {
-      for (int c = 0; c < 0x20; c++) {
-        if (c != '\n' && c != '\r' && c != '\t') {
-          ascii[c] = ESCAPE_CUSTOM;
-        }
-      }
-      ascii['<'] = ESCAPE_CUSTOM;
-      ascii['>'] = ESCAPE_CUSTOM;
-      ascii['&'] = ESCAPE_CUSTOM;
-    }
-
-    @Override
-    public int[] getEscapeCodesForAscii() {
-      return ascii;
-    }
-
-    @Override
-    public SerializableString getEscapeSequence(int ch) {
-      if (ch < 0x20 || ch == '<' || ch == '>' || ch == '&' || ch == 0x2028 || ch == 0x2029) {
-        return new SerializedString(String.format("\\u%04x", ch));
-      }
-      return null;
-    }
   }
 }

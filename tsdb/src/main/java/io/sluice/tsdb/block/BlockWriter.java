@@ -5,6 +5,7 @@ import io.sluice.tsdb.chunkenc.XorChunk;
 import io.sluice.tsdb.chunkenc.XorChunkFormat;
 import io.sluice.tsdb.chunkenc.XorIterator;
 import io.sluice.tsdb.chunks.ChunkSegmentWriter;
+import io.sluice.tsdb.fileutil.FileUtil;
 import io.sluice.tsdb.index.ChunkRef;
 import io.sluice.tsdb.index.IndexWriter;
 import io.sluice.tsdb.labels.Utf8;
@@ -81,7 +82,7 @@ public final class BlockWriter {
     try {
       long[] stats = writeFiles(tmp, source, mint, maxt - 1);
       if (stats[1] == 0) {
-        BlockDirs.deleteRecursively(tmp);
+        FileUtil.deleteRecursively(tmp);
         return Optional.empty();
       }
       BlockMeta meta =
@@ -94,7 +95,7 @@ public final class BlockWriter {
     } catch (IOException | RuntimeException e) {
       // Errors (a kill, in tests) leave the directory to the clean-up at the next start.
       try {
-        BlockDirs.deleteRecursively(tmp);
+        FileUtil.deleteRecursively(tmp);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.chunkenc;
 
+import io.sluice.tsdb.encoding.Varint;
 import java.util.Arrays;
 
 /**
@@ -67,7 +68,7 @@ public abstract class XorAppender {
       b = grow();
     }
     if (n == 0) {
-      writeUvarintBytes((t << 1) ^ (t >> 63));
+      writeUvarintBytes(Varint.zigzag(t));
       writeBits(valueBits, 64);
     } else if (n == 1) {
       long delta = t - this.t;
@@ -203,11 +204,9 @@ public abstract class XorAppender {
   }
 
   private void writeUvarintBytes(long x) {
-    while ((x & ~0x7FL) != 0) {
-      writeByte((int) ((x & 0x7F) | 0x80));
-      x >>>= 7;
+    for (int i = 0, n = Varint.uvarintSize(x); i < n; i++) {
+      writeByte(Varint.uvarintByte(x, i));
     }
-    writeByte((int) x);
   }
 
   /**

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.chunkenc;
 
+import io.sluice.tsdb.encoding.Varint;
 import java.util.Objects;
 
 /**
@@ -65,8 +66,7 @@ public final class XorIterator {
       return false;
     }
     if (read == 0) {
-      long zz = readUvarint();
-      t = (zz >>> 1) ^ -(zz & 1);
+      t = Varint.unzigzag(readUvarint());
       v = readBits(64);
     } else if (read == 1) {
       tDelta = readUvarint();
@@ -135,16 +135,21 @@ public final class XorIterator {
     v ^= readBits(sig) << trailing;
   }
 
+  // The timestamp fields start on a byte boundary: after the 2-byte header, and after the first
+  // timestamp's whole bytes and the first value's 64 bits.
   private long readUvarint() {
-    long x = 0;
-    for (int shift = 0; shift < 70; shift += 7) {
-      long b = readBits(8);
-      x |= (b & 0x7F) << shift;
-      if (b < 0x80) {
-        return x;
-      }
+    int at = (int) (bitPos >>> 3);
+    int n = Varint.uvarintLength(data, at, (int) (bitEnd >>> 3));
+    if (n == Varint.TRUNCATED) {
+      throw new MalformedChunkException(
+          "XOR chunk ends early: sample " + read + " of " + total + " needs more bits");
     }
-    throw new MalformedChunkException("XOR chunk sample " + read + ": varint longer than 10 bytes");
+    if (n < 0) {
+      throw new MalformedChunkException(
+          "XOR chunk sample " + read + ": varint does not fit in 64 bits");
+    }
+    bitPos += 8L * n;
+    return Varint.uvarint(data, at);
   }
 
   // Reads n (1..64) bits MSB first.

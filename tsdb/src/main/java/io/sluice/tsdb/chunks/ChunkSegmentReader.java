@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.chunks;
 
+import io.sluice.tsdb.encoding.Varint;
 import io.sluice.tsdb.query.ChunkMeta;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -205,7 +206,11 @@ public final class ChunkSegmentReader implements AutoCloseable {
       while (off < b.capacity()) {
         Chunk c = readAt(b, paths.get(pos), off);
         visitor.visit(ChunkSegmentFormat.ref(pos, off), c.encoding(), c.data());
-        off += uvarintSize(c.data().length) + 1 + c.data().length + ChunkSegmentFormat.CRC_SIZE;
+        off +=
+            Varint.uvarintSize(c.data().length)
+                + ChunkSegmentFormat.ENCODING_SIZE
+                + c.data().length
+                + ChunkSegmentFormat.CRC_SIZE;
       }
     }
   }
@@ -226,19 +231,16 @@ public final class ChunkSegmentReader implements AutoCloseable {
 
   private static Chunk readAt(ByteBuffer b, Path p, int offset) throws CorruptChunkException {
     int size = b.capacity();
-    long len = 0;
-    int pos = offset;
-    for (int shift = 0; ; shift += 7) {
-      if (pos >= size || shift >= 7 * ChunkSegmentFormat.MAX_LEN_FIELD_SIZE) {
-        throw new CorruptChunkException(
-            "chunk segment " + p + ": invalid chunk length field at offset " + offset);
-      }
-      int x = b.get(pos++);
-      len |= (long) (x & 0x7F) << shift;
-      if ((x & 0x80) == 0) {
-        break;
-      }
+    byte[] field = new byte[ChunkSegmentFormat.MAX_LEN_FIELD_SIZE];
+    int avail = Math.min(field.length, size - offset);
+    b.get(offset, field, 0, avail);
+    int lenSize = Varint.uvarintLength(field, 0, avail);
+    if (lenSize <= 0) {
+      throw new CorruptChunkException(
+          "chunk segment " + p + ": invalid chunk length field at offset " + offset);
     }
+    long len = Varint.uvarint(field, 0);
+    int pos = offset + lenSize;
     long end = pos + ChunkSegmentFormat.ENCODING_SIZE + len + ChunkSegmentFormat.CRC_SIZE;
     if (end > size) {
       throw new CorruptChunkException(
@@ -275,15 +277,5 @@ public final class ChunkSegmentReader implements AutoCloseable {
               + HexFormat.of().toHexDigits(actual));
     }
     return new Chunk(encoding, data);
-  }
-
-  private static int uvarintSize(int v) {
-    int n = 1;
-    long x = Integer.toUnsignedLong(v);
-    while (x >= 0x80) {
-      x >>>= 7;
-      n++;
-    }
-    return n;
   }
 }

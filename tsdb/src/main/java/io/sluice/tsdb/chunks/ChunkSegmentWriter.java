@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.chunks;
 
+import io.sluice.tsdb.encoding.Varint;
+import io.sluice.tsdb.fileutil.FileUtil;
 import io.sluice.tsdb.query.ChunkMeta;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -149,9 +151,7 @@ public final class ChunkSegmentWriter implements AutoCloseable {
     }
     closed = true;
     finishFile();
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    }
+    FileUtil.fsyncDir(dir);
   }
 
   private void ensureOpen() {
@@ -185,13 +185,7 @@ public final class ChunkSegmentWriter implements AutoCloseable {
 
   private long writeChunk(byte encoding, byte[] data, int off, int len) throws IOException {
     long ref = ChunkSegmentFormat.ref(seq - 1, n);
-    int lenSize = 0;
-    long v = Integer.toUnsignedLong(len);
-    while (v >= 0x80) {
-      scratch[lenSize++] = (byte) (v | 0x80);
-      v >>>= 7;
-    }
-    scratch[lenSize++] = (byte) v;
+    int lenSize = Varint.putUvarint(scratch, 0, Integer.toUnsignedLong(len));
     scratch[lenSize++] = encoding;
     put(scratch, 0, lenSize);
     put(data, off, len);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.index;
 
+import io.sluice.tsdb.encoding.Varint;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.Utf8;
 import io.sluice.tsdb.query.Matcher;
@@ -488,6 +489,7 @@ public final class IndexReader implements Closeable {
 
   /** A bounds-checked cursor over {@code [pos, end)} of the file. */
   private final class Decoder {
+    private final byte[] varint = new byte[Varint.MAX_LEN];
     long pos;
     long end;
 
@@ -497,23 +499,21 @@ public final class IndexReader implements Closeable {
     }
 
     long uvarint() throws CorruptIndexException {
-      long v = 0;
-      for (int shift = 0; shift < 64; shift += 7) {
-        if (pos >= end) {
-          throw corrupt("truncated varint at " + pos);
-        }
-        byte b = seg.get(pos++);
-        v |= (long) (b & 0x7F) << shift;
-        if (b >= 0) {
-          return v;
-        }
+      int avail = (int) Math.min(varint.length, end - pos);
+      seg.get(pos, varint, 0, avail);
+      int n = Varint.uvarintLength(varint, 0, avail);
+      if (n == Varint.TRUNCATED) {
+        throw corrupt("truncated varint at " + end);
       }
-      throw corrupt("varint overflows 64 bits at " + pos);
+      if (n < 0) {
+        throw corrupt("varint overflows 64 bits at " + (pos - n));
+      }
+      pos += n;
+      return Varint.uvarint(varint, 0);
     }
 
     long varint() throws CorruptIndexException {
-      long u = uvarint();
-      return (u >>> 1) ^ -(u & 1);
+      return Varint.unzigzag(uvarint());
     }
 
     int count() throws CorruptIndexException {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.index;
 
+import io.sluice.tsdb.encoding.Varint;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.Utf8;
 import java.io.Closeable;
@@ -57,6 +58,7 @@ public final class IndexWriter implements Closeable {
 
   private Labels lastSeries;
   private byte[] scratch = new byte[256];
+  private final byte[] varint = new byte[Varint.MAX_LEN];
   private int[] allRefs = new int[1024];
   private int seriesCount;
   private final PairPostings postings = new PairPostings();
@@ -469,12 +471,8 @@ public final class IndexWriter implements Closeable {
   }
 
   private void putUvarint(long v) throws IOException {
-    need(10);
-    while ((v & ~0x7FL) != 0) {
-      buf.put((byte) ((v & 0x7F) | 0x80));
-      v >>>= 7;
-    }
-    buf.put((byte) v);
+    need(Varint.MAX_LEN);
+    buf.put(varint, 0, Varint.putUvarint(varint, 0, v));
   }
 
   private void put(byte[] b, int off, int len) throws IOException {
@@ -504,16 +502,11 @@ public final class IndexWriter implements Closeable {
   }
 
   private static int uvarint(byte[] b, int p, long v) {
-    while ((v & ~0x7FL) != 0) {
-      b[p++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    b[p++] = (byte) v;
-    return p;
+    return Varint.putUvarint(b, p, v);
   }
 
   private static int varint(byte[] b, int p, long v) {
-    return uvarint(b, p, (v << 1) ^ (v >> 63));
+    return Varint.putVarint(b, p, v);
   }
 
   /** Series refs per label pair: an open-addressing map from pair key to a growable int list. */

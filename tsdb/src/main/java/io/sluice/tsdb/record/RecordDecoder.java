@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.record;
 
+import io.sluice.tsdb.encoding.Varint;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.Utf8;
 import java.nio.charset.StandardCharsets;
@@ -402,30 +403,19 @@ public final class RecordDecoder {
         | (a[p + 7] & 0xFFL);
   }
 
-  // Go's binary.Uvarint: at most 10 bytes, the 10th at most 1.
   private long uvarint() throws CorruptRecordException {
-    long x = 0;
-    int shift = 0;
-    for (int i = 0; i < 10; i++) {
-      if (pos >= end) {
-        throw corrupt("truncated varint");
-      }
-      int c = b[pos++] & 0xFF;
-      if (c < 0x80) {
-        if (i == 9 && c > 1) {
-          throw corrupt("varint overflows 64 bits");
-        }
-        return x | ((long) c << shift);
-      }
-      x |= (long) (c & 0x7F) << shift;
-      shift += 7;
+    int n = Varint.uvarintLength(b, pos, end);
+    if (n <= 0) {
+      pos = n == Varint.TRUNCATED ? end : pos - n;
+      throw corrupt(n == Varint.TRUNCATED ? "truncated varint" : "varint overflows 64 bits");
     }
-    throw corrupt("varint overflows 64 bits");
+    long v = Varint.uvarint(b, pos);
+    pos += n;
+    return v;
   }
 
   private long varint() throws CorruptRecordException {
-    long ux = uvarint();
-    return (ux >>> 1) ^ -(ux & 1);
+    return Varint.unzigzag(uvarint());
   }
 
   private int int32(long v) throws CorruptRecordException {

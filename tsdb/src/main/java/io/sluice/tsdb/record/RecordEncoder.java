@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.record;
 
+import io.sluice.tsdb.encoding.Varint;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.Utf8;
 import java.util.Arrays;
@@ -395,18 +396,12 @@ public final class RecordEncoder {
 
   // Caller has ensured 10 bytes.
   private void putUvarint(long v) {
-    byte[] b = buf;
-    int p = size;
-    while ((v & ~0x7FL) != 0) {
-      b[p++] = (byte) ((v & 0x7F) | 0x80);
-      v >>>= 7;
-    }
-    b[p++] = (byte) v;
-    size = p;
+    size = Varint.putUvarint(buf, size, v);
   }
 
+  // Caller has ensured 10 bytes.
   private void putVarint(long v) {
-    putUvarint((v << 1) ^ (v >> 63));
+    size = Varint.putVarint(buf, size, v);
   }
 
   private void putString(String s) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.tombstones;
 
+import io.sluice.tsdb.encoding.Varint;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -76,8 +77,8 @@ public final class TombstonesReader {
     while (pos[0] < end) {
       int start = pos[0];
       long ref = uvarint(b, pos, end, name);
-      long mint = zigzag(uvarint(b, pos, end, name));
-      long maxt = zigzag(uvarint(b, pos, end, name));
+      long mint = Varint.unzigzag(uvarint(b, pos, end, name));
+      long maxt = Varint.unzigzag(uvarint(b, pos, end, name));
       try {
         out.add(new Tombstone(ref, mint, maxt));
       } catch (IllegalArgumentException e) {
@@ -88,28 +89,19 @@ public final class TombstonesReader {
     return out;
   }
 
-  private static long zigzag(long v) {
-    return (v >>> 1) ^ -(v & 1);
-  }
-
   private static long uvarint(byte[] b, int[] pos, int end, String name)
       throws CorruptTombstonesException {
-    long v = 0;
-    for (int shift = 0; shift < 70; shift += 7) {
-      if (pos[0] >= end) {
-        throw new CorruptTombstonesException(
-            "tombstones " + name + ": entry truncated at offset " + pos[0]);
-      }
-      int x = b[pos[0]++];
-      if (shift == 63 && (x & 0xFF) > 1) {
-        break;
-      }
-      v |= (long) (x & 0x7F) << shift;
-      if ((x & 0x80) == 0) {
-        return v;
-      }
+    int n = Varint.uvarintLength(b, pos[0], end);
+    if (n == Varint.TRUNCATED) {
+      throw new CorruptTombstonesException(
+          "tombstones " + name + ": entry truncated at offset " + end);
     }
-    throw new CorruptTombstonesException(
-        "tombstones " + name + ": varint overflows 64 bits before offset " + pos[0]);
+    if (n < 0) {
+      throw new CorruptTombstonesException(
+          "tombstones " + name + ": varint overflows 64 bits before offset " + (pos[0] - n));
+    }
+    long v = Varint.uvarint(b, pos[0]);
+    pos[0] += n;
+    return v;
   }
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.tombstones;
 
-import io.sluice.tsdb.block.BlockDirs;
+import io.sluice.tsdb.encoding.Varint;
+import io.sluice.tsdb.fileutil.FileUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,10 +28,12 @@ public final class TombstonesWriter {
     out.write(TombstonesFormat.MAGIC >>> 8);
     out.write(TombstonesFormat.MAGIC);
     out.write(TombstonesFormat.VERSION);
+    byte[] entry = new byte[3 * Varint.MAX_LEN];
     for (Tombstone t : tombstones) {
-      putUvarint(out, t.seriesRef());
-      putUvarint(out, (t.mint() << 1) ^ (t.mint() >> 63));
-      putUvarint(out, (t.maxt() << 1) ^ (t.maxt() >> 63));
+      int n = Varint.putUvarint(entry, 0, t.seriesRef());
+      n = Varint.putVarint(entry, n, t.mint());
+      n = Varint.putVarint(entry, n, t.maxt());
+      out.write(entry, 0, n);
     }
     byte[] b = out.toByteArray();
     CRC32C crc = new CRC32C();
@@ -51,15 +54,7 @@ public final class TombstonesWriter {
    */
   public static long write(Path blockDir, Collection<Tombstone> tombstones) throws IOException {
     byte[] file = encode(tombstones);
-    BlockDirs.writeAtomically(blockDir.resolve(TombstonesFormat.FILE_NAME), file);
+    FileUtil.writeAtomically(blockDir.resolve(TombstonesFormat.FILE_NAME), file);
     return file.length;
-  }
-
-  private static void putUvarint(ByteArrayOutputStream out, long v) {
-    while (Long.compareUnsigned(v, 0x80) >= 0) {
-      out.write((int) (v | 0x80));
-      v >>>= 7;
-    }
-    out.write((int) v);
   }
 }

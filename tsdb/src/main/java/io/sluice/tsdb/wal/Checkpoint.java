@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.wal;
 
+import io.sluice.tsdb.fileutil.FileUtil;
 import io.sluice.tsdb.record.CorruptRecordException;
 import io.sluice.tsdb.record.RecordDecoder;
 import io.sluice.tsdb.record.RecordEncoder;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +113,7 @@ public final class Checkpoint {
     CheckpointRef ref =
         new CheckpointRef(walDir.resolve(WalFormat.checkpointName(toSegment)), toSegment);
     Path tmp = walDir.resolve(WalFormat.checkpointName(toSegment) + WalFormat.TMP_SUFFIX);
-    Segments.deleteRecursively(tmp);
+    FileUtil.deleteRecursively(tmp);
     Files.createDirectories(tmp);
     boolean done = false;
     try {
@@ -136,16 +136,14 @@ public final class Checkpoint {
         filter.addMetadata();
         out.log(enc.buffer(), enc.bounds(), enc.recordCount());
       }
-      Segments.fsyncDir(tmp);
-      Segments.deleteRecursively(ref.dir());
-      Files.move(tmp, ref.dir(), StandardCopyOption.ATOMIC_MOVE);
-      Segments.fsyncDir(walDir);
+      FileUtil.fsyncDir(tmp);
+      FileUtil.replaceDir(tmp, ref.dir());
       done = true;
       return filter.stats(ref);
     } finally {
       if (!done) {
         try {
-          Segments.deleteRecursively(tmp);
+          FileUtil.deleteRecursively(tmp);
         } catch (IOException ignored) {
           // The original failure is what matters; a later create removes the leftover.
         }
@@ -199,7 +197,7 @@ public final class Checkpoint {
       }
     }
     for (Path p : victims) {
-      Segments.deleteRecursively(p);
+      FileUtil.deleteRecursively(p);
     }
   }
 

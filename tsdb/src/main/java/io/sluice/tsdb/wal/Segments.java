@@ -2,17 +2,12 @@
 package io.sluice.tsdb.wal;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
-/** File-system helpers shared by the WAL classes. */
+/** Segment listing and naming shared by the WAL classes. */
 final class Segments {
   private Segments() {}
 
@@ -53,35 +48,5 @@ final class Segments {
 
   static Path path(Path dir, int index) {
     return dir.resolve(WalFormat.segmentName(index));
-  }
-
-  /** Makes the directory's entries (created, renamed, deleted files) durable. */
-  static void fsyncDir(Path dir) throws IOException {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
-
-  /** Makes a file's contents durable. */
-  static void fsyncFile(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      ch.force(true);
-    }
-  }
-
-  /** Deletes a file or a directory tree; nothing if it does not exist. */
-  static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-        try {
-          Files.delete(q);
-        } catch (NoSuchFileException ignored) {
-          // Deleted concurrently: the goal is reached.
-        }
-      }
-    }
   }
 }

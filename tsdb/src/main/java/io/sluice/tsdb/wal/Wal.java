@@ -4,6 +4,7 @@ package io.sluice.tsdb.wal;
 import static io.sluice.tsdb.wal.WalFormat.HEADER_SIZE;
 import static io.sluice.tsdb.wal.WalFormat.PAGE_SIZE;
 
+import io.sluice.tsdb.fileutil.FileUtil;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,14 +113,14 @@ public final class Wal implements Closeable {
     int next = 0;
     if (segs.length > 0) {
       int last = segs[segs.length - 1];
-      Segments.fsyncFile(Segments.path(dir, last));
+      FileUtil.fsyncFile(Segments.path(dir, last));
       next = last + 1;
     }
     Wal wal = new Wal(dir, options, files);
     wal.file = files.create(Segments.path(dir, next));
     wal.segment = next;
     try {
-      Segments.fsyncDir(dir);
+      FileUtil.fsyncDir(dir);
     } catch (IOException e) {
       try {
         wal.file.close();
@@ -523,7 +524,7 @@ public final class Wal implements Closeable {
     int next = segment + 1;
     SegmentFile nextFile = files.create(Segments.path(dir, next));
     try {
-      Segments.fsyncDir(dir);
+      FileUtil.fsyncDir(dir);
     } catch (IOException e) {
       try {
         nextFile.close();

@@ -3,6 +3,7 @@ package io.sluice.tsdb.wal;
 
 import static io.sluice.tsdb.wal.WalFormat.PAGE_SIZE;
 
+import io.sluice.tsdb.fileutil.FileUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -80,7 +81,7 @@ public final class WalRepair {
       }
       ch.force(true);
     }
-    Segments.fsyncDir(dir);
+    FileUtil.fsyncDir(dir);
 
     try (WalReader r = WalReader.open(new SegmentRange(dir, bad, bad))) {
       while (r.next()) {

@@ -254,6 +254,20 @@ class XorChunkTest {
   }
 
   @Test
+  void rejectsATimestampVarintOfMoreThan64BitsAsGoDoes() {
+    // One sample whose first timestamp's 10th varint byte is 02: bit 64 set, beyond an int64.
+    byte[] data = HEX.parseHex("0001" + "ffffffffffffffffff02" + "3ff0000000000000");
+    XorIterator it = XorChunk.iterator(data, 0, data.length);
+    assertThatThrownBy(it::next)
+        .isInstanceOf(MalformedChunkException.class)
+        .hasMessageContaining("does not fit in 64 bits");
+    byte[] max = HEX.parseHex("0001" + "ffffffffffffffffff01" + "3ff0000000000000");
+    XorIterator ok = XorChunk.iterator(max, 0, max.length);
+    assertThat(ok.next()).isTrue();
+    assertThat(ok.timestamp()).isEqualTo(Long.MIN_VALUE);
+  }
+
+  @Test
   void iteratesARangeInsideALargerArrayAndCanBeReset() {
     byte[] data = HEX.parseHex("0003d00f3ff0000000000000e807c25fff6c06");
     byte[] padded = new byte[data.length + 8];

@@ -64,6 +64,21 @@ class IndexCorruptionTest {
   }
 
   @Test
+  void aSeriesLengthVarintOfMoreThan64BitsIsCorruptAsInGo() throws IOException {
+    // The first series entry: the series section's start, padded to the series alignment.
+    long align = IndexFormat.SERIES_ALIGNMENT;
+    long first = (toc[1] + align - 1) / align * align;
+    byte[] copy = golden.clone();
+    byte[] overflow = java.util.HexFormat.of().parseHex("ffffffffffffffffff02");
+    System.arraycopy(overflow, 0, copy, (int) first, overflow.length);
+    try (IndexReader r = IndexReader.open(write(copy))) {
+      assertThatThrownBy(() -> r.series(first / align))
+          .isInstanceOf(CorruptIndexException.class)
+          .hasMessageContaining("varint overflows 64 bits at " + (first + 10));
+    }
+  }
+
+  @Test
   void aFlippedBitInTheTocFailsTheOpen() throws IOException {
     assertCorruptAtOpen(
         flipped(golden.length - IndexFormat.TOC_SIZE + 15), "TOC: invalid checksum");

@@ -9,11 +9,26 @@ import io.sluice.tsdb.head.HeadOptions;
 import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.testing.MutableClock;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-class MergeQuerierTest {
+/**
+ * The {@link QuerierContract} on a merge of a block with the older samples (before 1600 ms) and a
+ * head with the newer ones, and how parts are merged.
+ */
+class MergeQuerierTest extends QuerierContract {
+  @TempDir Path tmp;
+
+  @Override
+  protected Querier open(List<FixtureSeries> series) throws IOException {
+    Querier older = block(head(series, t -> t < 1600).querier(), tmp);
+    return MergeQuerier.of(List.of(older, head(series, t -> t >= 1600).querier()));
+  }
+
   private static Head head() {
     return new Head(HeadOptions.defaults(new MutableClock(0)));
   }

@@ -9,7 +9,7 @@ import java.net.URI;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class S3BucketTest {
+class S3ClientsTest {
 
   @ParameterizedTest
   @CsvSource({
@@ -31,7 +31,7 @@ class S3BucketTest {
       String endpoint, String bucket, boolean insecure, boolean pathStyle) {
     S3Config config = S3Config.builder(bucket, endpoint).insecure(insecure).build();
 
-    assertThat(S3Bucket.pathStyle(config)).isEqualTo(pathStyle);
+    assertThat(S3Clients.pathStyle(config)).isEqualTo(pathStyle);
   }
 
   @ParameterizedTest
@@ -40,8 +40,8 @@ class S3BucketTest {
     S3Config config = S3Config.builder("thanos", "s3.amazonaws.com").bucketLookupType(type).build();
     S3Config minio = S3Config.builder("thanos", "minio:9000").bucketLookupType(type).build();
 
-    assertThat(S3Bucket.pathStyle(config)).isEqualTo(pathStyle);
-    assertThat(S3Bucket.pathStyle(minio)).isEqualTo(pathStyle);
+    assertThat(S3Clients.pathStyle(config)).isEqualTo(pathStyle);
+    assertThat(S3Clients.pathStyle(minio)).isEqualTo(pathStyle);
   }
 
   @ParameterizedTest
@@ -49,6 +49,6 @@ class S3BucketTest {
   void insecureChoosesHttpOverHttps(boolean insecure, URI expected) {
     S3Config config = S3Config.builder("thanos", "minio:9000").insecure(insecure).build();
 
-    assertThat(S3Bucket.endpointUri(config)).isEqualTo(expected);
+    assertThat(S3Clients.endpointUri(config)).isEqualTo(expected);
   }
 }

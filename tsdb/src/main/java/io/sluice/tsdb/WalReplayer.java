@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.tsdb;
+
+import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.MemSeries;
+import io.sluice.tsdb.record.CorruptRecordException;
+import io.sluice.tsdb.record.RecordDecoder;
+import io.sluice.tsdb.wal.Checkpoint;
+import io.sluice.tsdb.wal.CorruptSegmentException;
+import io.sluice.tsdb.wal.RepairResult;
+import io.sluice.tsdb.wal.SegmentRange;
+import io.sluice.tsdb.wal.WalReader;
+import io.sluice.tsdb.wal.WalRepair;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replays a WAL directory into a head, as Prometheus' {@code head_wal.go}: the last checkpoint,
+ * then the segments after it. Series records are applied in WAL order by the reading thread (a
+ * series keeps its ref; aliases of a series logged twice are resolved); samples are handed to
+ * workers sharded by series ref. A corrupt or torn tail is cut back to the last good record with
+ * {@link WalRepair} (never skipped over) and logged once; what was read before the damage stays in
+ * the head.
+ *
+ * <p>The workers' time is memory latency: each sample touches a series that is almost never in a
+ * CPU cache. So a worker finds series in its own array indexed by ref (refs are dense, and those of
+ * one worker are the multiples of the worker count plus its index), filled from {@link
+ * Head#getByRef} on first use, instead of the head's locked ref map; and batches go back to the
+ * reading thread once applied, so replay allocates nothing per sample.
+ *
+ * <p>One instance replays once, from the thread that calls {@link #replay}.
+ */
+final class WalReplayer {
+  private static final Logger LOG = LoggerFactory.getLogger(WalReplayer.class);
+
+  private static final int BATCH = 4096;
+  // Batches a worker may be behind: enough to ride out the reader's series-heavy stretches
+  // and one worker being slower for a while (~3 MB per worker).
+  private static final int QUEUE = 32;
+  private static final Batch POISON = new Batch(0);
+  // A worker's series array is not grown beyond this many entries past its dense need.
+  private static final int CACHE_SLACK = 1 << 20;
+
+  private final Head head;
+  private final RecordDecoder dec = new RecordDecoder();
+  // WAL ref → ref of the series that already had those labels; used by the reading thread only.
+  private final HashMap<Long, Long> aliases = new HashMap<>();
+  private final Worker[] workers;
+  private final Batch[] filling;
+  private long[] refs = new long[BATCH];
+  private long[] ts = new long[BATCH];
+  private long[] vs = new long[BATCH];
+  private int decoded;
+  private long series;
+  private WalReader reader;
+  private CorruptSegmentException seriesFailure;
+
+  /**
+   * Replays {@code walDir} into {@code head} on {@code workers} threads, repairing a corrupt tail.
+   *
+   * @throws CorruptSegmentException if a checkpoint is corrupt: it cannot be repaired
+   * @throws IOException if the WAL cannot be read or repaired
+   */
+  static ReplayStats replay(Path walDir, Head head, int workers) throws IOException {
+    WalReplayer r = new WalReplayer(head, workers, walDir.getFileName() + "");
+    Optional<RepairResult> repair = Optional.empty();
+    try {
+      try {
+        r.run(Checkpoint.replayRanges(walDir));
+      } finally {
+        r.finish();
+      }
+    } catch (CorruptSegmentException e) {
+      if (!e.dir().toAbsolutePath().normalize().equals(walDir.toAbsolutePath().normalize())) {
+        throw e;
+      }
+      RepairResult rr = WalRepair.repair(walDir, e);
+      LOG.atWarn()
+          .addKeyValue("dir", walDir)
+          .addKeyValue("segment", e.segment())
+          .addKeyValue("offset", e.offset())
+          .addKeyValue("reason", e.reason())
+          .addKeyValue("dropped_bytes", rr.droppedBytes())
+          .addKeyValue("deleted_segments", rr.deletedSegments())
+          .log("WAL corruption repaired by truncating at the last good record");
+      repair = Optional.of(rr);
+    }
+    return new ReplayStats(r.series, r.samples(), r.failed(), repair);
+  }
+
+  private WalReplayer(Head head, int n, String name) {
+    this.head = head;
+    workers = new Worker[n];
+    filling = new Batch[n];
+    for (int i = 0; i < n; i++) {
+      workers[i] = new Worker(i, n);
+      filling[i] = workers[i].free.poll();
+      workers[i].thread =
+          Thread.ofPlatform().name("sluice-replay-" + name + "-" + i).start(workers[i]);
+    }
+  }
+
+  private void run(List<SegmentRange> ranges) throws IOException {
+    try (WalReader r = WalReader.open(ranges)) {
+      reader = r;
+      while (r.next()) {
+        byte[] rec = r.recordBuffer();
+        int len = r.recordLength();
+        try {
+          switch (RecordDecoder.type(rec, 0, len)) {
+            case SERIES -> {
+              dec.series(rec, 0, len, this::series);
+              if (seriesFailure != null) {
+                throw seriesFailure;
+              }
+            }
+            case SAMPLES -> {
+              decoded = 0;
+              dec.samples(rec, 0, len, this::sample);
+              dispatch();
+            }
+            default -> {
+              // Exemplars, histograms, tombstones, metadata: the head does not hold them yet.
+            }
+          }
+        } catch (CorruptRecordException e) {
+          throw new CorruptSegmentException(
+              r.segmentDir(), r.segment(), r.offset(), "undecodable record: " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  private void series(long ref, byte[] key, int off, int len) {
+    if (seriesFailure != null) {
+      return;
+    }
+    MemSeries s;
+    try {
+      s = head.getOrCreateWithRef(ref, key, off, len);
+    } catch (IllegalArgumentException e) {
+      seriesFailure =
+          new CorruptSegmentException(
+              reader.segmentDir(), reader.segment(), reader.offset(), e.getMessage(), e);
+      return;
+    }
+    if (s.ref() != ref) {
+      aliases.put(ref, s.ref());
+    } else if (!s.walLogged()) {
+      series++;
+    }
+    s.markWalLogged();
+  }
+
+  private void sample(long ref, long t, long bits) {
+    if (decoded == refs.length) {
+      refs = Arrays.copyOf(refs, decoded * 2);
+      ts = Arrays.copyOf(ts, decoded * 2);
+      vs = Arrays.copyOf(vs, decoded * 2);
+    }
+    refs[decoded] = ref;
+    ts[decoded] = t;
+    vs[decoded] = bits;
+    decoded++;
+  }
+
+  // Only a fully decoded record reaches the head, so a record cut by a repair adds nothing.
+  // Aliases are resolved before sharding, so that one series' samples stay on one worker, in
+  // order (Prometheus' multiRef).
+  private void dispatch() throws InterruptedIOException {
+    boolean haveAliases = !aliases.isEmpty();
+    for (int i = 0; i < decoded; i++) {
+      long ref = refs[i];
+      if (haveAliases) {
+        Long real = aliases.get(ref);
+        if (real != null) {
+          ref = real;
+        }
+      }
+      int w = (int) Math.floorMod(ref, (long) workers.length);
+      Batch b = filling[w];
+      b.add(ref, ts[i], vs[i]);
+      if (b.n == BATCH) {
+        filling[w] = handOff(w, b);
+      }
+    }
+  }
+
+  // Queues a full batch and returns an empty one; waits while the worker is QUEUE batches behind.
+  private Batch handOff(int w, Batch b) throws InterruptedIOException {
+    try {
+      workers[w].queue.put(b);
+      return workers[w].free.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted during WAL replay");
+    }
+  }
+
+  // Also after a corruption: what was read before the damage reaches the head.
+  private void finish() throws InterruptedIOException {
+    boolean interrupted = false;
+    for (int i = 0; i < workers.length; i++) {
+      Worker w = workers[i];
+      while (filling[i] != null && filling[i].n > 0) {
+        try {
+          w.queue.put(filling[i]);
+          filling[i] = null;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      while (true) {
+        try {
+          w.queue.put(POISON);
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    for (Worker w : workers) {
+      while (true) {
+        try {
+          w.thread.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted during WAL replay");
+    }
+    for (Worker w : workers) {
+      if (w.error != null) {
+        throw new IllegalStateException("WAL replay worker failed", w.error);
+      }
+    }
+  }
+
+  private long samples() {
+    long n = 0;
+    for (Worker w : workers) {
+      n += w.appended;
+    }
+    return n;
+  }
+
+  private long failed() {
+    long n = 0;
+    for (Worker w : workers) {
+      n += w.failed;
+    }
+    return n;
+  }
+
+  private final class Worker implements Runnable {
+    // Batches to apply, and applied batches back to the reader; together QUEUE + 2 batches.
+    final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE + 2);
+    final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(QUEUE + 2);
+    final int index;
+    final int stride;
+    Thread thread;
+    long appended;
+    long failed;
+    RuntimeException error;
+    // series[(ref - index) / stride] for this worker's refs; grown on demand, filled on first
+    // use.
+    private MemSeries[] series = new MemSeries[1024];
+    private final MemSeries[] resolved = new MemSeries[BATCH];
+    private final long[] counts = new long[2];
+
+    Worker(int index, int stride) {
+      this.index = index;
+      this.stride = stride;
+      for (int i = 0; i < QUEUE + 2; i++) {
+        free.add(new Batch(BATCH));
+      }
+    }
+
+    @Override
+    public void run() {
+      try {
+        while (true) {
+          Batch b = queue.take();
+          if (b == POISON) {
+            return;
+          }
+          apply(b);
+          b.n = 0;
+          free.put(b);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        error = e;
+        // Keep draining so that the reader never blocks on a full queue.
+        drain();
+      }
+    }
+
+    // Out of bounds samples are not failures: already in a block, the WAL is truncated behind
+    // blocks lazily.
+    private void apply(Batch b) {
+      MemSeries[] s = resolved;
+      for (int i = 0; i < b.n; i++) {
+        s[i] = lookup(b.refs[i]);
+      }
+      counts[0] = 0;
+      counts[1] = 0;
+      head.appendReplayed(s, b.ts, b.vs, b.n, counts);
+      appended += counts[0];
+      failed += counts[1];
+    }
+
+    // The series with this ref (one of this worker's), or null. A series found once stays: no
+    // series is removed during replay.
+    private MemSeries lookup(long ref) {
+      long slot = (ref - index) / stride;
+      MemSeries[] a = series;
+      if (slot >= 0 && slot < a.length) {
+        MemSeries s = a[(int) slot];
+        if (s != null) {
+          return s;
+        }
+      }
+      MemSeries s = head.getByRef(ref);
+      if (s != null && slot >= 0) {
+        if (slot >= a.length && slot < head.numSeries() / stride + CACHE_SLACK) {
+          a = series = Arrays.copyOf(a, (int) Math.max(slot + 1, a.length + (a.length >> 1)));
+        }
+        if (slot < a.length) {
+          a[(int) slot] = s;
+        }
+      }
+      return s;
+    }
+
+    private void drain() {
+      try {
+        Batch b;
+        while ((b = queue.take()) != POISON) {
+          b.n = 0;
+          free.put(b);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static final class Batch {
+    final long[] refs;
+    final long[] ts;
+    final long[] vs;
+    int n;
+
+    Batch(int capacity) {
+      refs = new long[capacity];
+      ts = new long[capacity];
+      vs = new long[capacity];
+    }
+
+    void add(long ref, long t, long v) {
+      refs[n] = ref;
+      ts[n] = t;
+      vs[n] = v;
+      n++;
+    }
+  }
+}
