@@ -7,12 +7,14 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.sluice.hashring.replication.GrpcPeers;
+import io.sluice.hashring.replication.ReceiveMode;
 import io.sluice.objstore.Bucket;
 import io.sluice.objstore.BucketConfig;
 import io.sluice.objstore.Buckets;
 import io.sluice.objstore.FilesystemConfig;
 import io.sluice.receiver.HeadCompactor;
 import io.sluice.receiver.MultiTsdb;
+import io.sluice.receiver.limits.ActiveSeries;
 import io.sluice.receiver.store.MultiTenantStore;
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.write.LocalWriter;
@@ -24,6 +26,7 @@ import io.sluice.server.http.HttpServer;
 import io.sluice.server.http.OpsHandler;
 import io.sluice.server.http.RemoteWriteHandler;
 import io.sluice.server.metrics.InstrumentedBucket;
+import io.sluice.server.metrics.LimitsMetrics;
 import io.sluice.server.metrics.ReceiveMetrics;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.block.BlockMeta;
@@ -38,6 +41,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,6 +76,7 @@ public final class Receiver implements AutoCloseable {
   private final java.util.concurrent.ExecutorService writes;
   private volatile boolean ready;
   private Replication replication;
+  private Limits limits;
   private HttpServer remoteWrite;
   private HttpServer http;
   private GrpcServer grpc;
@@ -250,6 +255,9 @@ public final class Receiver implements AutoCloseable {
             metrics.registry(),
             clock);
     Writer writer = replication.writer();
+    LimitsMetrics limitsMetrics = new LimitsMetrics(metrics.registry());
+    limits =
+        cfg.limits() == null ? null : Limits.start(cfg.limits(), activeSeries(cfg), limitsMetrics);
     RemoteWriteHandler rw =
         new RemoteWriteHandler(
             writer,
@@ -259,30 +267,35 @@ public final class Receiver implements AutoCloseable {
             cfg.tenantHeader(),
             cfg.defaultTenant(),
             cfg.maxDecodedBytes(),
-            cfg.replication().splitTenantLabelName());
+            cfg.replication().splitTenantLabelName(),
+            limits == null ? null : limits.limiter());
+    BoundedAggregator.Rejections rejected =
+        (req, resp) ->
+            metrics.request(
+                "receive",
+                req.method().name().toLowerCase(java.util.Locale.ROOT),
+                rw.tenantOf(req.headers()),
+                resp.status().code(),
+                0,
+                0,
+                0,
+                0);
     remoteWrite =
         HttpServer.bind(
             cfg.remoteWriteAddress().toSocketAddress(),
             boss,
             workers,
-            ch ->
-                ch.pipeline()
-                    .addLast(new HttpServerCodec())
-                    .addLast(new HttpServerKeepAliveHandler())
-                    .addLast(
-                        new BoundedAggregator(
-                            cfg.maxBodyBytes(),
-                            (req, resp) ->
-                                metrics.request(
-                                    "receive",
-                                    req.method().name().toLowerCase(java.util.Locale.ROOT),
-                                    rw.tenantOf(req.headers()),
-                                    resp.status().code(),
-                                    0,
-                                    0,
-                                    0,
-                                    0)))
-                    .addLast(rw));
+            ch -> {
+              ch.pipeline()
+                  .addLast(new HttpServerCodec())
+                  .addLast(new HttpServerKeepAliveHandler());
+              if (limits != null) {
+                ch.pipeline().addLast(limits.newConnectionHandler(rw::tenantOf, rejected));
+              }
+              ch.pipeline()
+                  .addLast(new BoundedAggregator(cfg.maxBodyBytes(), rejected))
+                  .addLast(rw);
+            });
     OpsHandler ops = new OpsHandler(metrics::scrape, () -> ready);
     http =
         HttpServer.bind(
@@ -301,6 +314,25 @@ public final class Receiver implements AutoCloseable {
             () -> ready,
             metrics.registry(),
             writer);
+  }
+
+  /**
+   * A tenant's active series for the head-series limit, from this receiver's heads (see {@link
+   * LocalActiveSeries}); null in router-only mode, which has none.
+   */
+  private ActiveSeries activeSeries(ReceiveConfig cfg) {
+    ReceiveMode mode = cfg.replication().mode();
+    if (!mode.ingests()) {
+      return null;
+    }
+    ToLongFunction<String> local =
+        t -> {
+          MultiTsdb.Tenant tenant = tsdbs.get(t);
+          return tenant == null ? 0 : tenant.head().numSeries();
+        };
+    return mode == ReceiveMode.INGESTOR_ONLY
+        ? new LocalActiveSeries(local, null, null)
+        : new LocalActiveSeries(local, replication::ring, cfg.replication().localEndpoint());
   }
 
   private static String hostPort(InetSocketAddress a) {
@@ -366,6 +398,9 @@ public final class Receiver implements AutoCloseable {
     }
     if (replication != null) {
       replication.close();
+    }
+    if (limits != null) {
+      limits.close();
     }
     // Quiet period 0: the tasks already queued on the event loops (requests in flight) run first.
     workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();

@@ -3,6 +3,8 @@ package io.sluice.server.cli;
 
 import io.sluice.objstore.BucketConfig;
 import io.sluice.objstore.BucketConfigException;
+import io.sluice.receiver.limits.LimitsConfig;
+import io.sluice.receiver.limits.LimitsConfigException;
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.tenant.TenantValidator;
 import io.sluice.tsdb.head.HeadOptions;
@@ -282,6 +284,30 @@ public final class ReceiveCommand implements Callable<Integer> {
   String forwardMaxBackoff;
 
   @Option(
+      names = "--receive.limits-config-file",
+      paramLabel = "<file-path>",
+      description =
+          "Path to YAML file that contains limit configuration (Thanos' limits: request size,"
+              + " series and samples, head series, write concurrency). Re-read when it changes.")
+  Path limitsConfigFile;
+
+  @Option(
+      names = "--receive.limits-config",
+      paramLabel = "<content>",
+      description =
+          "Alternative to 'receive.limits-config-file' flag (mutually exclusive). Content of YAML"
+              + " file that contains limit configuration; never reloaded.")
+  String limitsConfig;
+
+  @Option(
+      names = "--receive.limits-config-reload-timer",
+      defaultValue = "1s",
+      description =
+          "How often the limits file is re-read; it is reloaded when its content changed (default:"
+              + " ${DEFAULT-VALUE}).")
+  String limitsReloadTimer;
+
+  @Option(
       names = "--log.level",
       defaultValue = "info",
       description = "Log filtering level: debug, info, warn, error (default: ${DEFAULT-VALUE}).")
@@ -447,7 +473,44 @@ public final class ReceiveCommand implements Callable<Integer> {
         new ArrayList<>(ignored),
         objstore(),
         shipperSkipCorruptedBlocks && !noShipperSkipCorruptedBlocks,
-        replication);
+        replication,
+        limits());
+  }
+
+  // As the objstore flags: both is an error; neither, or empty inline content, means no limits.
+  private LimitsFlags limits() {
+    long every =
+        parse("--receive.limits-config-reload-timer", limitsReloadTimer, Durations::parseMillis);
+    if (every <= 0) {
+      throw new ParameterException(
+          spec.commandLine(), "--receive.limits-config-reload-timer must be positive");
+    }
+    String yaml = limitsConfig;
+    String flag = "--receive.limits-config";
+    if (limitsConfigFile != null) {
+      if (limitsConfig != null && !limitsConfig.isEmpty()) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "both --receive.limits-config-file and --receive.limits-config are set; give one of"
+                + " them");
+      }
+      flag = "--receive.limits-config-file";
+      try {
+        yaml = Files.readString(limitsConfigFile);
+      } catch (IOException e) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "cannot read --receive.limits-config-file " + limitsConfigFile + ": " + e);
+      }
+    } else if (yaml == null || yaml.isEmpty()) {
+      return null;
+    }
+    try {
+      return new LimitsFlags(limitsConfigFile, LimitsConfig.parse(yaml), every);
+    } catch (LimitsConfigException e) {
+      throw new ParameterException(
+          spec.commandLine(), "invalid " + flag + ": parse limit configuration: " + e.getMessage());
+    }
   }
 
   // As Thanos' path-or-content flags: both is an error, neither (or empty) means no configuration.

@@ -36,6 +36,8 @@ import java.util.Objects;
  * @param shipperSkipCorruptedBlocks skip blocks whose {@code meta.json} cannot be read instead of
  *     failing the upload pass ({@code --shipper.skip-corrupted-blocks})
  * @param replication the hashring and replication flags
+ * @param limits the limits flags ({@code --receive.limits-config[-file]}), or null when neither is
+ *     given: no limits, and nothing of them on the write path
  */
 public record ReceiveConfig(
     HostPort remoteWriteAddress,
@@ -61,7 +63,8 @@ public record ReceiveConfig(
     List<String> ignoredFlags,
     BucketConfig objstore,
     boolean shipperSkipCorruptedBlocks,
-    ReplicationConfig replication) {
+    ReplicationConfig replication,
+    LimitsFlags limits) {
 
   public ReceiveConfig {
     Objects.requireNonNull(remoteWriteAddress, "remoteWriteAddress");

@@ -16,6 +16,8 @@ import io.sluice.receiver.decode.RemoteWriteDecodeException;
 import io.sluice.receiver.decode.RemoteWriteDecoder;
 import io.sluice.receiver.decode.RemoteWriteVersion;
 import io.sluice.receiver.decode.WriteBatch;
+import io.sluice.receiver.limits.LimitRejection;
+import io.sluice.receiver.limits.WriteLimiter;
 import io.sluice.receiver.tenant.TenantValidator;
 import io.sluice.receiver.write.ErrorKind;
 import io.sluice.receiver.write.WriteOutcome;
@@ -35,9 +37,13 @@ import org.slf4j.LoggerFactory;
  * {@code POST /api/v1/receive}: the remote-write endpoint, in the order of Thanos' handler
  * (reference {@code thanos-receive.md} §5.2): tenant (400), body size (413, checked by {@link
  * BoundedAggregator} before the body is read), version and content type (400), snappy and protobuf
- * decoding (400, or 413 when the declared decoded size is over the limit), replica header (400),
- * empty request (200), then the {@link Writer} (the replicator, or the local TSDB), whose outcome
- * {@link WriteStatus} maps to 200, 400, 409, 500 or 503.
+ * decoding (400, or 413 when the declared decoded size is over the limit), the tenant's decoded
+ * size limit (413), replica header (400), empty request (200), the tenant's series and samples
+ * limits (413), then the {@link Writer} (the replicator, or the local TSDB), whose outcome {@link
+ * WriteStatus} maps to 200, 400, 409, 500 or 503. The write gate, the head-series limit and the
+ * tenant's size limit on the body as received come before, in {@link WriteLimitHandler}. (Thanos
+ * checks the decoded size before the protobuf is parsed: a body over that limit and also malformed
+ * gets 400 here, 413 there; both are dropped by the client.)
  *
  * <p>Decoding runs on the event loop, into a request context taken from a pool (decoder, batch,
  * body buffer, request and outcome); the write, which may wait on a WAL fsync or on peers, runs on
@@ -65,6 +71,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   private final String defaultTenant;
   private final int maxDecodedBytes;
   private final byte[] splitTenantLabel;
+  private final WriteLimiter limiter;
   private final ConcurrentLinkedQueue<Context> pool = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pooled = new AtomicInteger();
 
@@ -94,6 +101,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
    * @param defaultTenant the tenant of requests without one
    * @param maxDecodedBytes largest decoded body (413 above)
    * @param splitLabel {@code --receive.split-tenant-label-name}; empty for none
+   * @param limiter the decoded size, series and samples limits ({@code --receive.limits-config});
+   *     null for none
    */
   public RemoteWriteHandler(
       Writer writer,
@@ -103,7 +112,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       String tenantHeader,
       String defaultTenant,
       int maxDecodedBytes,
-      String splitLabel) {
+      String splitLabel,
+      WriteLimiter limiter) {
     this.splitTenantLabel =
         splitLabel == null || splitLabel.isEmpty()
             ? null
@@ -115,6 +125,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     this.tenantHeader = tenantHeader;
     this.defaultTenant = defaultTenant;
     this.maxDecodedBytes = maxDecodedBytes;
+    this.limiter = limiter;
   }
 
   /** The tenant of a request: the configured header, then Thanos' default header, then default. */
@@ -286,6 +297,11 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     } catch (RemoteWriteDecodeException e) {
       return HttpResponses.text(e.httpStatus(), e.getMessage());
     }
+    LimitRejection limited =
+        limiter == null ? null : limiter.checkBodySize(tenant, batch.bufferLength());
+    if (limited != null) {
+      return HttpResponses.text(limited.httpStatus(), limited.message());
+    }
     long replica = 0;
     String replicaHeader = h.get(REPLICA_HEADER);
     if (replicaHeader != null && !replicaHeader.isEmpty()) {
@@ -297,6 +313,13 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     }
     if (batch.seriesCount() == 0) {
       return written(HttpResponses.text(200, ""), version, batch.totalSamples());
+    }
+    limited =
+        limiter == null
+            ? null
+            : limiter.checkSeriesAndSamples(tenant, batch.seriesCount(), batch.totalSamples());
+    if (limited != null) {
+      return HttpResponses.text(limited.httpStatus(), limited.message());
     }
     if (splitTenantLabel == null) {
       c.request.resetAll(tenant, replica, batch);

@@ -185,6 +185,73 @@ class ReceiveCommandTest {
   }
 
   @Test
+  void theLimitsConfigurationIsReadFromTheFlagOrTheFile(@TempDir Path dir) throws Exception {
+    assertThat(run("--label=a=\"1\"")).isZero();
+    assertThat(seen.get().limits()).isNull();
+    assertThat(run("--label=a=\"1\"", "--receive.limits-config=")).isZero();
+    assertThat(seen.get().limits()).isNull();
+
+    String yaml = "write:\n  default:\n    request:\n      series_limit: 7\n";
+    assertThat(run("--label=a=\"1\"", "--receive.limits-config=" + yaml))
+        .as(err.toString())
+        .isZero();
+    LimitsFlags l = seen.get().limits();
+    assertThat(l.file()).isNull();
+    assertThat(l.initial().defaults().series()).isEqualTo(7);
+    assertThat(l.reloadIntervalMs()).isEqualTo(1_000);
+    assertThat(seen.get().ignoredFlags()).isEmpty();
+
+    Path file = Files.writeString(dir.resolve("limits.yml"), yaml);
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--receive.limits-config-file=" + file,
+                "--receive.limits-config-reload-timer=250ms"))
+        .isZero();
+    l = seen.get().limits();
+    assertThat(l.file()).isEqualTo(file);
+    assertThat(l.initial().defaults().series()).isEqualTo(7);
+    assertThat(l.reloadIntervalMs()).isEqualTo(250);
+    assertThat(seen.get().ignoredFlags()).isEmpty();
+
+    // An empty file: no limits now, but watched.
+    Path empty = Files.writeString(dir.resolve("empty.yml"), "");
+    assertThat(run("--label=a=\"1\"", "--receive.limits-config-file=" + empty)).isZero();
+    assertThat(seen.get().limits().initial())
+        .isEqualTo(io.sluice.receiver.limits.LimitsConfig.NONE);
+  }
+
+  @Test
+  void aBadLimitsConfigurationStopsTheStartNamingTheFlagAndTheKey(@TempDir Path dir)
+      throws Exception {
+    assertThat(run("--label=a=\"1\"", "--receive.limits-config=write: {default: {heads: 1}}"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("invalid --receive.limits-config: parse limit configuration")
+        .contains("unknown key 'write.default.heads'");
+
+    Path file = Files.writeString(dir.resolve("limits.yml"), "write: [");
+    assertThat(run("--label=a=\"1\"", "--receive.limits-config-file=" + file)).isEqualTo(2);
+    assertThat(err.toString()).contains("invalid --receive.limits-config-file").contains("YAML");
+
+    assertThat(run("--label=a=\"1\"", "--receive.limits-config-file=" + dir.resolve("missing.yml")))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("cannot read --receive.limits-config-file");
+
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--receive.limits-config-file=" + file,
+                "--receive.limits-config=write: {}"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("both --receive.limits-config-file and --receive.limits-config are set");
+
+    assertThat(run("--label=a=\"1\"", "--receive.limits-config-reload-timer=0s")).isEqualTo(2);
+    assertThat(err.toString()).contains("--receive.limits-config-reload-timer must be positive");
+  }
+
+  @Test
   void skipCorruptedBlocksIsARealOption() {
     assertThat(run("--label=a=\"1\"")).isZero();
     assertThat(seen.get().shipperSkipCorruptedBlocks()).isFalse();

@@ -16,6 +16,10 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.sluice.receiver.MultiTsdb;
+import io.sluice.receiver.limits.LimitRejection;
+import io.sluice.receiver.limits.LimitsConfig;
+import io.sluice.receiver.limits.TenantLimits;
+import io.sluice.receiver.limits.WriteLimiter;
 import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.receiver.proto.writev2.RemoteWriteV2;
 import io.sluice.receiver.write.LocalWriter;
@@ -37,6 +41,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,7 +76,8 @@ class RemoteWriteHandlerTest {
           "THANOS-TENANT",
           "default-tenant",
           MAX_DECODED,
-          "");
+          "",
+          null);
   private final List<EmbeddedChannel> channels = new ArrayList<>();
 
   @AfterEach
@@ -196,6 +202,69 @@ class RemoteWriteHandlerTest {
   }
 
   @Test
+  void appliesTheTenantsDecodedSizeSeriesAndSamplesLimitsWith413AndStoresNothing()
+      throws Exception {
+    // Default: 2 series, 3 samples; "small": decoded bodies of at most 150 bytes.
+    WriteLimiter limiter =
+        new WriteLimiter(
+            new LimitsConfig(
+                0, new TenantLimits(0, 2, 3, 0), Map.of("small", new TenantLimits(150, 0, 0, 0))),
+            null,
+            new WriteLimiter.Listener() {
+              @Override
+              public void limitHit(String tenant, LimitRejection limit, long excess) {}
+
+              @Override
+              public void headSeriesLimited(String tenant) {}
+            });
+    RemoteWriteHandler limited =
+        new RemoteWriteHandler(
+            new LocalWriter(tsdbs),
+            Runnable::run,
+            metrics,
+            () -> true,
+            "THANOS-TENANT",
+            "default-tenant",
+            MAX_DECODED,
+            "",
+            limiter);
+    EmbeddedChannel ch =
+        new EmbeddedChannel(new BoundedAggregator(MAX_BODY, (req, resp) -> {}), limited);
+    channels.add(ch);
+    RemoteWrite.TimeSeries a = series(NOW, 1, "__name__", "a");
+    RemoteWrite.TimeSeries b = series(NOW, 1, "__name__", "b");
+    RemoteWrite.TimeSeries c = series(NOW, 1, "__name__", "c");
+
+    FullHttpResponse r = send(ch, post(v1(a, b, c)));
+    assertThat(r.status().code()).isEqualTo(413);
+    assertThat(body(r)).isEqualTo("too many timeseries\n");
+    RemoteWrite.TimeSeries fourSamples =
+        a.toBuilder()
+            .addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(NOW + 1).setValue(2))
+            .addSamples(RemoteWrite.Sample.newBuilder().setTimestamp(NOW + 2).setValue(3))
+            .build();
+    r = send(ch, post(v1(fourSamples, b)));
+    assertThat(r.status().code()).isEqualTo(413);
+    assertThat(body(r)).isEqualTo("too many samples\n");
+    assertThat(tsdbs.get("default-tenant")).isNull();
+
+    // Within the limits: stored.
+    assertThat(send(ch, post(v1(a, b))).status().code()).isEqualTo(200);
+
+    // Compressed well under 150 bytes, decoded over it.
+    String longValue = "x".repeat(300);
+    byte[] body = v1(series(NOW, 1, "__name__", "a", "v", longValue));
+    assertThat(body.length).isLessThan(100);
+    r = send(ch, post(body, "THANOS-TENANT", "small"));
+    assertThat(r.status().code()).isEqualTo(413);
+    assertThat(body(r)).isEqualTo("write request too large\n");
+    assertThat(tsdbs.get("small")).isNull();
+    // "small" has no series limit.
+    assertThat(send(ch, post(v1(a, b, c), "THANOS-TENANT", "small")).status().code())
+        .isEqualTo(200);
+  }
+
+  @Test
   void acceptsRemoteWrite2WithWrittenHeaders() throws Exception {
     RemoteWriteV2.Request req =
         RemoteWriteV2.Request.newBuilder()
@@ -235,7 +304,8 @@ class RemoteWriteHandlerTest {
             "THANOS-TENANT",
             "default-tenant",
             MAX_DECODED,
-            "tenant");
+            "tenant",
+            null);
     EmbeddedChannel ch =
         new EmbeddedChannel(new BoundedAggregator(MAX_BODY, (req, resp) -> {}), split);
     channels.add(ch);
