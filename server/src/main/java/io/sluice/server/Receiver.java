@@ -13,6 +13,7 @@ import io.sluice.objstore.Buckets;
 import io.sluice.objstore.FilesystemConfig;
 import io.sluice.receiver.HeadCompactor;
 import io.sluice.receiver.MultiTsdb;
+import io.sluice.receiver.relabel.Relabeller;
 import io.sluice.receiver.store.MultiTenantStore;
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.write.LocalWriter;
@@ -259,7 +260,8 @@ public final class Receiver implements AutoCloseable {
             cfg.tenantHeader(),
             cfg.defaultTenant(),
             cfg.maxDecodedBytes(),
-            cfg.replication().splitTenantLabelName());
+            cfg.replication().splitTenantLabelName(),
+            cfg.relabel().isEmpty() ? null : new Relabeller(cfg.relabel().configs()));
     remoteWrite =
         HttpServer.bind(
             cfg.remoteWriteAddress().toSocketAddress(),

@@ -2,6 +2,7 @@
 package io.sluice.server.cli;
 
 import io.sluice.objstore.BucketConfig;
+import io.sluice.receiver.relabel.RelabelConfigs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,9 @@ import java.util.Objects;
  * @param shipperSkipCorruptedBlocks skip blocks whose {@code meta.json} cannot be read instead of
  *     failing the upload pass ({@code --shipper.skip-corrupted-blocks})
  * @param replication the hashring and replication flags
+ * @param relabel the relabel rules applied at the remote-write ingress ({@code
+ *     --receive.relabel-config} or {@code --receive.relabel-config-file}); {@link
+ *     RelabelConfigs#NONE} for none
  */
 public record ReceiveConfig(
     HostPort remoteWriteAddress,
@@ -61,7 +65,8 @@ public record ReceiveConfig(
     List<String> ignoredFlags,
     BucketConfig objstore,
     boolean shipperSkipCorruptedBlocks,
-    ReplicationConfig replication) {
+    ReplicationConfig replication,
+    RelabelConfigs relabel) {
 
   public ReceiveConfig {
     Objects.requireNonNull(remoteWriteAddress, "remoteWriteAddress");
@@ -71,6 +76,7 @@ public record ReceiveConfig(
     externalLabels = Map.copyOf(externalLabels);
     ignoredFlags = List.copyOf(ignoredFlags);
     Objects.requireNonNull(replication, "replication");
+    Objects.requireNonNull(relabel, "relabel");
     if (tooFarInFutureMs < 0) {
       throw new IllegalArgumentException("tooFarInFutureMs must be >= 0: " + tooFarInFutureMs);
     }

@@ -172,7 +172,8 @@ final class ItFixtures {
         List.of(),
         null,
         false,
-        io.sluice.server.cli.ReplicationConfig.none());
+        io.sluice.server.cli.ReplicationConfig.none(),
+        io.sluice.receiver.relabel.RelabelConfigs.NONE);
   }
 
   /** {@code c} with {@code --tsdb.min-block-duration} and {@code --tsdb.max-block-duration}. */
@@ -201,7 +202,8 @@ final class ItFixtures {
         c.ignoredFlags(),
         c.objstore(),
         c.shipperSkipCorruptedBlocks(),
-        c.replication());
+        c.replication(),
+        c.relabel());
   }
 
   /** {@code c} with the bucket {@code --objstore.config} describes. */
@@ -230,6 +232,7 @@ final class ItFixtures {
         c.ignoredFlags(),
         io.sluice.objstore.BucketConfig.parse(yaml, Map.of()),
         c.shipperSkipCorruptedBlocks(),
-        c.replication());
+        c.replication(),
+        c.relabel());
   }
 }
