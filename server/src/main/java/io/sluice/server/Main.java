@@ -43,6 +43,9 @@ public final class Main {
           .addKeyValue("flag", flag)
           .log("flag accepted for compatibility, not implemented yet; ignored");
     }
+    for (String key : cfg.relabel().ignoredKeys()) {
+      log.atWarn().addKeyValue("key", key).log("unknown key in the relabel configuration; ignored");
+    }
     Receiver receiver;
     try {
       receiver = Receiver.start(cfg, InstantSource.system());

@@ -15,6 +15,7 @@ import io.sluice.objstore.FilesystemConfig;
 import io.sluice.receiver.HeadCompactor;
 import io.sluice.receiver.MultiTsdb;
 import io.sluice.receiver.limits.ActiveSeries;
+import io.sluice.receiver.relabel.Relabeller;
 import io.sluice.receiver.store.MultiTenantStore;
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.write.LocalWriter;
@@ -268,7 +269,8 @@ public final class Receiver implements AutoCloseable {
             cfg.defaultTenant(),
             cfg.maxDecodedBytes(),
             cfg.replication().splitTenantLabelName(),
-            limits == null ? null : limits.limiter());
+            limits == null ? null : limits.limiter(),
+            cfg.relabel().isEmpty() ? null : new Relabeller(cfg.relabel().configs()));
     BoundedAggregator.Rejections rejected =
         (req, resp) ->
             metrics.request(

@@ -16,11 +16,13 @@ import java.util.Arrays;
  *
  * <p>Series of a {@link RemoteWriteVersion#V1} batch are copied as the raw bytes of their {@code
  * prometheus.TimeSeries} (exemplars, histograms and unknown fields included): that message has the
- * layout of Thanos' {@code prometheus_copy.TimeSeries}. Series of a V2 batch are re-encoded from
- * their resolved labels (empty strings omitted) and float samples (both fields always written, so
- * that {@code -0.0} and NaN payloads survive; so is a V1 series whose split-tenant label is left
- * out, without its exemplars); V2 histograms and exemplars are not decoded, so such series cannot
- * be forwarded ({@link #unsupported}).
+ * layout of Thanos' {@code prometheus_copy.TimeSeries}. A V1 series whose labels are not those of
+ * its raw bytes — its split-tenant label is left out, or relabelling changed them ({@link
+ * WriteBatch#labelsRewritten}) — gets its labels encoded from the batch, followed by every other
+ * field of its raw bytes as they are. Series of a V2 batch are re-encoded from their resolved
+ * labels (empty strings omitted) and float samples (both fields always written, so that {@code
+ * -0.0} and NaN payloads survive); V2 histograms and exemplars are not decoded, so such series
+ * cannot be forwarded ({@link #unsupported}).
  *
  * <p>Not thread-safe: one encoder per thread. The buffer grows to the largest message and is kept;
  * in steady state an encode allocates nothing (a new tenant name costs its UTF-8 bytes once).
@@ -91,9 +93,15 @@ public final class ThanosWriteRequestEncoder {
     long total = 0;
     for (int i = 0; i < n; i++) {
       int s = request.series(i);
-      // A series whose split-tenant label must go is re-encoded without it.
+      // A series whose split-tenant label must go, or whose labels were relabelled, gets its labels
+      // encoded again.
       int skip = request.skippedLabel(i);
-      int len = raw && skip < 0 ? b.seriesLength(s) : seriesSize(b, s, skip);
+      int len =
+          !raw
+              ? seriesSize(b, s, skip)
+              : skip < 0 && !b.labelsRewritten(s)
+                  ? b.seriesLength(s)
+                  : labelsSize(b, s, skip) + otherFieldsSize(b, s);
       seriesLengths[i] = len;
       total += 1 + varintSize(len) + len;
     }
@@ -117,11 +125,14 @@ public final class ThanosWriteRequestEncoder {
       buf[p++] = (byte) SERIES_TAG;
       p = putVarint(buf, p, seriesLengths[i]);
       int skip = request.skippedLabel(i);
-      if (raw && skip < 0) {
+      if (!raw) {
+        p = putSeries(b, s, p, skip);
+      } else if (skip < 0 && !b.labelsRewritten(s)) {
         System.arraycopy(src, b.seriesOffset(s), buf, p, seriesLengths[i]);
         p += seriesLengths[i];
       } else {
-        p = putSeries(b, s, p, skip);
+        p = putLabels(b, s, p, skip);
+        p = putOtherFields(b, s, p);
       }
     }
     if (tenantBytes.length > 0) {
@@ -166,7 +177,7 @@ public final class ThanosWriteRequestEncoder {
     return 1 + 8 + 1 + varint64Size(timestamp);
   }
 
-  private static int seriesSize(WriteBatch b, int s, int skip) {
+  private static int labelsSize(WriteBatch b, int s, int skip) {
     int size = 0;
     for (int l = 0, n = b.labelCount(s); l < n; l++) {
       if (l == skip) {
@@ -175,6 +186,11 @@ public final class ThanosWriteRequestEncoder {
       int ls = labelSize(b, s, l);
       size += 1 + varintSize(ls) + ls;
     }
+    return size;
+  }
+
+  private static int seriesSize(WriteBatch b, int s, int skip) {
+    int size = labelsSize(b, s, skip);
     for (int i = 0, n = b.sampleCount(s); i < n; i++) {
       int ss = sampleSize(b.sampleTimestamp(s, i));
       size += 1 + varintSize(ss) + ss;
@@ -182,7 +198,7 @@ public final class ThanosWriteRequestEncoder {
     return size;
   }
 
-  private int putSeries(WriteBatch b, int s, int p, int skip) {
+  private int putLabels(WriteBatch b, int s, int p, int skip) {
     byte[] src = b.buffer();
     for (int l = 0, n = b.labelCount(s); l < n; l++) {
       if (l == skip) {
@@ -193,6 +209,11 @@ public final class ThanosWriteRequestEncoder {
       p = putString(buf, p, NAME_TAG, src, b.labelNameOffset(s, l), b.labelNameLength(s, l));
       p = putString(buf, p, VALUE_TAG, src, b.labelValueOffset(s, l), b.labelValueLength(s, l));
     }
+    return p;
+  }
+
+  private int putSeries(WriteBatch b, int s, int p, int skip) {
+    p = putLabels(b, s, p, skip);
     for (int i = 0, n = b.sampleCount(s); i < n; i++) {
       long ts = b.sampleTimestamp(s, i);
       buf[p++] = (byte) SAMPLE_TAG;
@@ -206,6 +227,103 @@ public final class ThanosWriteRequestEncoder {
       p = putVarint64(buf, p, ts);
     }
     return p;
+  }
+
+  // ---- The fields of a raw V1 TimeSeries other than its labels (field 1) ----
+
+  private static int otherFieldsSize(WriteBatch b, int s) {
+    byte[] src = b.buffer();
+    int size = 0;
+    for (int pos = b.seriesOffset(s), end = pos + b.seriesLength(s); pos < end; ) {
+      int next = fieldEnd(src, pos);
+      if (!isLabelsField(src, pos)) {
+        size += next - pos;
+      }
+      pos = next;
+    }
+    return size;
+  }
+
+  private int putOtherFields(WriteBatch b, int s, int p) {
+    byte[] src = b.buffer();
+    for (int pos = b.seriesOffset(s), end = pos + b.seriesLength(s); pos < end; ) {
+      int next = fieldEnd(src, pos);
+      if (!isLabelsField(src, pos)) {
+        System.arraycopy(src, pos, buf, p, next - pos);
+        p += next - pos;
+      }
+      pos = next;
+    }
+    return p;
+  }
+
+  // Whether the field at pos is TimeSeries.labels (the decoder accepted the message, so a field 1
+  // has wire type 2).
+  private static boolean isLabelsField(byte[] src, int pos) {
+    long tag = 0;
+    int shift = 0;
+    byte x;
+    do {
+      x = src[pos++];
+      tag |= (long) (x & 0x7f) << shift;
+      shift += 7;
+    } while (x < 0 && shift < 64);
+    return tag == LABEL_TAG;
+  }
+
+  // The end of the field (tag included) that starts at pos, in a message the decoder accepted.
+  private static int fieldEnd(byte[] src, int pos) {
+    long tag = 0;
+    int shift = 0;
+    byte x;
+    do {
+      x = src[pos++];
+      tag |= (long) (x & 0x7f) << shift;
+      shift += 7;
+    } while (x < 0);
+    switch ((int) (tag & 7)) {
+      case 0 -> {
+        while (src[pos++] < 0) {
+          // the rest of the varint
+        }
+        return pos;
+      }
+      case 1 -> {
+        return pos + 8;
+      }
+      case 2 -> {
+        int len = 0;
+        shift = 0;
+        do {
+          x = src[pos++];
+          len |= (x & 0x7f) << shift;
+          shift += 7;
+        } while (x < 0);
+        return pos + len;
+      }
+      case 3 -> {
+        // A group: its fields up to the end-group tag of the same field number.
+        long endTag = (tag & ~7L) | 4;
+        while (true) {
+          int start = pos;
+          long t = 0;
+          shift = 0;
+          do {
+            x = src[pos++];
+            t |= (long) (x & 0x7f) << shift;
+            shift += 7;
+          } while (x < 0);
+          if (t == endTag) {
+            return pos;
+          }
+          pos = fieldEnd(src, start);
+        }
+      }
+      case 5 -> {
+        return pos + 4;
+      }
+      default -> throw new IllegalStateException("wire type " + (tag & 7) + " at " + (pos - 1));
+    }
   }
 
   private static int putString(byte[] out, int p, int tag, byte[] src, int off, int len) {

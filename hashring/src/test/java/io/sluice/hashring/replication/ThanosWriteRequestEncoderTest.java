@@ -56,6 +56,84 @@ class ThanosWriteRequestEncoderTest {
   }
 
   @Test
+  void aRelabelledV1SeriesIsReEncodedWithItsNewLabelsAndEveryOtherFieldAsSent() throws Exception {
+    RemoteWrite.TimeSeries renamed =
+        series("__name__", "old", "job", "a")
+            .addSamples(sample(1000, -0.0))
+            .addSamples(
+                RemoteWrite.Sample.newBuilder()
+                    .setTimestamp(2000)
+                    .setValue(Double.longBitsToDouble(STALE_NAN)))
+            .addExemplars(
+                RemoteWrite.Exemplar.newBuilder()
+                    .addLabels(RemoteWrite.Label.newBuilder().setName("trace_id").setValue("t1"))
+                    .setValue(3)
+                    .setTimestamp(1500))
+            .addHistograms(
+                RemoteWrite.Histogram.newBuilder().setCountInt(4).setSum(2.5).setTimestamp(1800))
+            .build();
+    RemoteWrite.TimeSeries kept = series("__name__", "kept").addSamples(sample(1, 1)).build();
+    WriteBatch batch =
+        Batches.v1(
+            RemoteWrite.WriteRequest.newBuilder()
+                .addTimeseries(renamed)
+                .addTimeseries(kept)
+                .build());
+    var rules =
+        io.sluice.receiver.relabel.RelabelConfigs.parse(
+                "- {source_labels: [__name__], regex: old, target_label: __name__, replacement:"
+                    + " new}\n"
+                    + "- {regex: job, action: labeldrop}\n"
+                    + "- {source_labels: [__name__], regex: new, target_label: zone, replacement: z1}")
+            .configs();
+    WriteRequest req = new WriteRequest().reset("t", 1, batch);
+    new io.sluice.receiver.relabel.BatchRelabeller(new io.sluice.receiver.relabel.Relabeller(rules))
+        .relabel(batch, req);
+
+    StoreRpc.WriteRequest got = encodeAndParse(req);
+
+    PromTypes.TimeSeries first = got.getTimeseries(0);
+    assertThat(labels(first)).containsExactly("__name__=new", "zone=z1");
+    assertThat(first.getSamplesCount()).isEqualTo(2);
+    assertThat(Double.doubleToRawLongBits(first.getSamples(0).getValue()))
+        .isEqualTo(Double.doubleToRawLongBits(-0.0));
+    assertThat(Double.doubleToRawLongBits(first.getSamples(1).getValue())).isEqualTo(STALE_NAN);
+    assertThat(first.getExemplars(0).getLabels(0).getValue()).isEqualTo("t1");
+    assertThat(first.getHistograms(0).getCountInt()).isEqualTo(4);
+    assertThat(first.getHistograms(0).getSum()).isEqualTo(2.5);
+    // Every field but the labels is the bytes sent.
+    RemoteWrite.TimeSeries expected =
+        renamed.toBuilder()
+            .clearLabels()
+            .addLabels(RemoteWrite.Label.newBuilder().setName("__name__").setValue("new"))
+            .addLabels(RemoteWrite.Label.newBuilder().setName("zone").setValue("z1"))
+            .build();
+    assertThat(first.toByteArray()).isEqualTo(expected.toByteArray());
+    // A series relabelling kept as it was is still copied as its raw bytes.
+    assertThat(batch.labelsRewritten(1)).isFalse();
+    assertThat(got.getTimeseries(1).toByteArray()).isEqualTo(kept.toByteArray());
+  }
+
+  @Test
+  void aSplitTenantSeriesKeepsItsExemplarsWithoutTheLabel() throws Exception {
+    RemoteWrite.TimeSeries s =
+        series("__name__", "up", "tenant", "team-a")
+            .addSamples(sample(1000, 1))
+            .addExemplars(
+                RemoteWrite.Exemplar.newBuilder()
+                    .addLabels(RemoteWrite.Label.newBuilder().setName("trace_id").setValue("x"))
+                    .setValue(1)
+                    .setTimestamp(1000))
+            .build();
+    WriteBatch batch = Batches.v1(RemoteWrite.WriteRequest.newBuilder().addTimeseries(s).build());
+    WriteRequest req = new WriteRequest().reset("team-a", 1, batch);
+    req.add(0, 0, 1);
+    PromTypes.TimeSeries got = encodeAndParse(req).getTimeseries(0);
+    assertThat(labels(got)).containsExactly("__name__=up");
+    assertThat(got.getExemplarsCount()).isEqualTo(1);
+  }
+
+  @Test
   void v1SeriesAreCopiedAsTheirRawBytesWithTenantAndReplica() throws Exception {
     RemoteWrite.TimeSeries a =
         series("__name__", "up", "job", "a")

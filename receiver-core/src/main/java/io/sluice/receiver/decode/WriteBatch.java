@@ -56,6 +56,10 @@ public final class WriteBatch {
   private int exemplarTotal;
   private int metadataCount;
 
+  // Set by LabelRewriter: series whose labels no longer are those of their raw bytes.
+  private boolean anyRewritten;
+  private boolean[] rewritten = new boolean[0];
+
   /** Creates an empty V1 batch. Normally obtained from {@link RemoteWriteDecoder#decode}. */
   public WriteBatch() {}
 
@@ -71,12 +75,15 @@ public final class WriteBatch {
     histogramTotal = 0;
     exemplarTotal = 0;
     metadataCount = 0;
+    anyRewritten = false;
   }
 
   /**
    * The decoded (decompressed) request body. Every label offset points into it. Only the first
-   * {@link #bufferLength()} bytes belong to the current request. The array is owned by the decoder
-   * and overwritten by its next decode; callers must not modify it.
+   * {@link #bufferLength()} bytes belong to the current request. After a {@link LabelRewriter} has
+   * replaced labels, this is a copy of the body followed by the bytes of the new labels. The array
+   * is owned by the decoder (or the rewriter) and overwritten by its next use; callers must not
+   * modify it.
    *
    * @return the decoded body, possibly longer than the request
    */
@@ -110,6 +117,20 @@ public final class WriteBatch {
    */
   public int seriesOffset(int series) {
     return seriesOffset[Objects.checkIndex(series, seriesCount)];
+  }
+
+  /**
+   * Whether a {@link LabelRewriter} replaced the series' labels (relabelling), so that its bytes at
+   * {@link #seriesOffset(int)} hold other labels than {@link #labelNameOffset(int, int)} and the
+   * other label accessors: such a series must be re-encoded to be forwarded. False for every series
+   * of a batch as decoded.
+   *
+   * @param series the series index
+   * @return whether the labels were rewritten
+   */
+  public boolean labelsRewritten(int series) {
+    Objects.checkIndex(series, seriesCount);
+    return anyRewritten && rewritten[series];
   }
 
   /**
@@ -294,6 +315,13 @@ public final class WriteBatch {
     histogramTotal = other.histogramTotal;
     exemplarTotal = other.exemplarTotal;
     metadataCount = other.metadataCount;
+    anyRewritten = other.anyRewritten;
+    if (anyRewritten) {
+      if (rewritten.length < seriesCount) {
+        rewritten = new boolean[grownLength(rewritten.length, seriesCount)];
+      }
+      System.arraycopy(other.rewritten, 0, rewritten, 0, seriesCount);
+    }
     return this;
   }
 
@@ -301,6 +329,52 @@ public final class WriteBatch {
     int[] dst = to.length >= n ? to : new int[grownLength(to.length, n)];
     System.arraycopy(from, 0, dst, 0, n);
     return dst;
+  }
+
+  // ---- Replaced by LabelRewriter. ----
+
+  /**
+   * Installs the labels {@code r} built: the batch takes its four label arrays and gives its own in
+   * exchange (each side keeps arrays of its own for the next use), copies its series' label starts,
+   * and reads labels from {@code buffer}, which holds the body at the same offsets and the new
+   * label bytes after it.
+   */
+  void installLabels(LabelRewriter r, byte[] buffer, int length, boolean[] rewrittenSeries) {
+    int[][] mine = {nameOffset, nameLength, valueOffset, valueLength};
+    nameOffset = r.nameOffset;
+    nameLength = r.nameLength;
+    valueOffset = r.valueOffset;
+    valueLength = r.valueLength;
+    labelTotal = r.labelTotal;
+    r.takeArrays(mine);
+    System.arraycopy(r.labelStart, 0, labelStart, 0, seriesCount + 1);
+    this.buffer = buffer;
+    this.bufferLength = length;
+    if (rewritten.length < seriesCount) {
+      rewritten = new boolean[grownLength(rewritten.length, seriesCount)];
+    }
+    System.arraycopy(rewrittenSeries, 0, rewritten, 0, seriesCount);
+    this.anyRewritten = true;
+  }
+
+  int labelStartOf(int series) {
+    return labelStart[series];
+  }
+
+  int rawNameOffset(int label) {
+    return nameOffset[label];
+  }
+
+  int rawNameLength(int label) {
+    return nameLength[label];
+  }
+
+  int rawValueOffset(int label) {
+    return valueOffset[label];
+  }
+
+  int rawValueLength(int label) {
+    return valueLength[label];
   }
 
   // ---- Filled by RemoteWriteDecoder. ----

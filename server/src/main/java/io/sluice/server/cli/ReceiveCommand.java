@@ -5,6 +5,8 @@ import io.sluice.objstore.BucketConfig;
 import io.sluice.objstore.BucketConfigException;
 import io.sluice.receiver.limits.LimitsConfig;
 import io.sluice.receiver.limits.LimitsConfigException;
+import io.sluice.receiver.relabel.RelabelConfigException;
+import io.sluice.receiver.relabel.RelabelConfigs;
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.tenant.TenantValidator;
 import io.sluice.tsdb.head.HeadOptions;
@@ -272,6 +274,22 @@ public final class ReceiveCommand implements Callable<Integer> {
   String splitTenantLabelName;
 
   @Option(
+      names = "--receive.relabel-config-file",
+      paramLabel = "<file-path>",
+      description =
+          "Path to YAML file that contains relabeling configuration (Prometheus relabel_configs,"
+              + " applied to remote-write series before they are placed and stored).")
+  Path relabelConfigFile;
+
+  @Option(
+      names = "--receive.relabel-config",
+      paramLabel = "<content>",
+      description =
+          "Alternative to 'receive.relabel-config-file' flag (mutually exclusive). Content of"
+              + " YAML file that contains relabeling configuration.")
+  String relabelConfig;
+
+  @Option(
       names = "--receive-forward-timeout",
       defaultValue = "5s",
       description = "Deadline of a replicated write, detached from the client's.")
@@ -474,7 +492,8 @@ public final class ReceiveCommand implements Callable<Integer> {
         objstore(),
         shipperSkipCorruptedBlocks && !noShipperSkipCorruptedBlocks,
         replication,
-        limits());
+        limits(),
+        relabel());
   }
 
   // As the objstore flags: both is an error; neither, or empty inline content, means no limits.
@@ -510,6 +529,25 @@ public final class ReceiveCommand implements Callable<Integer> {
     } catch (LimitsConfigException e) {
       throw new ParameterException(
           spec.commandLine(), "invalid " + flag + ": parse limit configuration: " + e.getMessage());
+    }
+  }
+
+  // As Thanos' --receive.relabel-config(-file): path or content, $(VAR) substituted.
+  private RelabelConfigs relabel() {
+    String flag =
+        relabelConfigFile != null ? "--receive.relabel-config-file" : "--receive.relabel-config";
+    String yaml;
+    try {
+      yaml =
+          PathOrContent.read(
+              "--receive.relabel-config", relabelConfigFile, relabelConfig, System.getenv());
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    try {
+      return RelabelConfigs.parse(yaml);
+    } catch (RelabelConfigException e) {
+      throw new ParameterException(spec.commandLine(), "invalid " + flag + ": " + e.getMessage());
     }
   }
 

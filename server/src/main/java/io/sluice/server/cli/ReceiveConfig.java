@@ -2,6 +2,7 @@
 package io.sluice.server.cli;
 
 import io.sluice.objstore.BucketConfig;
+import io.sluice.receiver.relabel.RelabelConfigs;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,9 @@ import java.util.Objects;
  * @param replication the hashring and replication flags
  * @param limits the limits flags ({@code --receive.limits-config[-file]}), or null when neither is
  *     given: no limits, and nothing of them on the write path
+ * @param relabel the relabel rules applied at the remote-write ingress ({@code
+ *     --receive.relabel-config} or {@code --receive.relabel-config-file}); {@link
+ *     RelabelConfigs#NONE} for none
  */
 public record ReceiveConfig(
     HostPort remoteWriteAddress,
@@ -64,7 +68,8 @@ public record ReceiveConfig(
     BucketConfig objstore,
     boolean shipperSkipCorruptedBlocks,
     ReplicationConfig replication,
-    LimitsFlags limits) {
+    LimitsFlags limits,
+    RelabelConfigs relabel) {
 
   public ReceiveConfig {
     Objects.requireNonNull(remoteWriteAddress, "remoteWriteAddress");
@@ -74,6 +79,7 @@ public record ReceiveConfig(
     externalLabels = Map.copyOf(externalLabels);
     ignoredFlags = List.copyOf(ignoredFlags);
     Objects.requireNonNull(replication, "replication");
+    Objects.requireNonNull(relabel, "relabel");
     if (tooFarInFutureMs < 0) {
       throw new IllegalArgumentException("tooFarInFutureMs must be >= 0: " + tooFarInFutureMs);
     }

@@ -55,8 +55,6 @@ public final class ThanosFlags {
           "--receive.artificial-max-delay",
           "--receive.tenant-certificate-field",
           "--receive.replica-header",
-          "--receive.relabel-config-file",
-          "--receive.relabel-config",
           "--tsdb.max-retention-bytes",
           "--tsdb.head.expanded-postings-cache-size",
           "--tsdb.block.expanded-postings-cache-size",

@@ -18,6 +18,8 @@ import io.sluice.receiver.decode.RemoteWriteVersion;
 import io.sluice.receiver.decode.WriteBatch;
 import io.sluice.receiver.limits.LimitRejection;
 import io.sluice.receiver.limits.WriteLimiter;
+import io.sluice.receiver.relabel.BatchRelabeller;
+import io.sluice.receiver.relabel.Relabeller;
 import io.sluice.receiver.tenant.TenantValidator;
 import io.sluice.receiver.write.ErrorKind;
 import io.sluice.receiver.write.WriteOutcome;
@@ -39,11 +41,12 @@ import org.slf4j.LoggerFactory;
  * BoundedAggregator} before the body is read), version and content type (400), snappy and protobuf
  * decoding (400, or 413 when the declared decoded size is over the limit), the tenant's decoded
  * size limit (413), replica header (400), empty request (200), the tenant's series and samples
- * limits (413), then the {@link Writer} (the replicator, or the local TSDB), whose outcome {@link
- * WriteStatus} maps to 200, 400, 409, 500 or 503. The write gate, the head-series limit and the
- * tenant's size limit on the body as received come before, in {@link WriteLimitHandler}. (Thanos
- * checks the decoded size before the protobuf is parsed: a body over that limit and also malformed
- * gets 400 here, 413 there; both are dropped by the client.)
+ * limits (413), relabelling with {@code --receive.relabel-config} (series it drops are left out;
+ * 200 when it drops them all), then the {@link Writer} (the replicator, or the local TSDB), whose
+ * outcome {@link WriteStatus} maps to 200, 400, 409, 500 or 503. The write gate, the head-series
+ * limit and the tenant's size limit on the body as received come before, in {@link
+ * WriteLimitHandler}. (Thanos checks the decoded size before the protobuf is parsed: a body over
+ * that limit and also malformed gets 400 here, 413 there; both are dropped by the client.)
  *
  * <p>Decoding runs on the event loop, into a request context taken from a pool (decoder, batch,
  * body buffer, request and outcome); the write, which may wait on a WAL fsync or on peers, runs on
@@ -72,6 +75,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   private final int maxDecodedBytes;
   private final byte[] splitTenantLabel;
   private final WriteLimiter limiter;
+  private final Relabeller relabeller;
   private final ConcurrentLinkedQueue<Context> pool = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pooled = new AtomicInteger();
 
@@ -85,9 +89,12 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     int requestCount;
     WriteBatch batch;
     byte[] body = new byte[64 * 1024];
+    // With --receive.relabel-config; applies the rules to this context's batches.
+    final BatchRelabeller relabel;
 
-    Context(int maxDecodedBytes) {
+    Context(int maxDecodedBytes, Relabeller relabeller) {
       decoder = new RemoteWriteDecoder(maxDecodedBytes);
+      relabel = relabeller == null ? null : new BatchRelabeller(relabeller);
     }
   }
 
@@ -103,6 +110,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
    * @param splitLabel {@code --receive.split-tenant-label-name}; empty for none
    * @param limiter the decoded size, series and samples limits ({@code --receive.limits-config});
    *     null for none
+   * @param relabeller the {@code --receive.relabel-config} rules; null for none
    */
   public RemoteWriteHandler(
       Writer writer,
@@ -113,7 +121,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       String defaultTenant,
       int maxDecodedBytes,
       String splitLabel,
-      WriteLimiter limiter) {
+      WriteLimiter limiter,
+      Relabeller relabeller) {
     this.splitTenantLabel =
         splitLabel == null || splitLabel.isEmpty()
             ? null
@@ -126,6 +135,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     this.defaultTenant = defaultTenant;
     this.maxDecodedBytes = maxDecodedBytes;
     this.limiter = limiter;
+    this.relabeller = relabeller;
   }
 
   /** The tenant of a request: the configured header, then Thanos' default header, then default. */
@@ -140,7 +150,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   private Context take() {
     Context c = pool.poll();
     if (c == null) {
-      return new Context(maxDecodedBytes);
+      return new Context(maxDecodedBytes, relabeller);
     }
     pooled.decrementAndGet();
     return c;
@@ -321,22 +331,27 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     if (limited != null) {
       return HttpResponses.text(limited.httpStatus(), limited.message());
     }
-    if (splitTenantLabel == null) {
+    if (c.relabel == null) {
       c.request.resetAll(tenant, replica, batch);
-      return null;
+    } else if (c.relabel.relabel(batch, c.request.reset(tenant, replica, batch)) == 0) {
+      // Thanos: a request relabelling drops entirely is a success with nothing written.
+      return written(HttpResponses.text(200, ""), version, batch.totalSamples());
     }
-    return split(c, tenant, replica, batch);
+    return splitTenantLabel == null ? null : split(c, replica, batch);
   }
 
   /**
    * Thanos' {@code --receive.split-tenant-label-name}: a series carrying the label belongs to the
    * tenant its value names, and the label is left out of the series (from its hash, its stored
-   * labels and what is forwarded); the others stay with the request's tenant.
+   * labels and what is forwarded); the others stay with the request's tenant. Splits the series of
+   * {@code c.request} (after relabelling).
    */
-  private FullHttpResponse split(Context c, String tenant, long replica, WriteBatch batch) {
+  private FullHttpResponse split(Context c, long replica, WriteBatch batch) {
     java.util.Map<String, WriteRequest> byTenant = new java.util.LinkedHashMap<>();
     byte[] buf = batch.buffer();
-    for (int s = 0, n = batch.seriesCount(); s < n; s++) {
+    String tenant = c.request.tenant();
+    for (int k = 0, n = c.request.seriesCount(); k < n; k++) {
+      int s = c.request.series(k);
       String t = tenant;
       int skip = -1;
       for (int l = 0, m = batch.labelCount(s); l < m; l++) {

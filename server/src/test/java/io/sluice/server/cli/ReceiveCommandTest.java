@@ -252,6 +252,84 @@ class ReceiveCommandTest {
   }
 
   @Test
+  void theRelabelConfigurationComesFromTheFlagOrTheFile(@TempDir Path dir) throws Exception {
+    assertThat(run("--label=a=\"1\"")).isZero();
+    assertThat(seen.get().relabel().isEmpty()).isTrue();
+    String yaml =
+        """
+        - source_labels: [__name__]
+          regex: "go_.*"
+          action: drop
+        - {regex: pod, action: labeldrop}
+        """;
+    assertThat(run("--label=a=\"1\"", "--receive.relabel-config=" + yaml))
+        .as(err.toString())
+        .isZero();
+    assertThat(seen.get().relabel().configs()).hasSize(2);
+    assertThat(seen.get().relabel().configs().get(0).action())
+        .isEqualTo(io.sluice.receiver.relabel.RelabelAction.DROP);
+    assertThat(seen.get().ignoredFlags()).isEmpty();
+
+    Path file = Files.writeString(dir.resolve("relabel.yml"), yaml);
+    assertThat(run("--label=a=\"1\"", "--receive.relabel-config-file", file.toString())).isZero();
+    assertThat(seen.get().relabel().configs()).hasSize(2);
+  }
+
+  @Test
+  void aBadRelabelConfigurationStopsTheStartNamingTheFlagAndTheProblem(@TempDir Path dir)
+      throws Exception {
+    assertThat(run("--label=a=\"1\"", "--receive.relabel-config=- [not: a rule")).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("invalid --receive.relabel-config: parsing relabel configuration");
+    Path file =
+        Files.writeString(
+            dir.resolve("r.yml"), "- {source_labels: [a], regex: '(x', action: keep}");
+    assertThat(run("--label=a=\"1\"", "--receive.relabel-config-file=" + file)).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "invalid --receive.relabel-config-file: parsing relabel configuration: invalid regex \"(x\"");
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--receive.relabel-config=- {source_labels: [a], target_label: h, action: hashmod}"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "validate relabel config: relabel configuration for hashmod requires non-zero modulus");
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--receive.relabel-config-file=" + file,
+                "--receive.relabel-config=- {action: drop}"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("both --receive.relabel-config-file and --receive.relabel-config are set");
+    assertThat(run("--label=a=\"1\"", "--receive.relabel-config-file=" + dir.resolve("no.yml")))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("cannot read --receive.relabel-config-file");
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--receive.relabel-config=- {target_label: t, replacement: $(SLUICE_TEST_UNSET_VAR)}"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains("found reference to unset environment variable \"SLUICE_TEST_UNSET_VAR\"");
+  }
+
+  @Test
+  void pathOrContentSubstitutesEnvironmentVariablesAsThanos() {
+    Map<String, String> env = Map.of("ZONE", "eu-1", "X_2", "y");
+    assertThat(
+            PathOrContent.read(
+                "--receive.relabel-config",
+                null,
+                "a: $(ZONE) $(X_2) $() $(no-var) $$(ZONE) $(ZONE",
+                env))
+        .isEqualTo("a: eu-1 y $() $(no-var) $eu-1 $(ZONE");
+    assertThat(PathOrContent.read("--receive.relabel-config", null, null, env)).isEmpty();
+  }
+
+  @Test
   void skipCorruptedBlocksIsARealOption() {
     assertThat(run("--label=a=\"1\"")).isZero();
     assertThat(seen.get().shipperSkipCorruptedBlocks()).isFalse();

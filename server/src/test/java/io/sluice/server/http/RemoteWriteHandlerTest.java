@@ -22,6 +22,8 @@ import io.sluice.receiver.limits.TenantLimits;
 import io.sluice.receiver.limits.WriteLimiter;
 import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.receiver.proto.writev2.RemoteWriteV2;
+import io.sluice.receiver.relabel.RelabelConfigs;
+import io.sluice.receiver.relabel.Relabeller;
 import io.sluice.receiver.write.LocalWriter;
 import io.sluice.server.metrics.ReceiveMetrics;
 import io.sluice.tsdb.TsdbOptions;
@@ -77,6 +79,7 @@ class RemoteWriteHandlerTest {
           "default-tenant",
           MAX_DECODED,
           "",
+          null,
           null);
   private final List<EmbeddedChannel> channels = new ArrayList<>();
 
@@ -227,7 +230,8 @@ class RemoteWriteHandlerTest {
             "default-tenant",
             MAX_DECODED,
             "",
-            limiter);
+            limiter,
+            null);
     EmbeddedChannel ch =
         new EmbeddedChannel(new BoundedAggregator(MAX_BODY, (req, resp) -> {}), limited);
     channels.add(ch);
@@ -305,6 +309,7 @@ class RemoteWriteHandlerTest {
             "default-tenant",
             MAX_DECODED,
             "tenant",
+            null,
             null);
     EmbeddedChannel ch =
         new EmbeddedChannel(new BoundedAggregator(MAX_BODY, (req, resp) -> {}), split);
@@ -334,6 +339,135 @@ class RemoteWriteHandlerTest {
     FullHttpResponse empty = send(ch, post(v1(series(NOW, 1, "tenant", "team-a"))));
     assertThat(empty.status().code()).isEqualTo(409);
     empty.release();
+  }
+
+  private EmbeddedChannel relabelling(String rules, String splitLabel) throws Exception {
+    RemoteWriteHandler h =
+        new RemoteWriteHandler(
+            new LocalWriter(tsdbs),
+            Runnable::run,
+            metrics,
+            () -> true,
+            "THANOS-TENANT",
+            "default-tenant",
+            MAX_DECODED,
+            splitLabel,
+            null,
+            new Relabeller(RelabelConfigs.parse(rules).configs()));
+    EmbeddedChannel ch = new EmbeddedChannel(new BoundedAggregator(MAX_BODY, (req, resp) -> {}), h);
+    channels.add(ch);
+    return ch;
+  }
+
+  private static final String RULES =
+      """
+      - {source_labels: [__name__], regex: "drop_.*", action: drop}
+      - {source_labels: [job], target_label: service}
+      - {regex: job, action: labeldrop}
+      """;
+
+  @Test
+  void relabelsSeriesBeforeStoringThemAndLeavesDroppedOnesOut() throws Exception {
+    EmbeddedChannel ch = relabelling(RULES, "");
+    FullHttpResponse r =
+        send(
+            ch,
+            post(
+                v1(
+                    series(NOW, 1, "__name__", "up", "job", "node"),
+                    series(NOW, 2, "__name__", "drop_me", "job", "node"),
+                    series(NOW, 3, "__name__", "plain"))));
+    assertThat(r.status().code()).as(body(r)).isEqualTo(200);
+    assertThat(stored("default-tenant", "__name__", "up", "service", "node"))
+        .containsExactly(new double[] {NOW, 1});
+    assertThat(stored("default-tenant", "__name__", "plain"))
+        .containsExactly(new double[] {NOW, 3});
+    assertThat(stored("default-tenant", "__name__", "up", "job", "node")).isEmpty();
+    assertThat(tsdbs.get("default-tenant").head().numSeries())
+        .as("drop_me not stored")
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aRequestRelabellingDropsEntirelyIs200WithNothingWritten() throws Exception {
+    EmbeddedChannel ch = relabelling(RULES, "");
+    RemoteWriteV2.Request req =
+        RemoteWriteV2.Request.newBuilder()
+            .addAllSymbols(List.of("", "__name__", "drop_a", "drop_b"))
+            .addTimeseries(
+                RemoteWriteV2.TimeSeries.newBuilder()
+                    .addAllLabelsRefs(List.of(1, 2))
+                    .addSamples(RemoteWriteV2.Sample.newBuilder().setTimestamp(NOW).setValue(1)))
+            .addTimeseries(
+                RemoteWriteV2.TimeSeries.newBuilder()
+                    .addAllLabelsRefs(List.of(1, 3))
+                    .addSamples(RemoteWriteV2.Sample.newBuilder().setTimestamp(NOW).setValue(2)))
+            .build();
+    FullHttpResponse r =
+        send(
+            ch,
+            post(
+                Snappy.compress(req.toByteArray()),
+                "Content-Type",
+                V2_TYPE,
+                "X-Prometheus-Remote-Write-Version",
+                "2.0.0"));
+    assertThat(r.status().code()).isEqualTo(200);
+    // As Thanos: the counts are the request's.
+    assertThat(r.headers().get("X-Prometheus-Remote-Write-Samples-Written")).isEqualTo("2");
+    r.release();
+    assertThat(tsdbs.get("default-tenant")).isNull();
+  }
+
+  @Test
+  void remoteWrite2SeriesAreRelabelledToo() throws Exception {
+    EmbeddedChannel ch = relabelling(RULES, "");
+    RemoteWriteV2.Request req =
+        RemoteWriteV2.Request.newBuilder()
+            .addAllSymbols(List.of("", "__name__", "up", "job", "api"))
+            .addTimeseries(
+                RemoteWriteV2.TimeSeries.newBuilder()
+                    .addAllLabelsRefs(List.of(1, 2, 3, 4))
+                    .addSamples(RemoteWriteV2.Sample.newBuilder().setTimestamp(NOW).setValue(5)))
+            .build();
+    FullHttpResponse r =
+        send(
+            ch,
+            post(
+                Snappy.compress(req.toByteArray()),
+                "Content-Type",
+                V2_TYPE,
+                "X-Prometheus-Remote-Write-Version",
+                "2.0.0"));
+    assertThat(r.status().code()).isEqualTo(200);
+    r.release();
+    assertThat(stored("default-tenant", "__name__", "up", "service", "api"))
+        .containsExactly(new double[] {NOW, 5});
+  }
+
+  @Test
+  void aSeriesRelabelledToNoLabelsIsAnInvalidLabelSetAsInThanos() throws Exception {
+    EmbeddedChannel ch = relabelling("- {regex: nothing, action: labelkeep}", "");
+    FullHttpResponse r = send(ch, post(v1(series(NOW, 1, "__name__", "up"))));
+    assertThat(r.status().code()).isEqualTo(409);
+    assertThat(body(r)).contains("label set contains a label with empty name or value");
+  }
+
+  @Test
+  void theSplitTenantLabelIsTakenFromTheRelabelledLabels() throws Exception {
+    EmbeddedChannel ch =
+        relabelling(
+            "- {source_labels: [team], regex: '(.+)', target_label: tenant, replacement: team-$1}",
+            "tenant");
+    FullHttpResponse r =
+        send(
+            ch,
+            post(
+                v1(series(NOW, 1, "__name__", "a", "team", "x"), series(NOW, 2, "__name__", "b"))));
+    assertThat(r.status().code()).as(body(r)).isEqualTo(200);
+    assertThat(stored("team-x", "__name__", "a", "team", "x"))
+        .containsExactly(new double[] {NOW, 1});
+    assertThat(stored("default-tenant", "__name__", "b")).containsExactly(new double[] {NOW, 2});
   }
 
   @Test

@@ -173,7 +173,8 @@ final class ItFixtures {
         null,
         false,
         io.sluice.server.cli.ReplicationConfig.none(),
-        null);
+        null,
+        io.sluice.receiver.relabel.RelabelConfigs.NONE);
   }
 
   /** {@code c} with {@code --tsdb.min-block-duration} and {@code --tsdb.max-block-duration}. */
@@ -203,7 +204,8 @@ final class ItFixtures {
         c.objstore(),
         c.shipperSkipCorruptedBlocks(),
         c.replication(),
-        c.limits());
+        c.limits(),
+        c.relabel());
   }
 
   /** {@code c} with the bucket {@code --objstore.config} describes. */
@@ -233,6 +235,7 @@ final class ItFixtures {
         io.sluice.objstore.BucketConfig.parse(yaml, Map.of()),
         c.shipperSkipCorruptedBlocks(),
         c.replication(),
-        c.limits());
+        c.limits(),
+        c.relabel());
   }
 }
