@@ -82,7 +82,7 @@ final class Limits implements AutoCloseable {
     }
     if (l.reloader != null) {
       long every = flags.reloadIntervalMs();
-      l.reloader.scheduleWithFixedDelay(l::reload, every, every, TimeUnit.MILLISECONDS);
+      l.reloader.scheduleWithFixedDelay(l::reloadOrLog, every, every, TimeUnit.MILLISECONDS);
     }
     return l;
   }
@@ -138,6 +138,15 @@ final class Limits implements AutoCloseable {
     metrics.reloaded(true);
     apply(next);
     return true;
+  }
+
+  // An exception escaping a scheduled task would end the reloading silently.
+  private void reloadOrLog() {
+    try {
+      reload();
+    } catch (RuntimeException e) {
+      LOG.atError().setCause(e).log("reloading the limits configuration failed");
+    }
   }
 
   private void apply(LimitsConfig c) {
