@@ -82,6 +82,7 @@ public final class ThanosWriteRequestEncoder {
     }
     WriteBatch b = request.batch();
     boolean raw = b.version() == RemoteWriteVersion.V1;
+    boolean relabelled = b.anyLabelsRewritten();
     int n = request.seriesCount();
     if (seriesLengths.length < n) {
       seriesLengths = new int[Math.max(n, seriesLengths.length * 2)];
@@ -99,7 +100,7 @@ public final class ThanosWriteRequestEncoder {
       int len =
           !raw
               ? seriesSize(b, s, skip)
-              : skip < 0 && !b.labelsRewritten(s)
+              : skip < 0 && !(relabelled && b.labelsRewritten(s))
                   ? b.seriesLength(s)
                   : labelsSize(b, s, skip) + otherFieldsSize(b, s);
       seriesLengths[i] = len;
@@ -127,7 +128,7 @@ public final class ThanosWriteRequestEncoder {
       int skip = request.skippedLabel(i);
       if (!raw) {
         p = putSeries(b, s, p, skip);
-      } else if (skip < 0 && !b.labelsRewritten(s)) {
+      } else if (skip < 0 && !(relabelled && b.labelsRewritten(s))) {
         System.arraycopy(src, b.seriesOffset(s), buf, p, seriesLengths[i]);
         p += seriesLengths[i];
       } else {

@@ -133,6 +133,11 @@ public final class WriteBatch {
     return anyRewritten && rewritten[series];
   }
 
+  /** {@return whether {@link #labelsRewritten} is true for any series} */
+  public boolean anyLabelsRewritten() {
+    return anyRewritten;
+  }
+
   /**
    * The length of the byte range described by {@link #seriesOffset(int)}.
    *
