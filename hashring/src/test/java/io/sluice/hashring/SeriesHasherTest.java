@@ -11,7 +11,6 @@ import io.sluice.receiver.write.SeriesKey;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.XxHash64;
 import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -145,55 +144,5 @@ class SeriesHasherTest {
         new RemoteWriteDecoder(1 << 20).decode(body, 0, body.length, RemoteWriteVersion.V1);
     long h = new SeriesHasher().hash("x".getBytes(StandardCharsets.UTF_8), batch, 0, 1);
     assertThat(h).isEqualTo(SeriesHasher.hashOf("x", "__name__", "up", "job", "n"));
-  }
-
-  @Test
-  void hashingBatchSeriesAndPlacingThemAllocatesNothing() throws Exception {
-    List<String[]> series = new ArrayList<>();
-    for (int i = 0; i < 100; i++) {
-      series.add(
-          new String[] {"__name__", "http_requests_total", "pod", "pod-" + i, "code", "200"});
-    }
-    byte[] body = body(series);
-    WriteBatch batch =
-        new RemoteWriteDecoder(1 << 20).decode(body, 0, body.length, RemoteWriteVersion.V1);
-    SeriesHasher hasher = new SeriesHasher();
-    byte[] tenant = SeriesHasher.tenantBytes("default-tenant");
-    List<Endpoint> eps =
-        List.of(
-            Endpoint.of("a:1", "x"),
-            Endpoint.of("b:1", "y"),
-            Endpoint.of("c:1", "z"),
-            Endpoint.of("d:1", "x"));
-    MultiHashring multi =
-        MultiHashring.create(
-            HashringAlgorithm.KETAMA,
-            3,
-            List.of(new HashringConfig("r", List.of(), "", eps, "", Map.of(), null)));
-    KetamaHashring ketama = KetamaHashring.create(eps, 3);
-    HashmodHashring hashmod = HashmodHashring.create(List.of(Endpoint.of("a"), Endpoint.of("b")));
-    var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-    long sink = 0;
-    for (int round = 0; round < 3; round++) {
-      long before = threads.getCurrentThreadAllocatedBytes();
-      for (int rep = 0; rep < 200; rep++) {
-        Hashring ring = multi.forTenant("default-tenant");
-        for (int s = 0; s < batch.seriesCount(); s++) {
-          long h = hasher.hash(tenant, batch, s);
-          for (int n = 0; n < 3; n++) {
-            sink += ring.getN("default-tenant", h, n).address().length();
-            sink += multi.getN("default-tenant", h, n).address().length();
-            sink += ketama.getN("default-tenant", h, n).address().length();
-          }
-          sink += hashmod.getN("default-tenant", h, 1).address().length();
-        }
-      }
-      long allocated = threads.getCurrentThreadAllocatedBytes() - before;
-      if (round == 2) {
-        // 60,000 series hashed and 200,000 lookups: nothing per call.
-        assertThat(allocated).as("bytes allocated").isLessThan(1024);
-      }
-    }
-    assertThat(sink).isPositive();
   }
 }

@@ -9,7 +9,6 @@ import com.google.protobuf.UnknownFieldSet;
 import io.sluice.receiver.decode.Bodies.Proto;
 import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.receiver.proto.writev2.RemoteWriteV2;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -325,29 +324,6 @@ class RemoteWriteDecoderV1Test {
     WriteBatch batch = decoder.decode(framed, 3, body.length, RemoteWriteVersion.V1);
 
     assertThat(DecodedSeries.of(batch)).isEqualTo(DecodedSeries.of(request));
-  }
-
-  @Test
-  void allocatesNothingPerSeriesOrSampleOnceWarm() throws Exception {
-    RemoteWrite.WriteRequest.Builder request = RemoteWrite.WriteRequest.newBuilder();
-    for (int i = 0; i < 2000; i++) {
-      request.addTimeseries(series("metric_" + i, 1_700_000_000_000L + i, i));
-    }
-    byte[] body = snappy(request.build());
-    for (int i = 0; i < 20; i++) {
-      decode(body);
-    }
-    com.sun.management.ThreadMXBean threads =
-        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-
-    long before = threads.getCurrentThreadAllocatedBytes();
-    for (int i = 0; i < 100; i++) {
-      decode(body);
-    }
-    long perDecode = (threads.getCurrentThreadAllocatedBytes() - before) / 100;
-
-    // 2000 series, 4000 labels and 2000 samples: any per-element allocation would be >= 32 KiB.
-    assertThat(perDecode).isLessThan(1024);
   }
 
   private static String string(WriteBatch batch, int offset, int length) {

@@ -4,7 +4,6 @@ package io.sluice.tsdb.chunkenc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.tsdb.testing.Allocations;
 import io.sluice.tsdb.testing.Golden;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -284,20 +283,5 @@ class XorChunkTest {
     assertThat(it.numSamples()).isEqualTo(3);
     assertThat(it.next()).isTrue();
     assertThat(it.timestamp()).isEqualTo(1000);
-  }
-
-  @Test
-  void appendingAllocatesNothingOnceTheArrayHasGrown() {
-    XorChunk c = new XorChunk();
-    long bytes =
-        Allocations.leastPerRound(
-            20,
-            () -> {
-              c.reset();
-              for (int i = 0; i < 2000; i++) {
-                c.append(i * 15_000L + (i % 7), bits(i * 0.5));
-              }
-            });
-    assertThat(bytes).isZero();
   }
 }

@@ -13,7 +13,6 @@ import io.sluice.tsdb.chunkenc.XorIterator;
 import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.Series;
-import io.sluice.tsdb.testing.Allocations;
 import io.sluice.tsdb.testing.MutableClock;
 import java.util.ArrayList;
 import java.util.List;
@@ -221,20 +220,18 @@ class HeadOutOfOrderTest {
   }
 
   @Test
-  void outOfOrderAppendsAllocateNothingWhileTheBufferHasRoom() {
+  void keepsEveryOutOfOrderSampleAppendedNewestFirst() {
     Head head = head(HOUR, 32);
     MemSeries s = series(head, "__name__", "up");
-    long[] t = {10 * HOUR};
-    head.append(s, t[0], bits(0));
-    long bytes =
-        Allocations.leastPerRound(
-            20,
-            () -> {
-              for (int i = 0; i < 50; i++) {
-                head.append(s, --t[0], bits(i));
-              }
-            });
-    assertThat(bytes).isZero();
+    long newest = 10 * HOUR;
+    head.append(s, newest, bits(0));
+    for (int i = 1; i <= 1000; i++) {
+      assertThat(head.append(s, newest - i, bits(i))).isEqualTo(AppendResult.OK);
+    }
     assertThat(s.numOutOfOrderSamples()).isEqualTo(1000);
+    List<long[]> all = samples(head, s);
+    assertThat(all).hasSize(1001);
+    assertThat(all.get(0)).containsExactly(newest - 1000, bits(1000));
+    assertThat(all.get(1000)).containsExactly(newest, bits(0));
   }
 }

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.XxHash64;
 import io.sluice.tsdb.query.Matcher;
-import io.sluice.tsdb.testing.Allocations;
 import io.sluice.tsdb.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -126,41 +125,5 @@ class HeadSeriesTest {
     System.arraycopy(prefix, 0, both, 0, prefix.length);
     System.arraycopy(big, 0, both, prefix.length, big.length);
     assertThat(tenantHead.hash(big, 0, big.length)).isEqualTo(XxHash64.hash(both, 0, both.length));
-  }
-
-  @Test
-  void looksUpAKnownSeriesAndAppendsWithoutAllocating() {
-    byte[][] keys = new byte[100][];
-    long[] hashes = new long[keys.length];
-    for (int i = 0; i < keys.length; i++) {
-      keys[i] = key("__name__", "m", "i", Integer.toString(i));
-      hashes[i] = head.hash(keys[i], 0, keys[i].length);
-      head.getOrCreate(hashes[i], keys[i], 0, keys[i].length);
-    }
-    long[] t = {0};
-    long bytes =
-        Allocations.leastPerRound(
-            20,
-            () -> {
-              for (int j = 0; j < 50; j++) {
-                t[0] += 1_000;
-                for (int i = 0; i < keys.length; i++) {
-                  MemSeries s = head.getOrCreate(hashes[i], keys[i], 0, keys[i].length);
-                  head.append(s, t[0], bits(j));
-                }
-              }
-            });
-    // 5000 lookups and appends per round; only closing a chunk (copying its bytes) allocates.
-    assertThat(bytes).isLessThan(5000);
-    long lookups =
-        Allocations.leastPerRound(
-            20,
-            () -> {
-              for (int i = 0; i < keys.length; i++) {
-                head.getOrCreate(hashes[i], keys[i], 0, keys[i].length);
-                head.hash(keys[i], 0, keys[i].length);
-              }
-            });
-    assertThat(lookups).isZero();
   }
 }

@@ -4,7 +4,6 @@ package io.sluice.tsdb.labels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.tsdb.testing.Allocations;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -124,20 +123,5 @@ class XxHash64Test {
   void rejectsARangeOutsideTheArray() {
     assertThatThrownBy(() -> XxHash64.hash(new byte[4], 2, 3))
         .isInstanceOf(IndexOutOfBoundsException.class);
-  }
-
-  @Test
-  void allocatesNothing() {
-    byte[] buf = sanityBuffer(2000);
-    long[] sink = new long[1];
-    long bytes =
-        Allocations.leastPerRound(
-            20,
-            () -> {
-              for (int len = 0; len < 2000; len += 3) {
-                sink[0] += XxHash64.hash(buf, 0, len);
-              }
-            });
-    assertThat(bytes).as("sink %d", sink[0]).isZero();
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.tsdb.labels.Labels;
-import io.sluice.tsdb.testing.Allocations;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -234,25 +233,5 @@ class RecordEncoderTest {
     enc.beginSeries();
     assertThatThrownBy(() -> enc.sample(1, 1, 1)).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> enc.tombstone(1, 1, 1)).isInstanceOf(IllegalStateException.class);
-  }
-
-  @Test
-  void encodingASamplesRecordIntoAWarmEncoderAllocatesNothing() {
-    RecordEncoder enc = new RecordEncoder(16);
-    byte[] key = Labels.of("__name__", "up", "job", "node").toKey();
-    long bytes =
-        Allocations.leastPerRound(
-            20,
-            () -> {
-              enc.reset();
-              enc.beginSeries();
-              enc.series(7, key, 0, key.length);
-              enc.beginSamples();
-              for (int i = 0; i < 5000; i++) {
-                enc.sample(i % 100, 1_700_000_000_000L + i * 15L, bits(i * 0.5));
-              }
-              enc.bounds();
-            });
-    assertThat(bytes).isZero();
   }
 }
