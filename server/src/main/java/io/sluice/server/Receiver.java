@@ -66,6 +66,7 @@ public final class Receiver implements AutoCloseable {
   private Bucket bucket;
   private Shipping shipping;
   private final HeadCompactor compactor;
+  private final MemoryGuard memory;
   private final ScheduledExecutorService maintenance;
   // Remote writes: appends, the WAL write (maybe an fsync) and, with a hashring, the wait for
   // peers.
@@ -105,6 +106,7 @@ public final class Receiver implements AutoCloseable {
               metrics.blocksLoaded(t.id(), () -> t.tsdb().blocks().size());
             });
     this.clock = clock;
+    memory = MemoryGuard.start(cfg.memory(), metrics.registry(), clock);
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup();
     opsWorkers = new NioEventLoopGroup(1);
@@ -117,6 +119,7 @@ public final class Receiver implements AutoCloseable {
               @Override
               public void blockCut(String tenant, BlockMeta meta) {
                 metrics.compaction(tenant, true);
+                memory.released();
                 shipping.trigger(tenant);
               }
 
@@ -245,7 +248,7 @@ public final class Receiver implements AutoCloseable {
     replication =
         Replication.start(
             cfg.replication(),
-            new LocalWriter(tsdbs),
+            memory.guard(new LocalWriter(tsdbs), tsdbs),
             new GrpcPeers(cfg.replication().grpcCompression()),
             metrics.registry(),
             clock);
@@ -260,6 +263,17 @@ public final class Receiver implements AutoCloseable {
             cfg.defaultTenant(),
             cfg.maxDecodedBytes(),
             cfg.replication().splitTenantLabelName());
+    BoundedAggregator.Rejections rejected =
+        (req, resp) ->
+            metrics.request(
+                "receive",
+                req.method().name().toLowerCase(java.util.Locale.ROOT),
+                rw.tenantOf(req.headers()),
+                resp.status().code(),
+                0,
+                0,
+                0,
+                0);
     remoteWrite =
         HttpServer.bind(
             cfg.remoteWriteAddress().toSocketAddress(),
@@ -269,19 +283,8 @@ public final class Receiver implements AutoCloseable {
                 ch.pipeline()
                     .addLast(new HttpServerCodec())
                     .addLast(new HttpServerKeepAliveHandler())
-                    .addLast(
-                        new BoundedAggregator(
-                            cfg.maxBodyBytes(),
-                            (req, resp) ->
-                                metrics.request(
-                                    "receive",
-                                    req.method().name().toLowerCase(java.util.Locale.ROOT),
-                                    rw.tenantOf(req.headers()),
-                                    resp.status().code(),
-                                    0,
-                                    0,
-                                    0,
-                                    0)))
+                    .addLast(memory.handler(cfg.maxBodyBytes(), rejected))
+                    .addLast(new BoundedAggregator(cfg.maxBodyBytes(), rejected))
                     .addLast(rw));
     OpsHandler ops = new OpsHandler(metrics::scrape, () -> ready);
     http =
@@ -400,5 +403,6 @@ public final class Receiver implements AutoCloseable {
         .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
         .syncUninterruptibly();
     boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    memory.close();
   }
 }

@@ -30,13 +30,16 @@ import java.util.Objects;
  * <p>Thread-safe; lookup scratch space is per thread.
  */
 public final class MemoryAdmissionWriter implements Writer {
+  /** How the message of every refusal for memory starts. */
+  public static final String REFUSAL_PREFIX = "memory pressure: ";
+
   /** The error message of a request refused for its new series. */
   public static final String NEW_SERIES_REFUSED =
-      "memory pressure: the receiver accepts no new series until memory is freed";
+      REFUSAL_PREFIX + "the receiver accepts no new series until memory is freed";
 
   /** The error message of a request refused at {@link MemoryLevel#WRITES_REFUSED}. */
   public static final String WRITES_REFUSED =
-      "memory pressure: the receiver accepts no writes until memory is freed";
+      REFUSAL_PREFIX + "the receiver accepts no writes until memory is freed";
 
   private static final ThreadLocal<byte[]> KEY = ThreadLocal.withInitial(() -> new byte[1024]);
 
@@ -53,6 +56,14 @@ public final class MemoryAdmissionWriter implements Writer {
     this.local = Objects.requireNonNull(local, "local");
     this.tsdbs = Objects.requireNonNull(tsdbs, "tsdbs");
     this.admission = Objects.requireNonNull(admission, "admission");
+  }
+
+  /**
+   * Whether an error message is that of a refusal for memory, which {@link MemoryAdmission} logs
+   * once per episode rather than once per request.
+   */
+  public static boolean isRefusal(String message) {
+    return message != null && message.startsWith(REFUSAL_PREFIX);
   }
 
   @Override

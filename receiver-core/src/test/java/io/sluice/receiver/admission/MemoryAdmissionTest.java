@@ -23,7 +23,8 @@ class MemoryAdmissionTest {
   private final long[] now = {1_000_000};
   private final InstantSource clock = () -> Instant.ofEpochMilli(now[0]);
   private final FakeHeap heap = new FakeHeap(MAX);
-  private final MemoryAdmission admission = new MemoryAdmission(MemoryLimits.DEFAULT, heap, clock);
+  private final MemoryAdmission admission =
+      new MemoryAdmission(new MemoryLimits(0.80, 0.90), heap, clock);
   private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
   private final Logger logger = (Logger) LoggerFactory.getLogger(MemoryAdmission.class);
 

@@ -36,7 +36,7 @@ class MemoryAdmissionWriterTest {
   private MultiTsdb tsdbs;
   private final FakeHeap heap = new FakeHeap(1_000_000_000L);
   private final MemoryAdmission admission =
-      new MemoryAdmission(MemoryLimits.DEFAULT, heap, InstantSource.system());
+      new MemoryAdmission(new MemoryLimits(0.80, 0.90), heap, InstantSource.system());
   private MemoryAdmissionWriter writer;
 
   @BeforeEach

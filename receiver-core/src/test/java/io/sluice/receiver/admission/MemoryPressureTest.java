@@ -13,7 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class MemoryPressureTest {
-  private static final MemoryLimits BOTH = MemoryLimits.DEFAULT;
+  private static final MemoryLimits BOTH = new MemoryLimits(0.80, 0.90);
   private static final MemoryLimits NEW_SERIES_ONLY = new MemoryLimits(0.80, 0);
   private static final MemoryLimits WRITES_ONLY = new MemoryLimits(0, 0.90);
 

@@ -36,6 +36,7 @@ import java.util.Objects;
  * @param shipperSkipCorruptedBlocks skip blocks whose {@code meta.json} cannot be read instead of
  *     failing the upload pass ({@code --shipper.skip-corrupted-blocks})
  * @param replication the hashring and replication flags
+ * @param memory the memory back-pressure flags (Sluice only)
  */
 public record ReceiveConfig(
     HostPort remoteWriteAddress,
@@ -61,7 +62,62 @@ public record ReceiveConfig(
     List<String> ignoredFlags,
     BucketConfig objstore,
     boolean shipperSkipCorruptedBlocks,
-    ReplicationConfig replication) {
+    ReplicationConfig replication,
+    MemoryConfig memory) {
+
+  /** The configuration with the default memory back-pressure ({@link MemoryConfig#DEFAULT}). */
+  public ReceiveConfig(
+      HostPort remoteWriteAddress,
+      HostPort httpAddress,
+      HostPort grpcAddress,
+      Path tsdbPath,
+      Map<String, String> externalLabels,
+      String tenantHeader,
+      String defaultTenant,
+      String tenantLabelName,
+      long tooFarInFutureMs,
+      long oooTimeWindowMs,
+      int oooCapMax,
+      boolean walCompression,
+      boolean walFsync,
+      long minBlockDurationMs,
+      long maxBlockDurationMs,
+      long retentionMs,
+      int maxBodyBytes,
+      int maxDecodedBytes,
+      String logLevel,
+      String logFormat,
+      List<String> ignoredFlags,
+      BucketConfig objstore,
+      boolean shipperSkipCorruptedBlocks,
+      ReplicationConfig replication) {
+    this(
+        remoteWriteAddress,
+        httpAddress,
+        grpcAddress,
+        tsdbPath,
+        externalLabels,
+        tenantHeader,
+        defaultTenant,
+        tenantLabelName,
+        tooFarInFutureMs,
+        oooTimeWindowMs,
+        oooCapMax,
+        walCompression,
+        walFsync,
+        minBlockDurationMs,
+        maxBlockDurationMs,
+        retentionMs,
+        maxBodyBytes,
+        maxDecodedBytes,
+        logLevel,
+        logFormat,
+        ignoredFlags,
+        objstore,
+        shipperSkipCorruptedBlocks,
+        replication,
+        MemoryConfig.DEFAULT);
+  }
 
   public ReceiveConfig {
     Objects.requireNonNull(remoteWriteAddress, "remoteWriteAddress");
@@ -71,6 +127,7 @@ public record ReceiveConfig(
     externalLabels = Map.copyOf(externalLabels);
     ignoredFlags = List.copyOf(ignoredFlags);
     Objects.requireNonNull(replication, "replication");
+    Objects.requireNonNull(memory, "memory");
     if (tooFarInFutureMs < 0) {
       throw new IllegalArgumentException("tooFarInFutureMs must be >= 0: " + tooFarInFutureMs);
     }
