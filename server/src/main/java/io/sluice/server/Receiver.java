@@ -71,6 +71,7 @@ public final class Receiver implements AutoCloseable {
   private Bucket bucket;
   private Shipping shipping;
   private final HeadCompactor compactor;
+  private final MemoryGuard memory;
   private final ScheduledExecutorService maintenance;
   // Remote writes: appends, the WAL write (maybe an fsync) and, with a hashring, the wait for
   // peers.
@@ -111,6 +112,7 @@ public final class Receiver implements AutoCloseable {
               metrics.blocksLoaded(t.id(), () -> t.tsdb().blocks().size());
             });
     this.clock = clock;
+    memory = MemoryGuard.start(cfg.memory(), metrics.registry(), clock);
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup();
     opsWorkers = new NioEventLoopGroup(1);
@@ -123,6 +125,7 @@ public final class Receiver implements AutoCloseable {
               @Override
               public void blockCut(String tenant, BlockMeta meta) {
                 metrics.compaction(tenant, true);
+                memory.released();
                 shipping.trigger(tenant);
               }
 
@@ -251,7 +254,7 @@ public final class Receiver implements AutoCloseable {
     replication =
         Replication.start(
             cfg.replication(),
-            new LocalWriter(tsdbs),
+            memory.guard(new LocalWriter(tsdbs), tsdbs),
             new GrpcPeers(cfg.replication().grpcCompression()),
             metrics.registry(),
             clock);
@@ -295,6 +298,7 @@ public final class Receiver implements AutoCloseable {
                 ch.pipeline().addLast(limits.newConnectionHandler(rw::tenantOf, rejected));
               }
               ch.pipeline()
+                  .addLast(memory.handler(cfg.maxBodyBytes(), rejected))
                   .addLast(new BoundedAggregator(cfg.maxBodyBytes(), rejected))
                   .addLast(rw);
             });
@@ -437,5 +441,6 @@ public final class Receiver implements AutoCloseable {
         .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
         .syncUninterruptibly();
     boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    memory.close();
   }
 }

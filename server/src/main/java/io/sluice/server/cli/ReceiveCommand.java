@@ -3,6 +3,7 @@ package io.sluice.server.cli;
 
 import io.sluice.objstore.BucketConfig;
 import io.sluice.objstore.BucketConfigException;
+import io.sluice.receiver.admission.MemoryLimits;
 import io.sluice.receiver.limits.LimitsConfig;
 import io.sluice.receiver.limits.LimitsConfigException;
 import io.sluice.receiver.relabel.RelabelConfigException;
@@ -185,6 +186,34 @@ public final class ReceiveCommand implements Callable<Integer> {
           "Sluice only: largest decoded remote-write body; checked against the declared snappy"
               + " length before anything is allocated (default: ${DEFAULT-VALUE}).")
   int maxDecodedBytes;
+
+  @Option(
+      names = "--receive.memory.new-series-limit",
+      defaultValue = "0.60",
+      description =
+          "Sluice only: when live data (measured after garbage collection) takes this fraction of"
+              + " the maximum heap, writes that would create series get 503 with Retry-After until"
+              + " it is 0.05 lower; writes of existing series go on. 0 disables (default:"
+              + " ${DEFAULT-VALUE}).")
+  double memoryNewSeriesLimit;
+
+  @Option(
+      names = "--receive.memory.writes-limit",
+      defaultValue = "0.85",
+      description =
+          "Sluice only: when live data takes this fraction of the maximum heap, every write gets"
+              + " 503 with Retry-After until it is 0.05 lower. 0 disables (default:"
+              + " ${DEFAULT-VALUE}).")
+  double memoryWritesLimit;
+
+  @Option(
+      names = "--remote-write.max-inflight-body-bytes",
+      defaultValue = "auto",
+      description =
+          "Sluice only: request bodies held at once by the remote-write listener; a request whose"
+              + " Content-Length does not fit gets 503 before its body is read. auto: 1/32 of the"
+              + " maximum heap; 0: no limit (default: ${DEFAULT-VALUE}).")
+  String maxInflightBodyBytes;
 
   @Option(
       names = "--objstore.config-file",
@@ -493,7 +522,8 @@ public final class ReceiveCommand implements Callable<Integer> {
         shipperSkipCorruptedBlocks && !noShipperSkipCorruptedBlocks,
         replication,
         limits(),
-        relabel());
+        relabel(),
+        memory());
   }
 
   // As the objstore flags: both is an error; neither, or empty inline content, means no limits.
@@ -549,6 +579,52 @@ public final class ReceiveCommand implements Callable<Integer> {
     } catch (RelabelConfigException e) {
       throw new ParameterException(spec.commandLine(), "invalid " + flag + ": " + e.getMessage());
     }
+  }
+
+  private MemoryConfig memory() {
+    checkHeapFraction("--receive.memory.new-series-limit", memoryNewSeriesLimit);
+    checkHeapFraction("--receive.memory.writes-limit", memoryWritesLimit);
+    if (memoryNewSeriesLimit > 0
+        && memoryWritesLimit > 0
+        && memoryWritesLimit < memoryNewSeriesLimit) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--receive.memory.writes-limit ("
+              + memoryWritesLimit
+              + ") must not be below --receive.memory.new-series-limit ("
+              + memoryNewSeriesLimit
+              + ")");
+    }
+    MemoryLimits limits = new MemoryLimits(memoryNewSeriesLimit, memoryWritesLimit);
+    long budget =
+        maxInflightBodyBytes.equals("auto")
+            ? MemoryConfig.AUTO
+            : parse(
+                "--remote-write.max-inflight-body-bytes",
+                maxInflightBodyBytes,
+                ReceiveCommand::parseBytes);
+    return new MemoryConfig(limits, budget);
+  }
+
+  private void checkHeapFraction(String flag, double v) {
+    if (!(v == 0 || (v > MemoryLimits.HYSTERESIS && v < 1))) {
+      throw new ParameterException(
+          spec.commandLine(),
+          flag + " must be 0 (off) or a fraction of the heap in (0.05, 1): " + v);
+    }
+  }
+
+  private static long parseBytes(String value) {
+    long v;
+    try {
+      v = Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a byte count or auto: \"" + value + "\"");
+    }
+    if (v < 0) {
+      throw new IllegalArgumentException("must be >= 0: " + v);
+    }
+    return v;
   }
 
   // As Thanos' path-or-content flags: both is an error, neither (or empty) means no configuration.

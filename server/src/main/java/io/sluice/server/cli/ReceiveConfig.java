@@ -42,6 +42,7 @@ import java.util.Objects;
  * @param relabel the relabel rules applied at the remote-write ingress ({@code
  *     --receive.relabel-config} or {@code --receive.relabel-config-file}); {@link
  *     RelabelConfigs#NONE} for none
+ * @param memory the memory back-pressure flags (Sluice only)
  */
 public record ReceiveConfig(
     HostPort remoteWriteAddress,
@@ -69,7 +70,66 @@ public record ReceiveConfig(
     boolean shipperSkipCorruptedBlocks,
     ReplicationConfig replication,
     LimitsFlags limits,
-    RelabelConfigs relabel) {
+    RelabelConfigs relabel,
+    MemoryConfig memory) {
+
+  /** The configuration with the default memory back-pressure ({@link MemoryConfig#DEFAULT}). */
+  public ReceiveConfig(
+      HostPort remoteWriteAddress,
+      HostPort httpAddress,
+      HostPort grpcAddress,
+      Path tsdbPath,
+      Map<String, String> externalLabels,
+      String tenantHeader,
+      String defaultTenant,
+      String tenantLabelName,
+      long tooFarInFutureMs,
+      long oooTimeWindowMs,
+      int oooCapMax,
+      boolean walCompression,
+      boolean walFsync,
+      long minBlockDurationMs,
+      long maxBlockDurationMs,
+      long retentionMs,
+      int maxBodyBytes,
+      int maxDecodedBytes,
+      String logLevel,
+      String logFormat,
+      List<String> ignoredFlags,
+      BucketConfig objstore,
+      boolean shipperSkipCorruptedBlocks,
+      ReplicationConfig replication,
+      LimitsFlags limits,
+      RelabelConfigs relabel) {
+    this(
+        remoteWriteAddress,
+        httpAddress,
+        grpcAddress,
+        tsdbPath,
+        externalLabels,
+        tenantHeader,
+        defaultTenant,
+        tenantLabelName,
+        tooFarInFutureMs,
+        oooTimeWindowMs,
+        oooCapMax,
+        walCompression,
+        walFsync,
+        minBlockDurationMs,
+        maxBlockDurationMs,
+        retentionMs,
+        maxBodyBytes,
+        maxDecodedBytes,
+        logLevel,
+        logFormat,
+        ignoredFlags,
+        objstore,
+        shipperSkipCorruptedBlocks,
+        replication,
+        limits,
+        relabel,
+        MemoryConfig.DEFAULT);
+  }
 
   public ReceiveConfig {
     Objects.requireNonNull(remoteWriteAddress, "remoteWriteAddress");
@@ -80,6 +140,7 @@ public record ReceiveConfig(
     ignoredFlags = List.copyOf(ignoredFlags);
     Objects.requireNonNull(replication, "replication");
     Objects.requireNonNull(relabel, "relabel");
+    Objects.requireNonNull(memory, "memory");
     if (tooFarInFutureMs < 0) {
       throw new IllegalArgumentException("tooFarInFutureMs must be >= 0: " + tooFarInFutureMs);
     }

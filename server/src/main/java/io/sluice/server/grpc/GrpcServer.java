@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.server.grpc;
 
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -9,10 +12,12 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.hashring.replication.SnappyCodec;
+import io.sluice.receiver.decode.ThanosWriteFormat;
 import io.sluice.receiver.store.MultiTenantStore;
 import io.sluice.receiver.write.Writer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -32,11 +37,13 @@ import org.slf4j.LoggerFactory;
  * NOT_SERVING} until {@link #serving} is called. Messages compressed with {@code snappy} (the
  * framing format, {@link SnappyCodec}) are accepted, as from Thanos peers.
  *
- * <p>Calls run on a fixed pool of {@code max(16, 4 × cores)} threads rather than gRPC's unbounded
+ * <p>Calls run on fixed pools of {@code max(16, 4 × cores)} threads rather than gRPC's unbounded
  * default: {@code RemoteWrite} blocks for the WAL write and, through the replicator, for peers, and
  * a burst of forwards must not turn into thousands of threads (calls beyond the pool wait in its
- * queue; their messages are already in memory and HTTP/2 flow control bounds what follows).
- * StoreAPI calls do not block a thread while they wait for a slow client.
+ * queue; their messages are already in memory and HTTP/2 flow control bounds what follows). {@code
+ * thanos.WriteableStore} calls have a pool of their own, so that queries, Info and health never
+ * wait behind forwarded writes, however many peers send. StoreAPI calls do not block a thread while
+ * they wait for a slow client.
  *
  * <p>Thread-safe. {@link #close} stops accepting calls, lets running ones finish for a grace period
  * and then cancels them.
@@ -49,11 +56,14 @@ public final class GrpcServer implements AutoCloseable {
   private final HealthStatusManager health;
 
   private final ExecutorService executor;
+  private final ExecutorService writes;
 
-  private GrpcServer(Server server, HealthStatusManager health, ExecutorService executor) {
+  private GrpcServer(
+      Server server, HealthStatusManager health, ExecutorService executor, ExecutorService writes) {
     this.server = server;
     this.health = health;
     this.executor = executor;
+    this.writes = writes;
   }
 
   /**
@@ -77,13 +87,27 @@ public final class GrpcServer implements AutoCloseable {
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
     GrpcServerMetrics metrics = new GrpcServerMetrics(registry);
+    int threads = Math.max(16, 4 * Runtime.getRuntime().availableProcessors());
     ExecutorService executor =
         Executors.newFixedThreadPool(
-            Math.max(16, 4 * Runtime.getRuntime().availableProcessors()),
-            Thread.ofPlatform().name("grpc-", 0).daemon().factory());
+            threads, Thread.ofPlatform().name("grpc-", 0).daemon().factory());
+    ExecutorService writes =
+        Executors.newFixedThreadPool(
+            threads, Thread.ofPlatform().name("grpc-write-", 0).daemon().factory());
     NettyServerBuilder builder =
         NettyServerBuilder.forAddress(address)
             .executor(executor)
+            .callExecutor(
+                new ServerCallExecutorSupplier() {
+                  @Override
+                  public <ReqT, RespT> Executor getExecutor(
+                      ServerCall<ReqT, RespT> call, Metadata headers) {
+                    return ThanosWriteFormat.SERVICE.equals(
+                            call.getMethodDescriptor().getServiceName())
+                        ? writes
+                        : null;
+                  }
+                })
             .compressorRegistry(SnappyCodec.compressors())
             .decompressorRegistry(SnappyCodec.decompressors())
             .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -104,9 +128,10 @@ public final class GrpcServer implements AutoCloseable {
       server = builder.build().start();
     } catch (IOException | RuntimeException e) {
       executor.shutdownNow();
+      writes.shutdownNow();
       throw e;
     }
-    return new GrpcServer(server, health, executor);
+    return new GrpcServer(server, health, executor, writes);
   }
 
   /** The bound address. */
@@ -134,6 +159,7 @@ public final class GrpcServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       executor.shutdown();
+      writes.shutdown();
     }
   }
 }

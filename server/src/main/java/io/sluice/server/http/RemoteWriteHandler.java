@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
+import io.sluice.receiver.admission.MemoryAdmissionWriter;
 import io.sluice.receiver.decode.RemoteWriteDecodeException;
 import io.sluice.receiver.decode.RemoteWriteDecoder;
 import io.sluice.receiver.decode.RemoteWriteVersion;
@@ -222,7 +223,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     WriteBatch batch = c.batch;
     try {
       WriteStatus status = writeAll(c);
-      if (status.httpStatus() >= 500) {
+      if (status.httpStatus() >= 500 && !MemoryAdmissionWriter.isRefusal(status.message())) {
         LOG.atWarn()
             .addKeyValue("tenant", call.tenant())
             .addKeyValue("status", status.httpStatus())

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.objstore.BucketType;
 import io.sluice.objstore.S3Config;
+import io.sluice.receiver.admission.MemoryLimits;
 import io.sluice.server.Main;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -414,6 +415,46 @@ class ReceiveCommandTest {
     assertThat(seen.get().walFsync()).isTrue();
     assertThat(run("--label=a=\"1\"", "--no-tsdb.wal-fsync")).isZero();
     assertThat(seen.get().walFsync()).isFalse();
+  }
+
+  @Test
+  void memoryBackPressureIsOnByDefaultAndEachLimitCanBeSetOrTurnedOff() {
+    assertThat(run("--label=a=\"1\"")).isZero();
+    MemoryConfig m = seen.get().memory();
+    assertThat(m.limits()).isEqualTo(new MemoryLimits(0.60, 0.85));
+    assertThat(m.maxInflightBodyBytes()).isEqualTo(MemoryConfig.AUTO);
+    assertThat(m.bodyBudgetBytes(512L << 20)).isEqualTo(16L << 20);
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--receive.memory.new-series-limit=0.7",
+                "--receive.memory.writes-limit=0",
+                "--remote-write.max-inflight-body-bytes=1048576"))
+        .isZero();
+    m = seen.get().memory();
+    assertThat(m.limits()).isEqualTo(new MemoryLimits(0.7, 0));
+    assertThat(m.bodyBudgetBytes(512L << 20)).isEqualTo(1 << 20);
+    assertThat(seen.get().ignoredFlags()).isEmpty();
+    assertThat(run("--label=a=\"1\"", "--remote-write.max-inflight-body-bytes=0")).isZero();
+    assertThat(seen.get().memory().bodyBudgetBytes(512L << 20)).isEqualTo(Long.MAX_VALUE);
+  }
+
+  @Test
+  void rejectsMemoryLimitsThatCannotWorkNamingTheFlag() {
+    assertThat(run("--label=a=\"1\"", "--receive.memory.writes-limit=1.5")).isEqualTo(2);
+    assertThat(err.toString()).contains("--receive.memory.writes-limit must be 0 (off)");
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--receive.memory.new-series-limit=0.9",
+                "--receive.memory.writes-limit=0.8"))
+        .isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "--receive.memory.writes-limit (0.8) must not be below"
+                + " --receive.memory.new-series-limit (0.9)");
+    assertThat(run("--label=a=\"1\"", "--remote-write.max-inflight-body-bytes=lots")).isEqualTo(2);
+    assertThat(err.toString()).contains("--remote-write.max-inflight-body-bytes");
   }
 
   @Test

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A receiver that runs out of heap ends at once (the launcher's {@code
  * -XX:+ExitOnOutOfMemoryError}) instead of staying alive with dead event loops; restarted, it
- * replays its WAL and holds every sample it acknowledged.
+ * replays its WAL and holds every sample it acknowledged. Memory back-pressure, which would refuse
+ * these writes long before the heap is full ({@code OverloadIT}), is turned off here.
  */
 class OutOfMemoryIT {
   private static final int SERIES_PER_REQUEST = 2_000;
@@ -108,7 +109,9 @@ class OutOfMemoryIT {
                 "--http-address=127.0.0.1:" + web,
                 "--grpc-address=127.0.0.1:0",
                 "--tsdb.path=" + data,
-                "--label=replica=\"it\""),
+                "--label=replica=\"it\"",
+                "--receive.memory.new-series-limit=0",
+                "--receive.memory.writes-limit=0"),
             log);
     ItFixtures.awaitReady(p, web);
     return p;

@@ -171,6 +171,22 @@ public final class Head {
   }
 
   /**
+   * Returns the series with this key, or null if the head has none: {@link #getOrCreate} without
+   * creating. Allocation-free. A series being created by another thread at the same moment may or
+   * may not be seen.
+   *
+   * @param hash {@link #hash}{@code (key, off, len)}
+   * @param key a series key (see {@link Labels})
+   */
+  public MemSeries get(long hash, byte[] key, int off, int len) {
+    Objects.checkFromIndexSize(off, len, key.length);
+    Stripe stripe = stripes[(int) hash & (STRIPES - 1)];
+    synchronized (stripe) {
+      return stripe.findByHash(hash, key, off, len);
+    }
+  }
+
+  /**
    * Brings into the CPU caches what looking up and appending to the series of these hashes will
    * read — the stripe's slot, the series, its key and its open chunk — for a group of series about
    * to be passed to {@link #getOrCreate}, one after the other. A lookup is a chain of dependent

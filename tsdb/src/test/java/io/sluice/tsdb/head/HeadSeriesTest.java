@@ -36,6 +36,21 @@ class HeadSeriesTest {
   }
 
   @Test
+  void findsOnlySeriesThatExistAndCreatesNone() {
+    byte[] k = key("__name__", "up", "job", "node");
+    long h = head.hash(k, 0, k.length);
+    assertThat(head.get(h, k, 0, k.length)).isNull();
+    assertThat(head.numSeries()).isZero();
+    MemSeries a = head.getOrCreate(h, k, 0, k.length);
+    byte[] padded = new byte[k.length + 4];
+    System.arraycopy(k, 0, padded, 2, k.length);
+    assertThat(head.get(h, padded, 2, k.length)).isSameAs(a);
+    byte[] other = key("__name__", "up", "job", "other");
+    assertThat(head.get(h, other, 0, other.length)).as("same hash, other key").isNull();
+    assertThat(head.numSeries()).isEqualTo(1);
+  }
+
+  @Test
   void doesNotRetainTheCallersKeyArray() {
     byte[] k = key("a", "1");
     long h = head.hash(k, 0, k.length);

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.sluice.server.http;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.sluice.receiver.admission.BodyBudget;
+import io.sluice.receiver.admission.MemoryAdmission;
+import io.sluice.receiver.admission.MemoryAdmissionWriter;
+import io.sluice.receiver.admission.MemoryLevel;
+import java.util.ArrayDeque;
+import java.util.Objects;
+
+/**
+ * The remote-write listener's admission, between the HTTP codec and the body aggregator, so that it
+ * decides on a request's headers, before any of its body is held (Sluice only):
+ *
+ * <ul>
+ *   <li>while the {@link MemoryAdmission} refuses every write, a {@code POST} is answered 503 with
+ *       {@code Retry-After: }{@value MemoryAdmission#RETRY_AFTER_SECONDS};
+ *   <li>otherwise the request takes its {@code Content-Length} from the {@link BodyBudget} (a body
+ *       without one, chunked, takes the per-request maximum), and is answered 503 with {@code
+ *       Retry-After: }{@value #BUDGET_RETRY_AFTER_SECONDS} when that does not fit; a body over the
+ *       per-request maximum goes on to the aggregator's 413 without taking anything;
+ *   <li>the bytes go back to the budget when the request's response passes on its way out (or the
+ *       connection closes);
+ *   <li>every 503 of the endpoint (a write refused later for its new series, or for any other
+ *       reason) gets {@code Retry-After: }{@value MemoryAdmission#RETRY_AFTER_SECONDS} while the
+ *       admission is above {@link MemoryLevel#NORMAL}.
+ * </ul>
+ *
+ * <p>A refused request's body is read and dropped piece by piece as it arrives — never aggregated —
+ * and the 503 is sent once it has been read, on a connection that stays open: the agent sees an
+ * ordinary answer, not a reset. (A request that expects {@code 100 Continue} is answered at once
+ * and its connection closed, since its client may never send the body.) Prometheus retries every
+ * 5xx with back-off; from 2.49 on it waits {@code Retry-After} instead.
+ *
+ * <p>One instance per connection; runs on the connection's event loop. Costs per request one
+ * volatile read and one compare-and-set, nothing per series or sample.
+ */
+public final class AdmissionHandler extends ChannelDuplexHandler {
+  /** The {@code Retry-After} of a request refused because too many bodies are in flight. */
+  public static final int BUDGET_RETRY_AFTER_SECONDS = 1;
+
+  private static final String RETRY_AFTER = "Retry-After";
+
+  private final MemoryAdmission memory;
+  private final BodyBudget budget;
+  private final int maxBodyBytes;
+  private final BoundedAggregator.Rejections onReject;
+  // Bytes taken by each request forwarded and not answered yet, in request order.
+  private final ArrayDeque<Long> taken = new ArrayDeque<>();
+  // The answer of a refused request whose body is being dropped; null when none.
+  private FullHttpResponse refusal;
+  private boolean refusalKeepsAlive;
+
+  /**
+   * @param memory the memory admission
+   * @param budget the bodies in flight of the whole listener
+   * @param maxBodyBytes {@code --remote-write.max-body-bytes}: what a chunked body takes
+   * @param onReject told about every refused request (for {@code http_requests_total})
+   */
+  public AdmissionHandler(
+      MemoryAdmission memory,
+      BodyBudget budget,
+      int maxBodyBytes,
+      BoundedAggregator.Rejections onReject) {
+    this.memory = Objects.requireNonNull(memory, "memory");
+    this.budget = Objects.requireNonNull(budget, "budget");
+    this.maxBodyBytes = maxBodyBytes;
+    this.onReject = Objects.requireNonNull(onReject, "onReject");
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (refusal != null) {
+      // The body of a refused request: dropped as it arrives.
+      boolean last = msg instanceof LastHttpContent;
+      ReferenceCountUtil.release(msg);
+      if (last) {
+        FullHttpResponse r = refusal;
+        refusal = null;
+        respond(ctx, r, refusalKeepsAlive);
+      }
+      return;
+    }
+    if (msg instanceof HttpRequest req) {
+      FullHttpResponse refused = req.method().equals(HttpMethod.POST) ? admit(req) : take(0);
+      if (refused != null) {
+        refuse(ctx, req, msg, refused);
+        return;
+      }
+    }
+    ctx.fireChannelRead(msg);
+  }
+
+  // Null when admitted (the bytes taken are recorded); the refusal otherwise.
+  private FullHttpResponse admit(HttpRequest req) {
+    if (memory.level() == MemoryLevel.WRITES_REFUSED) {
+      memory.rejected(MemoryLevel.WRITES_REFUSED);
+      return refusal(MemoryAdmissionWriter.WRITES_REFUSED, MemoryAdmission.RETRY_AFTER_SECONDS);
+    }
+    long length = HttpUtil.getContentLength(req, -1L);
+    if (length > maxBodyBytes) {
+      return take(0); // the aggregator answers 413 before reading it
+    }
+    long need = length < 0 ? maxBodyBytes : length;
+    if (!budget.tryAcquire(need)) {
+      return refusal(
+          MemoryAdmissionWriter.REFUSAL_PREFIX + "too many request bodies in flight",
+          BUDGET_RETRY_AFTER_SECONDS);
+    }
+    return take(need);
+  }
+
+  private FullHttpResponse take(long bytes) {
+    taken.add(bytes);
+    return null;
+  }
+
+  private static FullHttpResponse refusal(String message, int retryAfterSeconds) {
+    FullHttpResponse r = HttpResponses.text(503, message);
+    r.headers().setInt(RETRY_AFTER, retryAfterSeconds);
+    return r;
+  }
+
+  private void refuse(ChannelHandlerContext ctx, HttpRequest req, Object msg, FullHttpResponse r) {
+    onReject.rejected(req, r);
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    if (msg instanceof LastHttpContent) {
+      ReferenceCountUtil.release(msg);
+      respond(ctx, r, keepAlive);
+    } else if (HttpUtil.is100ContinueExpected(req)) {
+      // Its client may wait for 100 Continue forever, or send the body anyway: close after.
+      respond(ctx, r, false);
+    } else {
+      refusal = r;
+      refusalKeepsAlive = keepAlive;
+    }
+  }
+
+  private static void respond(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
+    if (!keepAlive) {
+      HttpResponses.closing(r);
+    }
+    var f = ctx.writeAndFlush(r);
+    if (!keepAlive) {
+      f.addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    if (msg instanceof HttpResponse resp && resp.status().code() >= 200) {
+      Long bytes = taken.poll();
+      if (bytes != null && bytes > 0) {
+        budget.release(bytes);
+      }
+      if (resp.status().code() == 503
+          && memory.level() != MemoryLevel.NORMAL
+          && !resp.headers().contains(RETRY_AFTER)) {
+        resp.headers().setInt(RETRY_AFTER, MemoryAdmission.RETRY_AFTER_SECONDS);
+      }
+    }
+    ctx.write(msg, promise);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    giveBack();
+    super.channelInactive(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    giveBack();
+  }
+
+  private void giveBack() {
+    Long bytes;
+    while ((bytes = taken.poll()) != null) {
+      if (bytes > 0) {
+        budget.release(bytes);
+      }
+    }
+    if (refusal != null) {
+      refusal.release();
+      refusal = null;
+    }
+  }
+}
