@@ -15,8 +15,9 @@ import java.util.Objects;
  * their raw bytes no longer hold their labels.
  *
  * <p>Use: {@link #begin}, then for the series to rewrite, in increasing order, {@link
- * #startSeries}, {@code addLabel}s in the order the labels must have, {@link #endSeries}; then
- * {@link #commit}. When no series is rewritten nothing is copied and the batch is left as it is.
+ * #startSeries}, {@link #addOriginalLabel} and {@link #addLabel} in the order the labels must have,
+ * {@link #endSeries}; then {@link #commit}. When no series is rewritten nothing is copied and the
+ * batch is left as it is.
  *
  * <p>Not thread-safe: one per request context, with the batch it rewrites. Its buffer and arrays
  * grow to the largest request and are kept, so a rewrite allocates nothing in steady state.
@@ -72,14 +73,6 @@ public final class LabelRewriter {
     keepUpTo(series);
     labelStart[series] = labelTotal;
     current = series;
-  }
-
-  /** Adds a label whose name and value are byte ranges of the batch's {@link WriteBatch#buffer}. */
-  public void addLabel(int nameOff, int nameLen, int valueOff, int valueLen) {
-    if (current < 0) {
-      throw new IllegalStateException("no series open");
-    }
-    add(nameOff, nameLen, valueOff, valueLen);
   }
 
   /** Adds label {@code label} of the open series as the batch has it. */

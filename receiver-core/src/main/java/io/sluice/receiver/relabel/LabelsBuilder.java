@@ -28,7 +28,9 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>Strings are made only where a rule needs them: names come from a cache, values are decoded
- * when read. Not thread-safe; reused from series to series, so its arrays are allocated once.
+ * when read. It also holds what the rules need per thread: a digest, and a memo per rule of what
+ * the rule made of recent values ({@link RuleMemo}). Not thread-safe; reused from series to series,
+ * so its arrays are allocated once.
  */
 public final class LabelsBuilder {
   private final NameCache cache = new NameCache();
@@ -64,6 +66,9 @@ public final class LabelsBuilder {
   private byte[] encoded = new byte[256];
   private final StringBuilder scratch = new StringBuilder();
   private final MessageDigest md5;
+  // What the rules of memoOwner made of recent values, one memo per rule.
+  private Relabeller memoOwner;
+  private RuleMemo[] memos;
 
   /** Creates an empty builder. */
   public LabelsBuilder() {
@@ -293,6 +298,19 @@ public final class LabelsBuilder {
   MessageDigest md5() {
     md5.reset();
     return md5;
+  }
+
+  /** The memo of rule {@code rule} of {@code r}, for this builder's thread. */
+  RuleMemo memo(Relabeller r, int rule) {
+    if (memoOwner != r) {
+      memoOwner = r;
+      memos = new RuleMemo[r.size()];
+    }
+    RuleMemo m = memos[rule];
+    if (m == null) {
+      m = memos[rule] = new RuleMemo();
+    }
+    return m;
   }
 
   // ---- The result ----

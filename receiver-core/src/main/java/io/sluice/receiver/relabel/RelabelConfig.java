@@ -71,13 +71,6 @@ public record RelabelConfig(
     }
   }
 
-  /** A rule with Prometheus' defaults but for {@code action}, {@code sourceLabels} and more. */
-  public static RelabelConfig of(
-      RelabelAction action, List<String> sourceLabels, String targetLabel, String replacement) {
-    return new RelabelConfig(
-        sourceLabels, DEFAULT_SEPARATOR, DEFAULT_REGEX, 0, targetLabel, replacement, action);
-  }
-
   /** {@return whether no regex was configured} */
   public boolean hasDefaultRegex() {
     return regex == DEFAULT_REGEX;

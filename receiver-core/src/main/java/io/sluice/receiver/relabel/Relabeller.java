@@ -65,13 +65,19 @@ public final class Relabeller {
    * @return false when a rule dropped the series
    */
   public boolean process(LabelsBuilder lb) {
-    for (Rule r : rules) {
-      if (!r.apply(lb)) {
+    for (int i = 0; i < rules.length; i++) {
+      if (!rules[i].apply(lb, lb.memo(this, i))) {
         return false;
       }
     }
     return true;
   }
+
+  // What a replace rule made of a value: this label set to that value (deleted when empty).
+  private record Replaced(String name, String value) {}
+
+  // A remembered "no change": no match, or a target that is not a valid name.
+  private static final Object NO_CHANGE = new Object();
 
   /** One rule, with what applying it needs precomputed. */
   private static final class Rule {
@@ -111,14 +117,16 @@ public final class Relabeller {
       literalOnEmpty = c.hasDefaultRegex() && !target.contains("$") && !replacement.contains("$");
     }
 
-    boolean apply(LabelsBuilder lb) {
+    // What the rule does depends on the joined value (or, for the name actions, on each label
+    // name) only: results are remembered per value in the memo, to spare RE2/J matches.
+    boolean apply(LabelsBuilder lb, RuleMemo memo) {
       String val = joined(lb);
       switch (action) {
         case DROP -> {
-          return !regex.matches(val);
+          return !matches(memo, val);
         }
         case KEEP -> {
-          return regex.matches(val);
+          return matches(memo, val);
         }
         case DROPEQUAL -> {
           return !lb.get(target, targetUtf8).equals(val);
@@ -126,16 +134,29 @@ public final class Relabeller {
         case KEEPEQUAL -> {
           return lb.get(target, targetUtf8).equals(val);
         }
-        case REPLACE -> replace(lb, val);
-        case LOWERCASE -> lb.set(target, mapCase(val, false));
-        case UPPERCASE -> lb.set(target, mapCase(val, true));
-        case HASHMOD -> lb.set(target, hashmod(lb, val));
+        case REPLACE -> replace(lb, memo, val);
+        case LOWERCASE, UPPERCASE, HASHMOD -> {
+          String v = (String) memo.get(val);
+          if (v == null) {
+            v =
+                action == RelabelAction.HASHMOD
+                    ? hashmod(lb, val)
+                    : mapCase(val, action == RelabelAction.UPPERCASE);
+            memo.put(val, v);
+          }
+          lb.set(target, v);
+        }
         case LABELMAP -> {
           for (int i = 0, n = lb.beginRange(); i < n; i++) {
             String name = lb.rangeName(i);
-            String mapped = mapName(name);
-            if (mapped != null) {
-              lb.set(mapped, lb.rangeValue(i));
+            Object mapped = memo.get(name);
+            if (mapped == null) {
+              String m = mapName(name);
+              mapped = m == null ? NO_CHANGE : m;
+              memo.put(name, mapped);
+            }
+            if (mapped != NO_CHANGE) {
+              lb.set((String) mapped, lb.rangeValue(i));
             }
           }
         }
@@ -143,13 +164,23 @@ public final class Relabeller {
           boolean dropMatching = action == RelabelAction.LABELDROP;
           for (int i = 0, n = lb.beginRange(); i < n; i++) {
             String name = lb.rangeName(i);
-            if (regex.matches(name) == dropMatching) {
+            if (matches(memo, name) == dropMatching) {
               lb.del(name);
             }
           }
         }
       }
       return true;
+    }
+
+    private boolean matches(RuleMemo memo, String s) {
+      Object known = memo.get(s);
+      if (known != null) {
+        return known == Boolean.TRUE;
+      }
+      boolean m = regex.matches(s);
+      memo.put(s, m ? Boolean.TRUE : Boolean.FALSE);
+      return m;
     }
 
     private String joined(LabelsBuilder lb) {
@@ -173,16 +204,32 @@ public final class Relabeller {
       }
     }
 
-    private void replace(LabelsBuilder lb, String val) {
+    private void replace(LabelsBuilder lb, RuleMemo memo, String val) {
       if (literalOnEmpty && val.isEmpty()) {
         lb.set(target, replacement);
         return;
       }
+      Object r = memo.get(val);
+      if (r == null) {
+        r = replacement(val);
+        memo.put(val, r);
+      }
+      if (r instanceof Replaced(String name, String value)) {
+        if (value.isEmpty()) {
+          lb.del(name);
+        } else {
+          lb.set(name, value);
+        }
+      }
+    }
+
+    // The label and value replace sets for val, or NO_CHANGE.
+    private Object replacement(String val) {
       String name;
       String value;
       if (!targetTemplate.hasReferences() && !replacementTemplate.hasReferences()) {
         if (!regex.matches(val)) {
-          return;
+          return NO_CHANGE;
         }
         name = targetTemplate.literal();
         value = replacementTemplate.literal();
@@ -192,19 +239,12 @@ public final class Relabeller {
       } else {
         Matcher m = regex.pattern().matcher(val);
         if (!m.find()) {
-          return;
+          return NO_CHANGE;
         }
         name = targetTemplate.expand(val, m);
         value = replacementTemplate.expand(val, m);
       }
-      if (!RelabelConfig.isValidLabelName(name)) {
-        return;
-      }
-      if (value.isEmpty()) {
-        lb.del(name);
-      } else {
-        lb.set(name, value);
-      }
+      return RelabelConfig.isValidLabelName(name) ? new Replaced(name, value) : NO_CHANGE;
     }
 
     // Go's Regexp.ReplaceAllString(name, replacement) for a name the anchored regex matches: the

@@ -144,6 +144,25 @@ class BatchRelabellerTest {
   }
 
   @Test
+  void theRewriterRefusesSeriesOutOfOrderOrLeftOpen() throws Exception {
+    WriteBatch b = decode(series("__name__", "a"), series("__name__", "b"));
+    io.sluice.receiver.decode.LabelRewriter r = new io.sluice.receiver.decode.LabelRewriter();
+    r.begin(b);
+    r.startSeries(1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(r::commit)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("still open");
+    r.addLabel("__name__", "c");
+    r.endSeries();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.startSeries(0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("comes after");
+    r.commit();
+    assertThat(labels(b, 0)).containsExactly("__name__=a");
+    assertThat(labels(b, 1)).containsExactly("__name__=c");
+  }
+
+  @Test
   void remoteWrite2SeriesAreRelabelledToo() throws Exception {
     RemoteWriteV2.Request v2 =
         RemoteWriteV2.Request.newBuilder()

@@ -3,6 +3,7 @@ package io.sluice.receiver.relabel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -264,6 +265,45 @@ class RelabellerTest {
     // rejects it as out of order).
     assertThat(relabel("- {regex: x, action: labeldrop}", "z", "1", "x", "2", "a", "3"))
         .isEqualTo("{z=\"1\", a=\"3\"}");
+  }
+
+  @Test
+  void rememberedResultsAreTheSameAsFreshOnes() throws Exception {
+    Relabeller r =
+        new Relabeller(
+            RelabelConfigs.parse(
+                    """
+                    - {source_labels: [a], regex: "x1.*", action: drop}
+                    - {source_labels: [a, b], regex: "(.)(.*);(.*)", target_label: "t_$1",
+                       replacement: "$3-$2"}
+                    - {source_labels: [b], target_label: h, modulus: 13, action: hashmod}
+                    - {source_labels: [a], target_label: up, action: uppercase}
+                    - {regex: "t_(.*)", replacement: "m_$1", action: labelmap}
+                    - {regex: "b", action: labeldrop}
+                    - {source_labels: [h], regex: "1.*", action: keep}
+                    """)
+                .configs());
+    java.util.Random rnd = new java.util.Random(7);
+    LabelsBuilder shared = new LabelsBuilder();
+    int kept = 0;
+    for (int i = 0; i < 20_000; i++) {
+      // Few distinct values (the memo hits) and many (slots are taken over).
+      String a = (i % 2 == 0 ? "v" + rnd.nextInt(5) : "x" + rnd.nextInt(3000));
+      String b = "w" + rnd.nextInt(i % 3 == 0 ? 4 : 5000);
+      String[] in = {"a", a, "b", b};
+      LabelsBuilder fresh = new LabelsBuilder();
+      fresh.reset(in);
+      shared.reset(in);
+      boolean keepFresh = r.process(fresh);
+      assertThat(r.process(shared)).as("%s", List.of(in)).isEqualTo(keepFresh);
+      if (keepFresh) {
+        kept++;
+        fresh.finish();
+        shared.finish();
+        assertThat(shared.toNameValuePairs()).containsExactly(fresh.toNameValuePairs());
+      }
+    }
+    assertThat(kept).isBetween(1000, 19_000);
   }
 
   @Test
