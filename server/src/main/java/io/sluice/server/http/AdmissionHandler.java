@@ -32,9 +32,9 @@ import java.util.Objects;
  *       per-request maximum goes on to the aggregator's 413 without taking anything;
  *   <li>the bytes go back to the budget when the request's response passes on its way out (or the
  *       connection closes);
- *   <li>every 503 of the endpoint (a write refused later for its new series, or for any other
- *       reason) gets {@code Retry-After: }{@value MemoryAdmission#RETRY_AFTER_SECONDS} while the
- *       admission is above {@link MemoryLevel#NORMAL}.
+ *   <li>every other 503 of the endpoint gets {@code Retry-After: }{@value
+ *       MemoryAdmission#RETRY_AFTER_SECONDS} while the admission is above {@link
+ *       MemoryLevel#NORMAL} (a write refused later for its new series carries it already).
  * </ul>
  *
  * <p>A refused request's body is read and dropped piece by piece as it arrives — never aggregated —
