@@ -153,7 +153,7 @@ public final class MemoryAdmission {
     }
     if (collect) {
       forcedCollections.incrementAndGet();
-      LOG.atInfo()
+      LOG.atDebug()
           .addKeyValue("live_bytes", liveBytes)
           .log("memory pressure: running a full collection to see what was freed");
       heap.collect();
