@@ -20,11 +20,12 @@ import org.slf4j.LoggerFactory;
  * only counted ({@link #rejections}).
  *
  * <p>Recovery needs no operator: a head cut frees chunks and series, a collection sees it, the next
- * {@link #refresh()} lowers the level. Since the figure changes only when the old generation is
- * collected, a receiver that refuses writes and allocates little could wait long for that; so
- * during an episode {@link #tick()} runs a full collection itself when the figure has not gone down
- * within {@value #STALE_AFTER_RELEASE_MS} ms after memory was released ({@link #released()}: a head
- * was truncated), or for {@value #STALE_MS} ms at all — at most once every {@value
+ * {@link #refresh()} lowers the level. Since freed old objects leave the figure only when the old
+ * generation is collected (and the collector collects when the application allocates), a receiver
+ * that refuses writes and allocates little could wait long for that; so during an episode {@link
+ * #tick()} runs a full collection itself when the figure has not gone down within {@value
+ * #STALE_AFTER_RELEASE_MS} ms after memory was released ({@link #released()}: a head was
+ * truncated), or for {@value #STALE_MS} ms at all — at most once every {@value
  * #MIN_COLLECT_INTERVAL_MS} ms, and never outside an episode. While the receiver keeps allocating,
  * the collector lowers the figure on its own and no collection is forced.
  *
@@ -70,27 +71,6 @@ public final class MemoryAdmission {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.pressure = new MemoryPressure(limits);
     this.lastDecreaseMs = clock.millis();
-  }
-
-  /** An admission that admits everything and never measures. */
-  public static MemoryAdmission off() {
-    return new MemoryAdmission(
-        MemoryLimits.OFF,
-        new LiveHeap() {
-          @Override
-          public long liveBytes() {
-            return 0;
-          }
-
-          @Override
-          public long maxBytes() {
-            return Runtime.getRuntime().maxMemory();
-          }
-
-          @Override
-          public void collect() {}
-        },
-        InstantSource.system());
   }
 
   /** {@return the marks} */
@@ -173,7 +153,7 @@ public final class MemoryAdmission {
     }
     if (collect) {
       forcedCollections.incrementAndGet();
-      LOG.atInfo()
+      LOG.atDebug()
           .addKeyValue("live_bytes", liveBytes)
           .log("memory pressure: running a full collection to see what was freed");
       heap.collect();

@@ -214,11 +214,11 @@ public final class Relabeller {
         r = replacement(val);
         memo.put(val, r);
       }
-      if (r instanceof Replaced(String name, String value)) {
-        if (value.isEmpty()) {
-          lb.del(name);
+      if (r instanceof Replaced done) {
+        if (done.value().isEmpty()) {
+          lb.del(done.name());
         } else {
-          lb.set(name, value);
+          lb.set(done.name(), done.value());
         }
       }
     }

@@ -96,7 +96,6 @@ class MemoryAdmissionTest {
     off.tick();
     assertThat(off.level()).isEqualTo(NORMAL);
     assertThat(heap.collections).isZero();
-    assertThat(MemoryAdmission.off().level()).isEqualTo(NORMAL);
   }
 
   @Test

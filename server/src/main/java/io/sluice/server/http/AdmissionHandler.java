@@ -32,16 +32,17 @@ import java.util.Objects;
  *       per-request maximum goes on to the aggregator's 413 without taking anything;
  *   <li>the bytes go back to the budget when the request's response passes on its way out (or the
  *       connection closes);
- *   <li>every 503 of the endpoint (a write refused later for its new series, or for any other
- *       reason) gets {@code Retry-After: }{@value MemoryAdmission#RETRY_AFTER_SECONDS} while the
- *       admission is above {@link MemoryLevel#NORMAL}.
+ *   <li>every other 503 of the endpoint gets {@code Retry-After: }{@value
+ *       MemoryAdmission#RETRY_AFTER_SECONDS} while the admission is above {@link
+ *       MemoryLevel#NORMAL} (a write refused later for its new series carries it already).
  * </ul>
  *
  * <p>A refused request's body is read and dropped piece by piece as it arrives — never aggregated —
- * and the 503 is sent once it has been read, on a connection that stays open: the agent sees an
- * ordinary answer, not a reset. (A request that expects {@code 100 Continue} is answered at once
- * and its connection closed, since its client may never send the body.) Prometheus retries every
- * 5xx with back-off; from 2.49 on it waits {@code Retry-After} instead.
+ * and the 503 is sent once it has been read, after the answers of the requests before it (HTTP/1.1
+ * keeps answers in request order), on a connection that stays open: the agent sees an ordinary
+ * answer, not a reset. (A request that expects {@code 100 Continue} is answered at once and its
+ * connection closed, since its client may never send the body.) Prometheus retries every 5xx with
+ * back-off; from 2.49 on it waits {@code Retry-After} instead.
  *
  * <p>One instance per connection; runs on the connection's event loop. Costs per request one
  * volatile read and one compare-and-set, nothing per series or sample.
@@ -56,11 +57,23 @@ public final class AdmissionHandler extends ChannelDuplexHandler {
   private final BodyBudget budget;
   private final int maxBodyBytes;
   private final BoundedAggregator.Rejections onReject;
-  // Bytes taken by each request forwarded and not answered yet, in request order.
-  private final ArrayDeque<Long> taken = new ArrayDeque<>();
-  // The answer of a refused request whose body is being dropped; null when none.
-  private FullHttpResponse refusal;
-  private boolean refusalKeepsAlive;
+  // One entry per request not answered yet, in request order: the bytes an admitted request took
+  // (its answer comes from the handlers after this one), or the refusal of a refused one (sent from
+  // here once its body is read and every answer before it has gone out).
+  private final ArrayDeque<Object> pending = new ArrayDeque<>();
+  // The refused request whose body is being dropped; null when none.
+  private Refusal draining;
+
+  private static final class Refusal {
+    final FullHttpResponse response;
+    boolean keepAlive;
+    boolean ready;
+
+    Refusal(FullHttpResponse response, boolean keepAlive) {
+      this.response = response;
+      this.keepAlive = keepAlive;
+    }
+  }
 
   /**
    * @param memory the memory admission
@@ -81,14 +94,14 @@ public final class AdmissionHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (refusal != null) {
+    if (draining != null) {
       // The body of a refused request: dropped as it arrives.
       boolean last = msg instanceof LastHttpContent;
       ReferenceCountUtil.release(msg);
       if (last) {
-        FullHttpResponse r = refusal;
-        refusal = null;
-        respond(ctx, r, refusalKeepsAlive);
+        draining.ready = true;
+        draining = null;
+        sendReady(ctx);
       }
       return;
     }
@@ -122,7 +135,7 @@ public final class AdmissionHandler extends ChannelDuplexHandler {
   }
 
   private FullHttpResponse take(long bytes) {
-    taken.add(bytes);
+    pending.add(bytes);
     return null;
   }
 
@@ -134,34 +147,41 @@ public final class AdmissionHandler extends ChannelDuplexHandler {
 
   private void refuse(ChannelHandlerContext ctx, HttpRequest req, Object msg, FullHttpResponse r) {
     onReject.rejected(req, r);
-    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    Refusal refusal = new Refusal(r, HttpUtil.isKeepAlive(req));
+    pending.add(refusal);
     if (msg instanceof LastHttpContent) {
       ReferenceCountUtil.release(msg);
-      respond(ctx, r, keepAlive);
+      refusal.ready = true;
     } else if (HttpUtil.is100ContinueExpected(req)) {
       // Its client may wait for 100 Continue forever, or send the body anyway: close after.
-      respond(ctx, r, false);
+      refusal.keepAlive = false;
+      refusal.ready = true;
+      draining = refusal;
     } else {
-      refusal = r;
-      refusalKeepsAlive = keepAlive;
+      draining = refusal;
     }
+    sendReady(ctx);
   }
 
-  private static void respond(ChannelHandlerContext ctx, FullHttpResponse r, boolean keepAlive) {
-    if (!keepAlive) {
-      HttpResponses.closing(r);
-    }
-    var f = ctx.writeAndFlush(r);
-    if (!keepAlive) {
-      f.addListener(ChannelFutureListener.CLOSE);
+  // Sends the refusals that are ready and have no unanswered request before them.
+  private void sendReady(ChannelHandlerContext ctx) {
+    while (pending.peek() instanceof Refusal r && r.ready) {
+      pending.poll();
+      if (!r.keepAlive) {
+        HttpResponses.closing(r.response);
+        ctx.writeAndFlush(r.response).addListener(ChannelFutureListener.CLOSE);
+      } else {
+        ctx.writeAndFlush(r.response);
+      }
     }
   }
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (msg instanceof HttpResponse resp && resp.status().code() >= 200) {
-      Long bytes = taken.poll();
-      if (bytes != null && bytes > 0) {
+    boolean answer = msg instanceof HttpResponse resp && resp.status().code() >= 200;
+    if (answer) {
+      HttpResponse resp = (HttpResponse) msg;
+      if (pending.poll() instanceof Long bytes && bytes > 0) {
         budget.release(bytes);
       }
       if (resp.status().code() == 503
@@ -171,6 +191,9 @@ public final class AdmissionHandler extends ChannelDuplexHandler {
       }
     }
     ctx.write(msg, promise);
+    if (answer) {
+      sendReady(ctx);
+    }
   }
 
   @Override
@@ -185,15 +208,14 @@ public final class AdmissionHandler extends ChannelDuplexHandler {
   }
 
   private void giveBack() {
-    Long bytes;
-    while ((bytes = taken.poll()) != null) {
-      if (bytes > 0) {
+    Object o;
+    while ((o = pending.poll()) != null) {
+      if (o instanceof Long bytes && bytes > 0) {
         budget.release(bytes);
+      } else if (o instanceof Refusal r) {
+        r.response.release();
       }
     }
-    if (refusal != null) {
-      refusal.release();
-      refusal = null;
-    }
+    draining = null;
   }
 }

@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
+import io.sluice.receiver.admission.MemoryAdmission;
 import io.sluice.receiver.admission.MemoryAdmissionWriter;
 import io.sluice.receiver.decode.RemoteWriteDecodeException;
 import io.sluice.receiver.decode.RemoteWriteDecoder;
@@ -223,7 +224,9 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     WriteBatch batch = c.batch;
     try {
       WriteStatus status = writeAll(c);
-      if (status.httpStatus() >= 500 && !MemoryAdmissionWriter.isRefusal(status.message())) {
+      // Refused for memory: logged once per episode by the admission, not per request.
+      boolean memory = MemoryAdmissionWriter.isRefusal(status.message());
+      if (status.httpStatus() >= 500 && !memory) {
         LOG.atWarn()
             .addKeyValue("tenant", call.tenant())
             .addKeyValue("status", status.httpStatus())
@@ -235,6 +238,9 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       resp =
           written(
               HttpResponses.text(status.httpStatus(), status.message()), batch.version(), written);
+      if (memory) {
+        resp.headers().setInt("Retry-After", MemoryAdmission.RETRY_AFTER_SECONDS);
+      }
     } catch (RuntimeException e) {
       LOG.atError().addKeyValue("tenant", call.tenant()).setCause(e).log("internal server error");
       resp = HttpResponses.text(500, "internal server error: " + e.getMessage());

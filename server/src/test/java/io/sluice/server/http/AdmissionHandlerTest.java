@@ -171,6 +171,20 @@ class AdmissionHandlerTest {
   }
 
   @Test
+  void aRefusalWaitsForTheAnswersOfTheRequestsBeforeIt() {
+    Sink sink = new Sink();
+    EmbeddedChannel ch = channel(sink);
+    send(ch, post(900), 900);
+    send(ch, post(300), 300); // pipelined: does not fit while the first is in flight
+    assertThat((Object) ch.readOutbound()).as("the refusal waits for the first answer").isNull();
+    ch.writeOutbound(response(200));
+    assertThat(answer(ch).status().code()).isEqualTo(200);
+    assertThat(answer(ch).status().code()).isEqualTo(503);
+    assertThat(sink.got).hasSize(3);
+    assertThat(budget.inFlight()).isZero();
+  }
+
+  @Test
   void aBodyLargerThanThePerRequestMaximumGoesToTheAggregatorWithoutTakingTheBudget() {
     Sink sink = new Sink();
     EmbeddedChannel ch = channel(sink);

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.sluice.receiver.MultiTsdb;
+import io.sluice.receiver.admission.MemoryAdmissionWriter;
 import io.sluice.receiver.limits.LimitRejection;
 import io.sluice.receiver.limits.LimitsConfig;
 import io.sluice.receiver.limits.TenantLimits;
@@ -24,6 +25,7 @@ import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.receiver.proto.writev2.RemoteWriteV2;
 import io.sluice.receiver.relabel.RelabelConfigs;
 import io.sluice.receiver.relabel.Relabeller;
+import io.sluice.receiver.write.ErrorKind;
 import io.sluice.receiver.write.LocalWriter;
 import io.sluice.server.metrics.ReceiveMetrics;
 import io.sluice.tsdb.TsdbOptions;
@@ -295,6 +297,34 @@ class RemoteWriteHandlerTest {
     r.release();
     assertThat(stored("default-tenant", "__name__", "up", "job", "node"))
         .containsExactly(new double[] {NOW, 7}, new double[] {NOW + 15_000, 8});
+  }
+
+  @Test
+  void aWriteRefusedForMemoryIs503WithRetryAfterAndOtherUnavailableWritesAreNot() throws Exception {
+    for (String message :
+        List.of(MemoryAdmissionWriter.NEW_SERIES_REFUSED, "2 of 3 replicas unavailable")) {
+      RemoteWriteHandler refusing =
+          new RemoteWriteHandler(
+              (request, outcome) -> outcome.error(ErrorKind.UNAVAILABLE, message),
+              Runnable::run,
+              metrics,
+              () -> true,
+              "THANOS-TENANT",
+              "default-tenant",
+              MAX_DECODED,
+              "",
+              null,
+              null);
+      EmbeddedChannel ch =
+          new EmbeddedChannel(new BoundedAggregator(MAX_BODY, (req, resp) -> {}), refusing);
+      channels.add(ch);
+      FullHttpResponse r = send(ch, post(v1(series(NOW, 1, "__name__", "up"))));
+      assertThat(r.status().code()).isEqualTo(503);
+      assertThat(r.headers().get("Retry-After"))
+          .as(message)
+          .isEqualTo(message.startsWith("memory") ? "5" : null);
+      assertThat(body(r)).isEqualTo(message + "\n");
+    }
   }
 
   @Test
