@@ -73,64 +73,6 @@ public record ReceiveConfig(
     RelabelConfigs relabel,
     MemoryConfig memory) {
 
-  /** The configuration with the default memory back-pressure ({@link MemoryConfig#DEFAULT}). */
-  public ReceiveConfig(
-      HostPort remoteWriteAddress,
-      HostPort httpAddress,
-      HostPort grpcAddress,
-      Path tsdbPath,
-      Map<String, String> externalLabels,
-      String tenantHeader,
-      String defaultTenant,
-      String tenantLabelName,
-      long tooFarInFutureMs,
-      long oooTimeWindowMs,
-      int oooCapMax,
-      boolean walCompression,
-      boolean walFsync,
-      long minBlockDurationMs,
-      long maxBlockDurationMs,
-      long retentionMs,
-      int maxBodyBytes,
-      int maxDecodedBytes,
-      String logLevel,
-      String logFormat,
-      List<String> ignoredFlags,
-      BucketConfig objstore,
-      boolean shipperSkipCorruptedBlocks,
-      ReplicationConfig replication,
-      LimitsFlags limits,
-      RelabelConfigs relabel) {
-    this(
-        remoteWriteAddress,
-        httpAddress,
-        grpcAddress,
-        tsdbPath,
-        externalLabels,
-        tenantHeader,
-        defaultTenant,
-        tenantLabelName,
-        tooFarInFutureMs,
-        oooTimeWindowMs,
-        oooCapMax,
-        walCompression,
-        walFsync,
-        minBlockDurationMs,
-        maxBlockDurationMs,
-        retentionMs,
-        maxBodyBytes,
-        maxDecodedBytes,
-        logLevel,
-        logFormat,
-        ignoredFlags,
-        objstore,
-        shipperSkipCorruptedBlocks,
-        replication,
-        limits,
-        relabel,
-        MemoryConfig.DEFAULT);
-  }
-
   public ReceiveConfig {
     Objects.requireNonNull(remoteWriteAddress, "remoteWriteAddress");
     Objects.requireNonNull(httpAddress, "httpAddress");

@@ -174,7 +174,8 @@ final class ItFixtures {
         false,
         io.sluice.server.cli.ReplicationConfig.none(),
         null,
-        io.sluice.receiver.relabel.RelabelConfigs.NONE);
+        io.sluice.receiver.relabel.RelabelConfigs.NONE,
+        io.sluice.server.cli.MemoryConfig.DEFAULT);
   }
 
   /** {@code c} with {@code --tsdb.min-block-duration} and {@code --tsdb.max-block-duration}. */
@@ -205,7 +206,8 @@ final class ItFixtures {
         c.shipperSkipCorruptedBlocks(),
         c.replication(),
         c.limits(),
-        c.relabel());
+        c.relabel(),
+        c.memory());
   }
 
   /** {@code c} with the bucket {@code --objstore.config} describes. */
@@ -236,6 +238,7 @@ final class ItFixtures {
         c.shipperSkipCorruptedBlocks(),
         c.replication(),
         c.limits(),
-        c.relabel());
+        c.relabel(),
+        c.memory());
   }
 }
