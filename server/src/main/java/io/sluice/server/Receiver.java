@@ -319,7 +319,8 @@ public final class Receiver implements AutoCloseable {
             MultiTenantStore.of(tsdbs, cfg.externalLabels(), cfg.tenantLabelName()),
             () -> ready,
             metrics.registry(),
-            writer);
+            writer,
+            memory.budget());
   }
 
   /**

@@ -12,6 +12,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.hashring.replication.SnappyCodec;
+import io.sluice.receiver.admission.BodyBudget;
 import io.sluice.receiver.decode.ThanosWriteFormat;
 import io.sluice.receiver.store.MultiTenantStore;
 import io.sluice.receiver.write.Writer;
@@ -75,6 +76,7 @@ public final class GrpcServer implements AutoCloseable {
    * @param registry where the {@code grpc_server_*} metrics go
    * @param writer where forwarded writes ({@code thanos.WriteableStore/RemoteWrite}) go; null
    *     serves no {@code WriteableStore}
+   * @param budget the request bytes in flight that forwarded writes share with the HTTP bodies
    * @throws IOException when the address cannot be bound
    */
   public static GrpcServer start(
@@ -82,7 +84,8 @@ public final class GrpcServer implements AutoCloseable {
       MultiTenantStore store,
       BooleanSupplier ready,
       MeterRegistry registry,
-      Writer writer)
+      Writer writer,
+      BodyBudget budget)
       throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     health.setStatus(HealthStatusManager.SERVICE_NAME_ALL_SERVICES, ServingStatus.NOT_SERVING);
@@ -121,7 +124,8 @@ public final class GrpcServer implements AutoCloseable {
                 ServerInterceptors.intercept(ProtoReflectionServiceV1.newInstance(), metrics));
     if (writer != null) {
       builder.addService(
-          ServerInterceptors.intercept(new WriteableService(writer, ready, registry), metrics));
+          ServerInterceptors.intercept(
+              new WriteableService(writer, ready, registry, budget), metrics));
     }
     Server server;
     try {

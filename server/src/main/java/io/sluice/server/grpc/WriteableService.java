@@ -11,6 +11,8 @@ import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.receiver.admission.BodyBudget;
+import io.sluice.receiver.admission.MemoryAdmissionWriter;
 import io.sluice.receiver.decode.ProtobufDecodeException;
 import io.sluice.receiver.decode.ThanosWriteFormat;
 import io.sluice.receiver.decode.ThanosWriteRequestDecoder;
@@ -48,7 +50,12 @@ import java.util.function.BooleanSupplier;
  * only).
  *
  * <p>Request bytes are read whole (gRPC has decompressed them, {@code snappy} included) into one
- * array per call; decoding reuses per-thread batches. The gauge {@code
+ * array per call; decoding reuses per-thread batches. While a call is decoded and written its
+ * message holds its size in the receiver's {@link BodyBudget}, the same global bound the HTTP
+ * request bodies are held to (Sluice only): a message that does not fit is {@code Unavailable}
+ * "memory pressure: too many request bodies in flight", which the sending router counts as an
+ * unavailable replica and retries later, and nothing of it is written. Messages waiting for a
+ * thread are bounded by HTTP/2 flow control, not by the budget. The gauge {@code
  * thanos_receive_pending_write_requests} counts calls in progress. Thread-safe; the writer is
  * called on gRPC's executor threads and may block.
  */
@@ -69,6 +76,7 @@ public final class WriteableService implements BindableService {
 
   private final Writer writer;
   private final BooleanSupplier ready;
+  private final BodyBudget budget;
   // Held here: Micrometer references a gauge's object weakly.
   private final AtomicInteger pending = new AtomicInteger();
 
@@ -76,10 +84,14 @@ public final class WriteableService implements BindableService {
    * @param writer where each tenant's series go
    * @param ready whether the receiver serves; calls fail with {@code Unavailable} while it does not
    * @param registry where {@code thanos_receive_pending_write_requests} is registered
+   * @param budget the bound on request bytes in flight that a message takes its size from while it
+   *     is decoded and written
    */
-  public WriteableService(Writer writer, BooleanSupplier ready, MeterRegistry registry) {
+  public WriteableService(
+      Writer writer, BooleanSupplier ready, MeterRegistry registry, BodyBudget budget) {
     this.writer = Objects.requireNonNull(writer, "writer");
     this.ready = Objects.requireNonNull(ready, "ready");
+    this.budget = Objects.requireNonNull(budget, "budget");
     Gauge.builder("thanos.receive.pending.write.requests", pending, AtomicInteger::get)
         .description("The number of pending write requests.")
         .register(registry);
@@ -117,6 +129,18 @@ public final class WriteableService implements BindableService {
     if (!ready.getAsBoolean()) {
       return Status.UNAVAILABLE.withDescription("target not ready");
     }
+    if (!budget.tryAcquire(message.length)) {
+      return Status.UNAVAILABLE.withDescription(
+          MemoryAdmissionWriter.REFUSAL_PREFIX + "too many request bodies in flight");
+    }
+    try {
+      return decodeAndWrite(message);
+    } finally {
+      budget.release(message.length);
+    }
+  }
+
+  private Status decodeAndWrite(byte[] message) {
     Scratch sc = SCRATCH.get();
     ThanosWriteRequestDecoder decoder = sc.decoder;
     try {

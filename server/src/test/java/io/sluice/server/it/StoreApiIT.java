@@ -24,6 +24,7 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.sluice.receiver.admission.BodyBudget;
 import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.receiver.proto.thanos.LabelTypes.Label;
 import io.sluice.receiver.proto.thanos.StoreRpc.LabelNamesRequest;
@@ -176,7 +177,8 @@ class StoreApiIT {
                 new MultiTenantStore(List::of, SeriesStream.FRAME_BYTES),
                 () -> false,
                 registry,
-                null);
+                null,
+                BodyBudget.unlimited());
         StoreClient c = new StoreClient(server.address())) {
       assertThatThrownBy(() -> c.info.info(InfoRequest.getDefaultInstance()))
           .isInstanceOfSatisfying(
