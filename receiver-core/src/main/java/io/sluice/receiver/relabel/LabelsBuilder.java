@@ -3,7 +3,6 @@ package io.sluice.receiver.relabel;
 
 import io.sluice.receiver.decode.WriteBatch;
 import io.sluice.tsdb.labels.Utf8;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -34,6 +33,8 @@ import java.util.Arrays;
  */
 public final class LabelsBuilder {
   private final NameCache cache = new NameCache();
+  // Values the rules read (__name__, job, cluster...) repeat from series to series as names do.
+  private final NameCache valueCache = new NameCache();
 
   private byte[] buf = new byte[0];
   private int baseCount;
@@ -283,7 +284,7 @@ public final class LabelsBuilder {
   private String baseValue(int i) {
     String s = baseValues[i];
     if (s == null) {
-      s = baseValues[i] = new String(buf, valueOff[i], valueLen[i], StandardCharsets.UTF_8);
+      s = baseValues[i] = valueCache.decode(buf, valueOff[i], valueLen[i]);
     }
     return s;
   }

@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Label names decoded from UTF-8 bytes, remembered: names repeat in every series, so relabelling
- * decodes each once instead of once per series. Direct-mapped (a new name takes its slot from the
- * one there), bounded to {@value #SLOTS} names of at most {@value #MAX_CACHED} bytes. Not
- * thread-safe.
+ * Label names (or the label values rules read) decoded from UTF-8 bytes, remembered: names repeat
+ * in every series and the values rules look at mostly do, so relabelling decodes each once instead
+ * of once per series. Direct-mapped (a new name takes its slot from the one there), bounded to
+ * {@value #SLOTS} names of at most {@value #MAX_CACHED} bytes. Not thread-safe.
  */
 final class NameCache {
   private static final int SLOTS = 1024;
