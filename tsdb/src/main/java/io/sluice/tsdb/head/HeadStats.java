@@ -132,7 +132,7 @@ public record HeadStats(
 
     TopK(int k) {
       this.k = k;
-      this.heap = new PriorityQueue<>(Math.max(1, k), WORST_FIRST);
+      this.heap = new PriorityQueue<>(Math.max(1, Math.min(k, 1024)), WORST_FIRST);
     }
 
     // The entry's name is {@code name}, or {@code name=value} when value is not null.
