@@ -3,6 +3,7 @@ package io.sluice.server;
 
 import io.sluice.server.cli.ReceiveCommand;
 import io.sluice.server.cli.ReceiveConfig;
+import io.sluice.server.cli.ToolsCommand;
 import io.sluice.server.log.LogSetup;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -13,7 +14,10 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the {@code sluice} command; {@code sluice receive} runs the receiver. */
+/**
+ * Entry point of the {@code sluice} command; {@code sluice receive} runs the receiver, {@code
+ * sluice tools bucket inspect} lists the blocks of a bucket.
+ */
 @Command(
     name = "sluice",
     mixinStandardHelpOptions = true,
@@ -31,6 +35,7 @@ public final class Main {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
     cl.addSubcommand("receive", ReceiveCommand.commandLine(Main::receive));
+    cl.addSubcommand("tools", ToolsCommand.commandLine());
     return cl;
   }
 

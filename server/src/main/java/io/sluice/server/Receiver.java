@@ -26,9 +26,11 @@ import io.sluice.server.http.BoundedAggregator;
 import io.sluice.server.http.HttpServer;
 import io.sluice.server.http.OpsHandler;
 import io.sluice.server.http.RemoteWriteHandler;
+import io.sluice.server.http.TsdbStatusHandler;
 import io.sluice.server.metrics.InstrumentedBucket;
 import io.sluice.server.metrics.LimitsMetrics;
 import io.sluice.server.metrics.ReceiveMetrics;
+import io.sluice.server.metrics.SamplesAppendedWriter;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.block.BlockMeta;
 import io.sluice.tsdb.head.HeadOptions;
@@ -110,6 +112,7 @@ public final class Receiver implements AutoCloseable {
               metrics.headSeries(t.id(), t.head(), h -> h.numSeries());
               metrics.walCorruptions(t.id(), t.tsdb(), db -> db.corruptions());
               metrics.blocksLoaded(t.id(), () -> t.tsdb().blocks().size());
+              metrics.samplesAppended(t.id(), 0);
             });
     this.clock = clock;
     memory = MemoryGuard.start(cfg.memory(), metrics.registry(), clock);
@@ -254,7 +257,7 @@ public final class Receiver implements AutoCloseable {
     replication =
         Replication.start(
             cfg.replication(),
-            memory.guard(new LocalWriter(tsdbs), tsdbs),
+            new SamplesAppendedWriter(memory.guard(new LocalWriter(tsdbs), tsdbs), metrics),
             new GrpcPeers(cfg.replication().grpcCompression()),
             metrics.registry(),
             clock);
@@ -274,6 +277,9 @@ public final class Receiver implements AutoCloseable {
             cfg.replication().splitTenantLabelName(),
             limits == null ? null : limits.limiter(),
             cfg.relabel().isEmpty() ? null : new Relabeller(cfg.relabel().configs()));
+    TsdbStatusHandler tsdbStatus =
+        new TsdbStatusHandler(
+            tsdbs, writes, metrics, () -> ready, cfg.tenantHeader(), cfg.defaultTenant());
     BoundedAggregator.Rejections rejected =
         (req, resp) ->
             metrics.request(
@@ -300,6 +306,7 @@ public final class Receiver implements AutoCloseable {
               ch.pipeline()
                   .addLast(memory.handler(cfg.maxBodyBytes(), rejected))
                   .addLast(new BoundedAggregator(cfg.maxBodyBytes(), rejected))
+                  .addLast(tsdbStatus)
                   .addLast(rw);
             });
     OpsHandler ops = new OpsHandler(metrics::scrape, () -> ready);

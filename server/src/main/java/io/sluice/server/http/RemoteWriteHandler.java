@@ -168,7 +168,13 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   }
 
   /** What the response needs of the request, taken before Netty releases it. */
-  private record Call(String method, String tenant, boolean keepAlive, long bytes, long start) {}
+  private record Call(
+      String method,
+      String tenant,
+      boolean keepAlive,
+      long bytes,
+      long start,
+      java.util.concurrent.atomic.AtomicLong inflight) {}
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -176,18 +182,21 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     String uri = req.uri();
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
+    if (!path.equals(PATH)) {
+      respond(ctx, HttpUtil.isKeepAlive(req), HttpResponses.text(404, "404 page not found"));
+      return;
+    }
     String tenant = tenantOf(req.headers());
+    String method = req.method().name().toLowerCase(java.util.Locale.ROOT);
     Call call =
         new Call(
-            req.method().name().toLowerCase(java.util.Locale.ROOT),
+            method,
             tenant,
             HttpUtil.isKeepAlive(req),
             req.content().readableBytes(),
-            start);
-    if (!path.equals(PATH)) {
-      respond(ctx, call.keepAlive(), HttpResponses.text(404, "404 page not found"));
-      return;
-    }
+            start,
+            metrics.inflight("receive", method, tenant));
+    call.inflight().incrementAndGet();
     if (!req.method().equals(HttpMethod.POST)) {
       FullHttpResponse r = HttpResponses.text(405, "method not allowed, use POST");
       r.headers().set(HttpHeaderNames.ALLOW, "POST");
@@ -420,6 +429,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   private void finish(
       ChannelHandlerContext ctx, Call call, FullHttpResponse resp, int series, int samples) {
     respond(ctx, call.keepAlive(), resp);
+    call.inflight().decrementAndGet();
     metrics.request(
         "receive",
         call.method(),

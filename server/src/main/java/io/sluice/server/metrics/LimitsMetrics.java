@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The metrics of the write limits, with Thanos' names (reference {@code thanos-receive.md} §10,
  * §11): {@code thanos_receive_limits_config_reload_total} and {@code …_reload_err_total}; {@code
+ * thanos_receive_metamonitoring_failed_queries_total} (always 0: Sluice queries nothing); {@code
  * thanos_receive_write_limits{tenant,limit}} (tenant {@code ""} is the default) and the summary
  * {@code thanos_receive_write_limits_hit{tenant,limit}} of how far over the limit refused requests
  * were; {@code thanos_receive_head_series_limit{tenant}} and {@code
@@ -59,6 +60,11 @@ public final class LimitsMetrics implements WriteLimiter.Listener {
         Counter.builder("thanos.receive.limits.config.reload.err")
             .description("How many times the limit configuration failed to reload.")
             .register(registry);
+    // Thanos counts its failed meta-monitoring queries; Sluice counts head series itself and runs
+    // none, so the mixin's alert on this counter reads 0 rather than nothing.
+    Counter.builder("thanos.receive.metamonitoring.failed.queries")
+        .description("The total number of meta-monitoring queries that failed while limiting.")
+        .register(registry);
     configured =
         MultiGauge.builder("thanos.receive.write.limits")
             .description("The configured write limits.")

@@ -14,13 +14,16 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The receiver's metrics, with the names and labels the Thanos mixin uses: {@code
  * http_requests_total}, {@code http_request_duration_seconds} and {@code http_request_size_bytes}
  * with {@code code, handler, method, tenant}; {@code thanos_receive_write_timeseries} and {@code
- * thanos_receive_write_samples} with {@code code, tenant}; plus JVM and process metrics.
+ * thanos_receive_write_samples} with {@code code, tenant}; {@code http_inflight_requests} with
+ * {@code handler, method, tenant}; {@code prometheus_tsdb_*} with {@code tenant}; {@link
+ * BuildInfo}; plus JVM and process metrics.
  *
  * <p>Thread-safe. Meters are looked up once per (handler, method, tenant, code) and cached, so
  * recording a request costs a map lookup and no registration.
@@ -38,6 +41,8 @@ public final class ReceiveMetrics {
 
   private final PrometheusMeterRegistry registry;
   private final ConcurrentHashMap<Key, RequestMeters> requests = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Key, AtomicLong> inflight = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> samplesAppended = new ConcurrentHashMap<>();
 
   private record Key(String handler, String method, String tenant, int code) {}
 
@@ -57,6 +62,7 @@ public final class ReceiveMetrics {
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    BuildInfo.register(registry.getPrometheusRegistry());
   }
 
   /** The registry, for components that register their own meters. */
@@ -88,6 +94,45 @@ public final class ReceiveMetrics {
       m.timeseries.record(timeseries);
       m.samples.record(samples);
     }
+  }
+
+  /**
+   * The gauge {@code http_inflight_requests{handler,method,tenant}}, as Thanos' HTTP
+   * instrumentation: the caller increments it when it starts working on a request and decrements it
+   * once the response is sent. Looked up once per request, never per sample.
+   */
+  public AtomicLong inflight(String handler, String method, String tenant) {
+    return inflight.computeIfAbsent(new Key(handler, method, tenant, 0), this::registerInflight);
+  }
+
+  private AtomicLong registerInflight(Key k) {
+    AtomicLong n = new AtomicLong();
+    io.micrometer.core.instrument.Gauge.builder("http.inflight.requests", n, AtomicLong::get)
+        .description("Current number of HTTP requests the handler is responding to.")
+        .tags("handler", k.handler, "method", k.method, "tenant", k.tenant)
+        .strongReference(true)
+        .register(registry);
+    return n;
+  }
+
+  /**
+   * Counts {@code samples} float samples appended to {@code tenant}'s head in one write:
+   * Prometheus' {@code prometheus_tsdb_head_samples_appended_total{type="float"}}, with receive's
+   * {@code tenant} label. Called once per local write (a request's share of one tenant), never per
+   * sample; 0 registers the counter.
+   */
+  public void samplesAppended(String tenant, long samples) {
+    Counter c = samplesAppended.computeIfAbsent(tenant, this::registerSamplesAppended);
+    if (samples > 0) {
+      c.increment(samples);
+    }
+  }
+
+  private Counter registerSamplesAppended(String tenant) {
+    return Counter.builder("prometheus.tsdb.head.samples.appended")
+        .description("Total number of appended samples.")
+        .tags("tenant", tenant, "type", "float")
+        .register(registry);
   }
 
   private RequestMeters register(Key k) {

@@ -392,4 +392,28 @@ final class Postings implements PostingsSource {
       below = batch[n - 1];
     }
   }
+
+  /** Receives one label pair and the number of series that carry it. */
+  interface PairVisitor {
+    void pair(String name, String value, int series);
+  }
+
+  /**
+   * Calls {@code visitor} for every label pair of the head, under the read lock: series creation
+   * waits until it returns, as Prometheus' {@code MemPostings.Stats} holds its lock meanwhile, so
+   * the visitor must only count.
+   */
+  void forEachPair(PairVisitor visitor) {
+    lockForRead();
+    try {
+      for (var byValue : byName.entrySet()) {
+        String name = byValue.getKey();
+        for (var list : byValue.getValue().entrySet()) {
+          visitor.pair(name, list.getKey(), list.getValue()[0]);
+        }
+      }
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
 }
