@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 class ShippingTest {
@@ -126,7 +127,11 @@ class ShippingTest {
 
   /** A tenant directory with one level-1 block with samples, as head compaction writes it. */
   private Path tenantWithBlock(String tenant) throws IOException {
-    Path dir = Files.createDirectories(tmp.resolve(tenant));
+    return tenantWithBlock(tmp, tenant);
+  }
+
+  private static Path tenantWithBlock(Path root, String tenant) throws IOException {
+    Path dir = Files.createDirectories(root.resolve(tenant));
     Ulid id = Ulid.of(0x0190_0000_0000_0000L, 42);
     BlockMeta meta =
         new BlockMeta(
@@ -144,10 +149,13 @@ class ShippingTest {
   }
 
   @Test
-  void aFinalPassHungOnTheBucketDoesNotHoldUpTheStop() throws Exception {
+  void aFinalPassHungOnTheBucketDoesNotHoldUpTheStop(
+      // The abandoned pass goes on once the test releases its call, possibly while the directory
+      // is deleted: it is left to the operating system's temporary-file cleanup.
+      @TempDir(cleanup = CleanupMode.NEVER) Path root) throws Exception {
     HungBucket bucket = new HungBucket();
     Shipping shipping = shipping(bucket);
-    Path tenant = tenantWithBlock("t1");
+    Path tenant = tenantWithBlock(root, "t1");
     shipping.add("t1", tenant);
     assertThat(bucket.called.await(30, TimeUnit.SECONDS)).isTrue();
 
