@@ -36,11 +36,12 @@ import java.util.function.BooleanSupplier;
  *
  * <h2>Concurrency</h2>
  *
- * <p>Thread-safe. The series map is split into {@value #STRIPES} stripes by the low bits of the
- * series hash, each a chained hash table under its own monitor; appends lock only the series.
- * Concurrent appends to different series share no lock. Series creation additionally takes the
- * ref-map stripe and the postings write lock. Queries see every series whose creation has
- * completed, and each series' chunks as of the moment they read it.
+ * <p>Thread-safe. The series map by hash and key is split into {@value #STRIPES} stripes by the low
+ * bits of the series hash, each a {@link SeriesHashmap} under its own monitor, and the map by ref
+ * into {@code REF_STRIPES} {@link SeriesRefMap}s; appends lock only the series. Concurrent appends
+ * to different series share no lock. Series creation additionally takes the ref-map stripe and the
+ * postings write lock. Queries see every series whose creation has completed, and each series'
+ * chunks as of the moment they read it.
  *
  * <h2>Truncation</h2>
  *
@@ -50,8 +51,8 @@ import java.util.function.BooleanSupplier;
  * that neither can interleave with a series being removed or the minimum valid time being raised.
  */
 public final class Head {
-  private static final int STRIPE_BITS = 14;
-  private static final int REF_STRIPE_BITS = 10;
+  static final int STRIPE_BITS = 14;
+  static final int REF_STRIPE_BITS = 10;
 
   /** Number of series map stripes. */
   public static final int STRIPES = 1 << STRIPE_BITS;
@@ -81,8 +82,8 @@ public final class Head {
   private final long tooFarInFuture;
   private final long oooTimeWindow;
   private final int oooCapMax;
-  private final Stripe[] stripes = new Stripe[STRIPES];
-  private final Stripe[] refStripes = new Stripe[REF_STRIPES];
+  private final SeriesHashmap[] stripes = new SeriesHashmap[STRIPES];
+  private final SeriesRefMap[] refStripes = new SeriesRefMap[REF_STRIPES];
   private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
   private final Postings postings = new Postings();
   private final AtomicLong lastRef = new AtomicLong();
@@ -114,10 +115,10 @@ public final class Head {
     this.oooTimeWindow = options.oooTimeWindowMs();
     this.oooCapMax = options.oooCapMax();
     for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new Stripe();
+      stripes[i] = new SeriesHashmap();
     }
     for (int i = 0; i < REF_STRIPES; i++) {
-      refStripes[i] = new Stripe();
+      refStripes[i] = new SeriesRefMap();
     }
   }
 
@@ -159,9 +160,9 @@ public final class Head {
    */
   public MemSeries getOrCreate(long hash, byte[] key, int off, int len) {
     Objects.checkFromIndexSize(off, len, key.length);
-    Stripe stripe = stripes[(int) hash & (STRIPES - 1)];
+    SeriesHashmap stripe = stripes[(int) hash & (STRIPES - 1)];
     synchronized (stripe) {
-      MemSeries s = stripe.findByHash(hash, key, off, len);
+      MemSeries s = stripe.get(hash, key, off, len);
       if (s != null) {
         return s;
       }
@@ -180,9 +181,9 @@ public final class Head {
    */
   public MemSeries get(long hash, byte[] key, int off, int len) {
     Objects.checkFromIndexSize(off, len, key.length);
-    Stripe stripe = stripes[(int) hash & (STRIPES - 1)];
+    SeriesHashmap stripe = stripes[(int) hash & (STRIPES - 1)];
     synchronized (stripe) {
-      return stripe.findByHash(hash, key, off, len);
+      return stripe.get(hash, key, off, len);
     }
   }
 
@@ -238,9 +239,9 @@ public final class Head {
     }
     Objects.checkFromIndexSize(off, len, key.length);
     long hash = hash(key, off, len);
-    Stripe stripe = stripes[(int) hash & (STRIPES - 1)];
+    SeriesHashmap stripe = stripes[(int) hash & (STRIPES - 1)];
     synchronized (stripe) {
-      MemSeries s = stripe.findByHash(hash, key, off, len);
+      MemSeries s = stripe.get(hash, key, off, len);
       if (s != null) {
         return s;
       }
@@ -254,12 +255,13 @@ public final class Head {
   }
 
   // ref 0: take the next ref; otherwise use ref and keep lastRef at or above it.
-  private MemSeries create(Stripe stripe, long hash, byte[] key, int off, int len, long ref) {
+  private MemSeries create(
+      SeriesHashmap stripe, long hash, byte[] key, int off, int len, long ref) {
     Labels labels = Labels.fromKey(key, off, len, this::intern);
     byte[] ownKey = Arrays.copyOfRange(key, off, off + len);
     MemSeries created;
     synchronized (stripe) {
-      MemSeries s = stripe.findByHash(hash, key, off, len);
+      MemSeries s = stripe.get(hash, key, off, len);
       if (s != null) {
         return s;
       }
@@ -273,11 +275,11 @@ public final class Head {
         lastRef.accumulateAndGet(ref, Math::max);
       }
       created = new MemSeries(r, hash, ownKey);
-      stripe.insertByHash(created);
+      stripe.put(created);
     }
-    Stripe refStripe = refStripes[(int) created.ref() & (REF_STRIPES - 1)];
+    SeriesRefMap refStripe = refStripes[(int) created.ref() & (REF_STRIPES - 1)];
     synchronized (refStripe) {
-      refStripe.insertByRef(created);
+      refStripe.put(created);
     }
     postings.add(created.ref(), labels);
     numSeries.incrementAndGet();
@@ -286,9 +288,9 @@ public final class Head {
 
   /** The series with this ref, or null. */
   public MemSeries getByRef(long ref) {
-    Stripe refStripe = refStripes[(int) ref & (REF_STRIPES - 1)];
+    SeriesRefMap refStripe = refStripes[(int) ref & (REF_STRIPES - 1)];
     synchronized (refStripe) {
-      return refStripe.findByRef(ref);
+      return refStripe.get(ref);
     }
   }
 
@@ -535,8 +537,8 @@ public final class Head {
   public long[] truncate(long mint) {
     setMinValidTime(mint);
     List<MemSeries> empty = new ArrayList<>();
-    for (Stripe stripe : refStripes) {
-      for (MemSeries s : stripe.snapshot(true)) {
+    for (SeriesRefMap stripe : refStripes) {
+      for (MemSeries s : stripe.snapshot()) {
         if (s.truncateBefore(mint)) {
           empty.add(s);
         }
@@ -558,13 +560,13 @@ public final class Head {
         if (!s.markRemovedIfEmpty()) {
           continue;
         }
-        Stripe stripe = stripes[(int) s.hash() & (STRIPES - 1)];
+        SeriesHashmap stripe = stripes[(int) s.hash() & (STRIPES - 1)];
         synchronized (stripe) {
-          stripe.remove(s, false);
+          stripe.remove(s);
         }
-        Stripe refStripe = refStripes[(int) s.ref() & (REF_STRIPES - 1)];
+        SeriesRefMap refStripe = refStripes[(int) s.ref() & (REF_STRIPES - 1)];
         synchronized (refStripe) {
-          refStripe.remove(s, true);
+          refStripe.remove(s);
         }
         removed[n++] = s.ref();
       }
@@ -651,134 +653,5 @@ public final class Head {
 
   Postings postings() {
     return postings;
-  }
-
-  /**
-   * A chained hash table guarded by its own monitor. Series chain through {@link
-   * MemSeries#nextInHash} (hash map) or {@link MemSeries#nextInRef} (ref map); a stripe is used for
-   * one of the two.
-   */
-  private static final class Stripe {
-    private MemSeries[] table;
-    private int size;
-
-    // Racy by design (see prefetch): the table may be replaced or its slot relinked meanwhile.
-    MemSeries firstInSlot(long hash) {
-      MemSeries[] t = table;
-      return t == null ? null : t[slot(hash, t.length)];
-    }
-
-    MemSeries findByHash(long hash, byte[] key, int off, int len) {
-      MemSeries[] t = table;
-      if (t == null) {
-        return null;
-      }
-      for (MemSeries s = t[slot(hash, t.length)]; s != null; s = s.nextInHash) {
-        if (s.hash() == hash && s.keyLength() == len && s.keyEquals(key, off, len)) {
-          return s;
-        }
-      }
-      return null;
-    }
-
-    void insertByHash(MemSeries s) {
-      insert(s, false);
-    }
-
-    MemSeries findByRef(long ref) {
-      MemSeries[] t = table;
-      if (t == null) {
-        return null;
-      }
-      for (MemSeries s = t[refSlot(ref, t.length)]; s != null; s = s.nextInRef) {
-        if (s.ref() == ref) {
-          return s;
-        }
-      }
-      return null;
-    }
-
-    void insertByRef(MemSeries s) {
-      insert(s, true);
-    }
-
-    /** The series of this stripe's map (by ref if {@code byRef}), under the stripe's monitor. */
-    synchronized List<MemSeries> snapshot(boolean byRef) {
-      List<MemSeries> out = new ArrayList<>(size);
-      if (table != null) {
-        for (MemSeries head : table) {
-          for (MemSeries e = head; e != null; e = byRef ? e.nextInRef : e.nextInHash) {
-            out.add(e);
-          }
-        }
-      }
-      return out;
-    }
-
-    /** Unlinks {@code s}; the caller holds the monitor. */
-    void remove(MemSeries s, boolean byRef) {
-      MemSeries[] t = table;
-      if (t == null) {
-        return;
-      }
-      int i = byRef ? refSlot(s.ref(), t.length) : slot(s.hash(), t.length);
-      MemSeries prev = null;
-      for (MemSeries e = t[i]; e != null; e = byRef ? e.nextInRef : e.nextInHash) {
-        if (e == s) {
-          MemSeries next = byRef ? e.nextInRef : e.nextInHash;
-          if (prev == null) {
-            t[i] = next;
-          } else if (byRef) {
-            prev.nextInRef = next;
-          } else {
-            prev.nextInHash = next;
-          }
-          size--;
-          return;
-        }
-        prev = e;
-      }
-    }
-
-    // Series creation only, never the append path: one growth and chaining routine for both maps.
-    private void insert(MemSeries s, boolean byRef) {
-      if (table == null) {
-        table = new MemSeries[4];
-      } else if (size >= table.length - (table.length >> 2)) {
-        MemSeries[] old = table;
-        table = new MemSeries[old.length * 2];
-        for (MemSeries head : old) {
-          for (MemSeries e = head; e != null; ) {
-            MemSeries next = byRef ? e.nextInRef : e.nextInHash;
-            link(e, byRef);
-            e = next;
-          }
-        }
-      }
-      link(s, byRef);
-      size++;
-    }
-
-    private void link(MemSeries e, boolean byRef) {
-      if (byRef) {
-        int i = refSlot(e.ref(), table.length);
-        e.nextInRef = table[i];
-        table[i] = e;
-      } else {
-        int i = slot(e.hash(), table.length);
-        e.nextInHash = table[i];
-        table[i] = e;
-      }
-    }
-
-    // The low bits of the hash chose the stripe; index with the bits above them.
-    private static int slot(long hash, int length) {
-      return (int) (hash >>> STRIPE_BITS ^ hash >>> 40) & (length - 1);
-    }
-
-    // Refs are dense: the bits above the ref stripe's bits spread them evenly.
-    private static int refSlot(long ref, int length) {
-      return (int) (ref >>> REF_STRIPE_BITS) & (length - 1);
-    }
   }
 }
