@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb;
 
-import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.head.HeadOptions;
 import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.Labels;
@@ -10,7 +10,6 @@ import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.SampleIterator;
 import io.sluice.tsdb.query.Series;
 import io.sluice.tsdb.query.SeriesSet;
-import io.sluice.tsdb.record.RecordEncoder;
 import io.sluice.tsdb.wal.WalOptions;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -31,27 +30,21 @@ final class TsdbFixtures {
   }
 
   /**
-   * Appends samples (t, bits pairs) of one series and logs them as a receiver does: a series record
-   * if the series is not logged yet, then the samples that were appended.
+   * Appends samples (t, bits pairs) of one series and logs them as a receiver does, through one
+   * {@link Tsdb#appender()} transaction.
    */
   static MemSeries write(Tsdb db, Labels labels, long... tAndBits) throws IOException {
     Head head = db.head();
     byte[] key = labels.toKey();
-    MemSeries s = head.getOrCreate(head.hash(key, 0, key.length), key, 0, key.length);
-    RecordEncoder enc = new RecordEncoder();
-    if (!s.walLogged()) {
-      enc.beginSeries();
-      enc.series(s.ref(), key, 0, key.length);
-    }
-    enc.beginSamples();
-    for (int i = 0; i < tAndBits.length; i += 2) {
-      if (head.append(s, tAndBits[i], tAndBits[i + 1]) == AppendResult.OK) {
-        enc.sample(s.ref(), tAndBits[i], tAndBits[i + 1]);
+    long hash = head.hash(key, 0, key.length);
+    try (HeadAppender app = db.appender()) {
+      app.series(hash, key, 0, key.length);
+      for (int i = 0; i < tAndBits.length; i += 2) {
+        app.append(tAndBits[i], tAndBits[i + 1]);
       }
+      app.commit();
     }
-    db.log(enc.buffer(), enc.bounds(), enc.recordCount());
-    s.markWalLogged();
-    return s;
+    return head.get(hash, key, 0, key.length);
   }
 
   static long bits(double v) {

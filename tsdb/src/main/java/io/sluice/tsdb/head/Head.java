@@ -329,21 +329,34 @@ public final class Head {
   }
 
   /**
-   * Starts a request's transaction on this head, as Prometheus' {@code headAppender}: the bounds a
-   * sample is checked against are fixed now, from the head's max time as published by the
-   * transactions committed so far, and this transaction's own samples publish the new max time only
-   * at {@link HeadAppender#commit()}. So a request holding hours of samples per series, oldest
-   * first, is taken whole: its first series does not push its other series' older samples out of
-   * bounds. Also starts the writer's span ({@link #beginAppend()}), so lookups and appends through
-   * the appender cannot interleave with head truncation; commit ends it.
+   * Starts a request's transaction on this head without a WAL: {@link #appender(
+   * HeadAppender.RecordLog)} with nothing to log to (no record is encoded). For a head that is part
+   * of a database, use the database's appender, which logs.
    *
-   * <p>On an empty head the bounds are fixed at the first sample, as Prometheus' {@code
-   * initAppender} does.
-   *
-   * @return the transaction; the caller commits it, in a {@code finally} block
+   * @return the transaction; the caller closes it, in a {@code finally} block
    */
   public HeadAppender appender() {
-    return new HeadAppender(this, beginAppend());
+    return HeadAppender.begin(this, null);
+  }
+
+  /**
+   * Starts a request's transaction on this head, as Prometheus' {@code headAppender}: the bounds a
+   * sample is checked against are fixed now, from the head's max time as published by the
+   * transactions ended so far, and this transaction's own samples publish the new max time only
+   * when it ends. So a request holding hours of samples per series, oldest first, is taken whole:
+   * its first series does not push its other series' older samples out of bounds. Also starts the
+   * writer's span ({@link #beginAppend()}), so lookups and appends through the appender cannot
+   * interleave with head truncation; the end of the transaction ends it. At {@link
+   * HeadAppender#commit()} the transaction's series and samples records go to {@code log}.
+   *
+   * <p>On an empty head the bounds are fixed at the first sample, as Prometheus' {@code
+   * initAppender} does. Allocation-free: the calling thread's appender is reused.
+   *
+   * @param log where the records go at commit, typically the database's WAL
+   * @return the transaction; the caller commits it and closes it, in a {@code finally} block
+   */
+  public HeadAppender appender(HeadAppender.RecordLog log) {
+    return HeadAppender.begin(this, Objects.requireNonNull(log, "log"));
   }
 
   /** Called by a {@link HeadAppender} when it is created or sees its first sample. */
@@ -360,7 +373,7 @@ public final class Head {
     a.setBounds(floor, Math.max(floor, minValidTime(headMax)), oooMinTime(headMax));
   }
 
-  /** Called by {@link HeadAppender#commit()}: publishes the transaction's newest sample time. */
+  /** Called when a {@link HeadAppender} ends: publishes the transaction's newest sample time. */
   void commitMaxTime(long t) {
     raiseMaxTime(t);
   }
