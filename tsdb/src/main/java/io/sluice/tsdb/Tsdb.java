@@ -58,12 +58,12 @@ import org.slf4j.LoggerFactory;
  * applied in WAL order by the reading thread (a series keeps its ref; the next new ref is above the
  * highest replayed one), samples are sharded by series ref over {@link TsdbOptions#replayWorkers()}
  * threads, as Prometheus does. A sample older than its series' newest is kept as an out-of-order
- * sample whatever the configured window ({@link Head#appendReplayed}), so logged out-of-order
- * samples and samples of concurrent requests that reached the WAL in another order than memory are
- * restored. Samples that fail to append are counted, not fatal. A corrupt or torn tail is cut back
- * to the last good record with {@link WalRepair} (never skipped over), logged once and counted in
- * {@link #corruptions()}; what was read before the damage stays in the head and the WAL continues
- * in a new segment.
+ * sample whatever the configured window ({@link io.sluice.tsdb.head.ReplayAppender}), so logged
+ * out-of-order samples and samples of concurrent requests that reached the WAL in another order
+ * than memory are restored. Samples that fail to append are counted, not fatal. A corrupt or torn
+ * tail is cut back to the last good record with {@link WalRepair} (never skipped over), logged once
+ * and counted in {@link #corruptions()}; what was read before the damage stays in the head and the
+ * WAL continues in a new segment.
  *
  * <h2>Parts</h2>
  *

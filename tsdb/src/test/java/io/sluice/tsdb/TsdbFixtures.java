@@ -4,7 +4,6 @@ package io.sluice.tsdb;
 import io.sluice.tsdb.head.Head;
 import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.head.HeadOptions;
-import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.SampleIterator;
@@ -32,8 +31,10 @@ final class TsdbFixtures {
   /**
    * Appends samples (t, bits pairs) of one series and logs them as a receiver does, through one
    * {@link Tsdb#appender()} transaction.
+   *
+   * @return the series' ref
    */
-  static MemSeries write(Tsdb db, Labels labels, long... tAndBits) throws IOException {
+  static long write(Tsdb db, Labels labels, long... tAndBits) throws IOException {
     Head head = db.head();
     byte[] key = labels.toKey();
     long hash = head.hash(key, 0, key.length);
@@ -44,7 +45,7 @@ final class TsdbFixtures {
       }
       app.commit();
     }
-    return head.get(hash, key, 0, key.length);
+    return head.ref(hash, key, 0, key.length);
   }
 
   static long bits(double v) {
@@ -59,7 +60,7 @@ final class TsdbFixtures {
       while (set.hasNext()) {
         Series s = set.next();
         byte[] key = s.labels().toKey();
-        long ref = head.getOrCreate(head.hash(key, 0, key.length), key, 0, key.length).ref();
+        long ref = head.ref(head.hash(key, 0, key.length), key, 0, key.length);
         List<String> samples = new java.util.ArrayList<>();
         SampleIterator it = s.samples();
         while (it.next()) {

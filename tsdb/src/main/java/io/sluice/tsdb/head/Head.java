@@ -24,15 +24,19 @@ import java.util.function.BooleanSupplier;
  *
  * <h2>Write path</h2>
  *
+ * <p>Writes go through a {@link HeadAppender}, one transaction per request ({@link #appender()}, or
+ * the database's, which logs to the WAL):
+ *
  * <pre>{@code
  * long h = head.hash(key, off, len);            // or the receiver's placement hash
- * MemSeries s = head.getOrCreate(h, key, off, len);
- * AppendResult r = head.append(s, timestampMs, Double.doubleToRawLongBits(v));
+ * app.series(h, key, off, len);
+ * AppendResult r = app.append(timestampMs, Double.doubleToRawLongBits(v));
  * }</pre>
  *
  * <p>{@code key} is a series key ({@link Labels}: {@code name 0xFF value 0xFF ...}, labels sorted).
  * Looking up a known series compares raw key bytes and allocates nothing; appending allocates
- * nothing except when a chunk array grows or a chunk is closed.
+ * nothing except when a chunk array grows or a chunk is closed. The series themselves ({@link
+ * MemSeries}) are this package's own: other code names a series by key or ref.
  *
  * <h2>Concurrency</h2>
  *
@@ -46,9 +50,9 @@ import java.util.function.BooleanSupplier;
  * <h2>Truncation</h2>
  *
  * <p>When a block has been cut from the head, {@link #setMinValidTime} makes older samples out of
- * bounds and {@link #truncate} drops the chunks before the cut and the series left empty. Writers
- * bracket each request's lookups and appends with {@link #beginAppend()} / {@link #endAppend} so
- * that neither can interleave with a series being removed or the minimum valid time being raised.
+ * bounds and {@link #truncate} drops the chunks before the cut and the series left empty. A {@link
+ * HeadAppender} holds a writer's span around a request's lookups and appends, so that neither can
+ * interleave with a series being removed or the minimum valid time being raised.
  */
 public final class Head {
   static final int STRIPE_BITS = 14;
@@ -158,7 +162,7 @@ public final class Head {
    * @throws IllegalArgumentException if a new key is malformed (see {@link Labels#fromKey})
    * @throws IllegalStateException if the head has handed out its highest ref, 2<sup>31</sup>−1
    */
-  public MemSeries getOrCreate(long hash, byte[] key, int off, int len) {
+  MemSeries getOrCreate(long hash, byte[] key, int off, int len) {
     Objects.checkFromIndexSize(off, len, key.length);
     SeriesHashmap stripe = stripes[(int) hash & (STRIPES - 1)];
     synchronized (stripe) {
@@ -179,7 +183,7 @@ public final class Head {
    * @param hash {@link #hash}{@code (key, off, len)}
    * @param key a series key (see {@link Labels})
    */
-  public MemSeries get(long hash, byte[] key, int off, int len) {
+  MemSeries get(long hash, byte[] key, int off, int len) {
     Objects.checkFromIndexSize(off, len, key.length);
     SeriesHashmap stripe = stripes[(int) hash & (STRIPES - 1)];
     synchronized (stripe) {
@@ -202,7 +206,7 @@ public final class Head {
    * @param scratch at least {@code n} entries, overwritten and left cleared
    * @return a value that means nothing; add it to a field so that the reads are not optimised away
    */
-  public int prefetch(long[] hashes, int n, MemSeries[] scratch) {
+  int prefetch(long[] hashes, int n, MemSeries[] scratch) {
     for (int i = 0; i < n; i++) {
       scratch[i] = stripes[(int) hashes[i] & (STRIPES - 1)].firstInSlot(hashes[i]);
     }
@@ -233,7 +237,7 @@ public final class Head {
    * @throws IllegalStateException if {@code ref} is above 2<sup>31</sup>−1, the highest ref a head
    *     holds (its postings keep refs in four bytes)
    */
-  public MemSeries getOrCreateWithRef(long ref, byte[] key, int off, int len) {
+  MemSeries getOrCreateWithRef(long ref, byte[] key, int off, int len) {
     if (ref <= 0) {
       throw new IllegalArgumentException("series ref must be positive: " + ref);
     }
@@ -287,11 +291,61 @@ public final class Head {
   }
 
   /** The series with this ref, or null. */
-  public MemSeries getByRef(long ref) {
+  MemSeries getByRef(long ref) {
     SeriesRefMap refStripe = refStripes[(int) ref & (REF_STRIPES - 1)];
     synchronized (refStripe) {
       return refStripe.get(ref);
     }
+  }
+
+  /**
+   * The ref of the series with this key, or 0 if the head has none. Allocation-free; does not
+   * create the series.
+   *
+   * @param hash {@link #hash}{@code (key, off, len)}
+   * @param key a series key (see {@link Labels})
+   */
+  public long ref(long hash, byte[] key, int off, int len) {
+    MemSeries s = get(hash, key, off, len);
+    return s == null ? 0 : s.ref();
+  }
+
+  /** Whether the head holds a series with this ref (created and not removed by truncation). */
+  public boolean hasSeries(long ref) {
+    return getByRef(ref) != null;
+  }
+
+  /**
+   * Replay only: applies one entry of a WAL series record, as Prometheus' {@code
+   * getOrCreateWithID}: creates the series with {@code ref} unless the head holds one with this key
+   * already, and marks it logged (its series record is in the WAL). The head's next new ref is then
+   * above every ref created so far, so refs stay stable across restarts.
+   *
+   * <p>Meant for the single thread that applies series records in WAL order.
+   *
+   * @param ref the series ref from the WAL, positive
+   * @param key a series key (see {@link Labels}); copied on creation, not retained
+   * @return the ref of the series holding the key: {@code ref}, or the ref of a series logged
+   *     earlier with the same labels, to which the caller maps {@code ref}'s samples
+   * @throws IllegalArgumentException if {@code ref} is not positive, the key is malformed, or
+   *     another series already has this ref
+   * @throws IllegalStateException if {@code ref} is above 2<sup>31</sup>−1, the highest ref a head
+   *     holds (its postings keep refs in four bytes)
+   */
+  public long replaySeries(long ref, byte[] key, int off, int len) {
+    MemSeries s = getOrCreateWithRef(ref, key, off, len);
+    s.markWalLogged();
+    return s.ref();
+  }
+
+  /**
+   * Replay only: an appender of replayed samples for the refs {@code r} with {@code r % stride ==
+   * index}, one per replay worker (see {@link ReplayAppender}).
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= index < stride}
+   */
+  public ReplayAppender replayAppender(int index, int stride) {
+    return new ReplayAppender(this, index, stride);
   }
 
   private String intern(String s) {
@@ -308,7 +362,7 @@ public final class Head {
    * @param timestampMs sample time in ms
    * @param valueBits raw IEEE-754 bits ({@link Double#doubleToRawLongBits}); stored bit-exactly
    */
-  public AppendResult append(MemSeries s, long timestampMs, long valueBits) {
+  AppendResult append(MemSeries s, long timestampMs, long valueBits) {
     long headMax = maxTime;
     if (headMax == Long.MIN_VALUE) {
       headMax = timestampMs; // Prometheus' initTime: an empty head starts at its first sample
@@ -429,7 +483,7 @@ public final class Head {
    *
    * @return OK, DUPLICATE_SAMPLE or OUT_OF_BOUNDS
    */
-  public AppendResult appendReplayed(MemSeries s, long timestampMs, long valueBits) {
+  AppendResult appendReplayed(MemSeries s, long timestampMs, long valueBits) {
     if (timestampMs < minValidTime) {
       return AppendResult.OUT_OF_BOUNDS;
     }
@@ -460,7 +514,7 @@ public final class Head {
    * are read first in a tight loop, then their open chunks, so that the cache misses of a group
    * overlap instead of following one another, and only then appended to.
    */
-  public void appendReplayed(MemSeries[] series, long[] ts, long[] vs, int n, long[] counts) {
+  void appendReplayed(MemSeries[] series, long[] ts, long[] vs, int n, long[] counts) {
     long ok = 0;
     long failed = 0;
     int sink = 0;
@@ -502,12 +556,12 @@ public final class Head {
    * #endAppend}. Spans of many writers run concurrently; only {@link #setMinValidTime} and the
    * removal step of {@link #truncate} wait for them. Not reentrant.
    */
-  public long beginAppend() {
+  long beginAppend() {
     return appendLock.readLock();
   }
 
   /** Ends a span started by {@link #beginAppend()}. */
-  public void endAppend(long stamp) {
+  void endAppend(long stamp) {
     appendLock.unlockRead(stamp);
   }
 
