@@ -6,7 +6,7 @@ import io.sluice.tsdb.block.BlockMeta;
 import io.sluice.tsdb.block.BlockSet;
 import io.sluice.tsdb.block.BlockWriter;
 import io.sluice.tsdb.head.Head;
-import io.sluice.tsdb.head.MemSeries;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.query.Cancellation;
 import io.sluice.tsdb.query.MergeQuerier;
 import io.sluice.tsdb.query.Querier;
@@ -38,19 +38,19 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Writing</h2>
  *
- * <p>Callers append to {@link #head()} and then log what they appended with one {@link #log} call
- * per request: a series record for each series whose {@link MemSeries#walLogged()} is false, then a
- * samples record. A request is acknowledged only after {@code log} returns. By default that is once
- * the bytes reached the OS (a process crash loses nothing, a machine crash may lose the last
- * writes; Prometheus and Thanos do the same). With {@link TsdbOptions#walFsync()} {@code log}
- * returns only after an fsync that started after the call's write completed; concurrent callers
- * share one fsync (group commit).
+ * <p>Callers write through one {@link #appender()} transaction per request: it looks series up by
+ * key, appends their samples to the head and, at {@link HeadAppender#commit()}, logs with one WAL
+ * write a series record for each series not logged yet, then one samples record. A request is
+ * acknowledged only after the commit returns. By default that is once the bytes reached the OS (a
+ * process crash loses nothing, a machine crash may lose the last writes; Prometheus and Thanos do
+ * the same). With {@link TsdbOptions#walFsync()} the commit returns only after an fsync that
+ * started after its write completed; concurrent commits share one fsync (group commit).
  *
  * <p>Out-of-order samples (accepted within {@link
  * io.sluice.tsdb.head.HeadOptions#oooTimeWindowMs()}) are logged like any other: as ordinary
- * samples records in the same {@code log} call, in the WAL. There is no {@code wbl/} write-behind
- * log as in Prometheus; Prometheus 2.42 reading this directory without its own out-of-order window
- * would drop them as out of order.
+ * samples records in the same commit, in the WAL. There is no {@code wbl/} write-behind log as in
+ * Prometheus; Prometheus 2.42 reading this directory without its own out-of-order window would drop
+ * them as out of order.
  *
  * <h2>Opening</h2>
  *
@@ -58,12 +58,12 @@ import org.slf4j.LoggerFactory;
  * applied in WAL order by the reading thread (a series keeps its ref; the next new ref is above the
  * highest replayed one), samples are sharded by series ref over {@link TsdbOptions#replayWorkers()}
  * threads, as Prometheus does. A sample older than its series' newest is kept as an out-of-order
- * sample whatever the configured window ({@link Head#appendReplayed}), so logged out-of-order
- * samples and samples of concurrent requests that reached the WAL in another order than memory are
- * restored. Samples that fail to append are counted, not fatal. A corrupt or torn tail is cut back
- * to the last good record with {@link WalRepair} (never skipped over), logged once and counted in
- * {@link #corruptions()}; what was read before the damage stays in the head and the WAL continues
- * in a new segment.
+ * sample whatever the configured window ({@link io.sluice.tsdb.head.ReplayAppender}), so logged
+ * out-of-order samples and samples of concurrent requests that reached the WAL in another order
+ * than memory are restored. Samples that fail to append are counted, not fatal. A corrupt or torn
+ * tail is cut back to the last good record with {@link WalRepair} (never skipped over), logged once
+ * and counted in {@link #corruptions()}; what was read before the damage stays in the head and the
+ * WAL continues in a new segment.
  *
  * <h2>Parts</h2>
  *
@@ -93,6 +93,7 @@ public final class Tsdb implements Closeable {
   private final ReplayStats replayStats;
   private final GroupCommit groupCommit;
   private final WalTruncator walTruncator;
+  private final HeadAppender.RecordLog walLog = this::log;
 
   // Serializes head compaction, flush, WAL truncation and retention.
   private final Object compaction = new Object();
@@ -183,6 +184,15 @@ public final class Tsdb implements Closeable {
   /** The options this database was opened with. */
   public TsdbOptions options() {
     return options;
+  }
+
+  /**
+   * Starts a request's write transaction: lookups and appends into the head, logged to the WAL at
+   * {@link HeadAppender#commit()} (see {@link Head#appender(HeadAppender.RecordLog)}). The caller
+   * commits and closes it, in a {@code finally} block. Allocation-free.
+   */
+  public HeadAppender appender() {
+    return head.appender(walLog);
   }
 
   /** The head; thread-safe (see {@link Head}). */
@@ -349,7 +359,7 @@ public final class Tsdb implements Closeable {
    *     written but maybe not durable)
    * @throws IOException if the write or the fsync fails; the request must not be acknowledged
    */
-  public void log(byte[] buf, int[] bounds, int count) throws IOException {
+  void log(byte[] buf, int[] bounds, int count) throws IOException {
     wal.log(buf, bounds, count);
     if (options.walFsync()) {
       groupCommit.awaitSync();

@@ -2,7 +2,7 @@
 package io.sluice.tsdb;
 
 import io.sluice.tsdb.head.Head;
-import io.sluice.tsdb.head.MemSeries;
+import io.sluice.tsdb.head.ReplayAppender;
 import io.sluice.tsdb.record.CorruptRecordException;
 import io.sluice.tsdb.record.RecordDecoder;
 import io.sluice.tsdb.wal.Checkpoint;
@@ -32,10 +32,9 @@ import org.slf4j.LoggerFactory;
  * the head.
  *
  * <p>The workers' time is memory latency: each sample touches a series that is almost never in a
- * CPU cache. So a worker finds series in its own array indexed by ref (refs are dense, and those of
- * one worker are the multiples of the worker count plus its index), filled from {@link
- * Head#getByRef} on first use, instead of the head's locked ref map; and batches go back to the
- * reading thread once applied, so replay allocates nothing per sample.
+ * CPU cache. So each worker appends through its own {@link ReplayAppender}, which finds the series
+ * of its shard of refs without the head's locked ref map; and batches go back to the reading thread
+ * once applied, so replay allocates nothing per sample.
  *
  * <p>One instance replays once, from the thread that calls {@link #replay}.
  */
@@ -47,8 +46,6 @@ final class WalReplayer {
   // and one worker being slower for a while (~3 MB per worker).
   private static final int QUEUE = 32;
   private static final Batch POISON = new Batch(0);
-  // A worker's series array is not grown beyond this many entries past its dense need.
-  private static final int CACHE_SLACK = 1 << 20;
 
   private final Head head;
   private final RecordDecoder dec = new RecordDecoder();
@@ -102,7 +99,7 @@ final class WalReplayer {
     workers = new Worker[n];
     filling = new Batch[n];
     for (int i = 0; i < n; i++) {
-      workers[i] = new Worker(i, n);
+      workers[i] = new Worker(head.replayAppender(i, n));
       filling[i] = workers[i].free.poll();
       workers[i].thread =
           Thread.ofPlatform().name("sluice-replay-" + name + "-" + i).start(workers[i]);
@@ -144,21 +141,21 @@ final class WalReplayer {
     if (seriesFailure != null) {
       return;
     }
-    MemSeries s;
+    long before = head.numSeries();
+    long real;
     try {
-      s = head.getOrCreateWithRef(ref, key, off, len);
+      real = head.replaySeries(ref, key, off, len);
     } catch (IllegalArgumentException e) {
       seriesFailure =
           new CorruptSegmentException(
               reader.segmentDir(), reader.segment(), reader.offset(), e.getMessage(), e);
       return;
     }
-    if (s.ref() != ref) {
-      aliases.put(ref, s.ref());
-    } else if (!s.walLogged()) {
-      series++;
+    if (real != ref) {
+      aliases.put(ref, real);
+    } else if (head.numSeries() != before) {
+      series++; // no series is removed during replay: the head grew by this one
     }
-    s.markWalLogged();
   }
 
   private void sample(long ref, long t, long bits) {
@@ -269,21 +266,15 @@ final class WalReplayer {
     // Batches to apply, and applied batches back to the reader; together QUEUE + 2 batches.
     final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(QUEUE + 2);
     final BlockingQueue<Batch> free = new ArrayBlockingQueue<>(QUEUE + 2);
-    final int index;
-    final int stride;
+    final ReplayAppender appender;
     Thread thread;
     long appended;
     long failed;
     RuntimeException error;
-    // series[(ref - index) / stride] for this worker's refs; grown on demand, filled on first
-    // use.
-    private MemSeries[] series = new MemSeries[1024];
-    private final MemSeries[] resolved = new MemSeries[BATCH];
     private final long[] counts = new long[2];
 
-    Worker(int index, int stride) {
-      this.index = index;
-      this.stride = stride;
+    Worker(ReplayAppender appender) {
+      this.appender = appender;
       for (int i = 0; i < QUEUE + 2; i++) {
         free.add(new Batch(BATCH));
       }
@@ -313,38 +304,11 @@ final class WalReplayer {
     // Out of bounds samples are not failures: already in a block, the WAL is truncated behind
     // blocks lazily.
     private void apply(Batch b) {
-      MemSeries[] s = resolved;
-      for (int i = 0; i < b.n; i++) {
-        s[i] = lookup(b.refs[i]);
-      }
       counts[0] = 0;
       counts[1] = 0;
-      head.appendReplayed(s, b.ts, b.vs, b.n, counts);
+      appender.append(b.refs, b.ts, b.vs, b.n, counts);
       appended += counts[0];
       failed += counts[1];
-    }
-
-    // The series with this ref (one of this worker's), or null. A series found once stays: no
-    // series is removed during replay.
-    private MemSeries lookup(long ref) {
-      long slot = (ref - index) / stride;
-      MemSeries[] a = series;
-      if (slot >= 0 && slot < a.length) {
-        MemSeries s = a[(int) slot];
-        if (s != null) {
-          return s;
-        }
-      }
-      MemSeries s = head.getByRef(ref);
-      if (s != null && slot >= 0) {
-        if (slot >= a.length && slot < head.numSeries() / stride + CACHE_SLACK) {
-          a = series = Arrays.copyOf(a, (int) Math.max(slot + 1, a.length + (a.length >> 1)));
-        }
-        if (slot < a.length) {
-          a[(int) slot] = s;
-        }
-      }
-      return s;
     }
 
     private void drain() {

@@ -84,7 +84,7 @@ final class WalTruncator {
             wal.dir(),
             first,
             last,
-            ref -> head.getByRef(ref) != null || removedAfter(ref, checkpointed),
+            ref -> head.hasSeries(ref) || removedAfter(ref, checkpointed),
             mint,
             compress);
     wal.truncateBefore(last + 1);

@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb;
 
-import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.head.HeadOptions;
-import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.SampleIterator;
 import io.sluice.tsdb.query.Series;
 import io.sluice.tsdb.query.SeriesSet;
-import io.sluice.tsdb.record.RecordEncoder;
 import io.sluice.tsdb.wal.WalOptions;
 import java.io.IOException;
 import java.time.InstantSource;
@@ -31,27 +29,23 @@ final class TsdbFixtures {
   }
 
   /**
-   * Appends samples (t, bits pairs) of one series and logs them as a receiver does: a series record
-   * if the series is not logged yet, then the samples that were appended.
+   * Appends samples (t, bits pairs) of one series and logs them as a receiver does, through one
+   * {@link Tsdb#appender()} transaction.
+   *
+   * @return the series' ref
    */
-  static MemSeries write(Tsdb db, Labels labels, long... tAndBits) throws IOException {
+  static long write(Tsdb db, Labels labels, long... tAndBits) throws IOException {
     Head head = db.head();
     byte[] key = labels.toKey();
-    MemSeries s = head.getOrCreate(head.hash(key, 0, key.length), key, 0, key.length);
-    RecordEncoder enc = new RecordEncoder();
-    if (!s.walLogged()) {
-      enc.beginSeries();
-      enc.series(s.ref(), key, 0, key.length);
-    }
-    enc.beginSamples();
-    for (int i = 0; i < tAndBits.length; i += 2) {
-      if (head.append(s, tAndBits[i], tAndBits[i + 1]) == AppendResult.OK) {
-        enc.sample(s.ref(), tAndBits[i], tAndBits[i + 1]);
+    long hash = head.hash(key, 0, key.length);
+    try (HeadAppender app = db.appender()) {
+      app.series(hash, key, 0, key.length);
+      for (int i = 0; i < tAndBits.length; i += 2) {
+        app.append(tAndBits[i], tAndBits[i + 1]);
       }
+      app.commit();
     }
-    db.log(enc.buffer(), enc.bounds(), enc.recordCount());
-    s.markWalLogged();
-    return s;
+    return head.ref(hash, key, 0, key.length);
   }
 
   static long bits(double v) {
@@ -66,7 +60,7 @@ final class TsdbFixtures {
       while (set.hasNext()) {
         Series s = set.next();
         byte[] key = s.labels().toKey();
-        long ref = head.getOrCreate(head.hash(key, 0, key.length), key, 0, key.length).ref();
+        long ref = head.ref(head.hash(key, 0, key.length), key, 0, key.length);
         List<String> samples = new java.util.ArrayList<>();
         SampleIterator it = s.samples();
         while (it.next()) {

@@ -8,9 +8,11 @@ import static io.sluice.tsdb.TsdbFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.Labels;
+import io.sluice.tsdb.record.RecordDecoder;
 import io.sluice.tsdb.record.RecordEncoder;
+import io.sluice.tsdb.record.RecordType;
+import io.sluice.tsdb.record.RefSeries;
 import io.sluice.tsdb.wal.WalFormat;
 import io.sluice.tsdb.wal.WalReader;
 import java.io.IOException;
@@ -75,12 +77,14 @@ class TsdbTest {
       }
     }
     try (Tsdb db = Tsdb.open(db(), options(true, false))) {
-      MemSeries known = write(db, Labels.of("i", "3"), T0 + 1, bits(1));
-      MemSeries fresh = write(db, Labels.of("i", "new"), T0, bits(1));
-      assertThat(known.ref()).isEqualTo(4);
-      assertThat(known.walLogged()).isTrue();
-      assertThat(fresh.ref()).isEqualTo(8);
+      long known = write(db, Labels.of("i", "3"), T0 + 1, bits(1));
+      long fresh = write(db, Labels.of("i", "new"), T0, bits(1));
+      assertThat(known).isEqualTo(4);
+      assertThat(fresh).isEqualTo(8);
     }
+    // Replay marked the known series logged: the write after it logged no series record again.
+    assertThat(seriesRecordEntries(db().resolve("wal"), 4)).isOne();
+    assertThat(seriesRecordEntries(db().resolve("wal"), 8)).isOne();
     try (Tsdb db = Tsdb.open(db(), options(true, false))) {
       assertThat(dump(db.head()))
           .containsEntry(
@@ -326,6 +330,23 @@ class TsdbTest {
       }
     }
     return last;
+  }
+
+  // How many entries of the WAL's series records carry this ref.
+  private static int seriesRecordEntries(Path wal, long ref) throws IOException {
+    int n = 0;
+    RecordDecoder dec = new RecordDecoder();
+    try (WalReader r = WalReader.open(wal)) {
+      while (r.next()) {
+        byte[] rec = r.recordBuffer();
+        if (RecordDecoder.type(rec, 0, r.recordLength()) == RecordType.SERIES) {
+          for (RefSeries e : dec.series(rec, 0, r.recordLength())) {
+            n += e.ref() == ref ? 1 : 0;
+          }
+        }
+      }
+    }
+    return n;
   }
 
   private static void truncate(Path f, long size) throws IOException {

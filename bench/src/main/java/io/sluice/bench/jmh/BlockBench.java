@@ -6,7 +6,7 @@ import io.sluice.tsdb.block.BlockDirs;
 import io.sluice.tsdb.block.BlockMeta;
 import io.sluice.tsdb.block.BlockWriter;
 import io.sluice.tsdb.head.Head;
-import io.sluice.tsdb.head.MemSeries;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.Querier;
@@ -49,14 +49,18 @@ public final class BlockBench {
     Path dir = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("sluice-blockbench");
     BenchSeries fixture = BenchSeries.generate(n);
     Head head = HeadAppendBenchmark.newHead();
-    MemSeries[] series = HeadAppendBenchmark.createSeries(head, fixture);
+    long[] hashes = HeadAppendBenchmark.createSeries(head, fixture);
     long t0 = BenchSeries.T0;
     SplittableRandom rnd = new SplittableRandom(1);
     long fillStart = System.nanoTime();
     for (int k = 0; k < SAMPLES; k++) {
       long t = t0 + k * BenchSeries.INTERVAL_MS;
-      for (MemSeries s : series) {
-        head.appendReplayed(s, t, Double.doubleToRawLongBits(k + rnd.nextInt(4)));
+      try (HeadAppender app = head.appender()) {
+        for (int i = 0; i < hashes.length; i++) {
+          byte[] key = fixture.key(i);
+          app.series(hashes[i], key, 0, key.length);
+          app.append(t, Double.doubleToRawLongBits(k + rnd.nextInt(4)));
+        }
       }
     }
     double fillSec = (System.nanoTime() - fillStart) / 1e9;
@@ -84,7 +88,7 @@ public final class BlockBench {
 
     // One series by all its labels; a selector of 7,500 series per million (idle time of cpu 0 of
     // every node exporter target).
-    List<Matcher> one = matchersOfFirstSeries(head);
+    List<Matcher> one = matchersOfFirstSeries(fixture);
     List<Matcher> many =
         List.of(
             Matcher.eq("__name__", "node_cpu_seconds_total"),
@@ -101,8 +105,9 @@ public final class BlockBench {
     }
   }
 
-  private static List<Matcher> matchersOfFirstSeries(Head head) {
-    var l = head.getByRef(1).labels();
+  private static List<Matcher> matchersOfFirstSeries(BenchSeries fixture) {
+    byte[] key = fixture.key(0);
+    var l = io.sluice.tsdb.labels.Labels.fromKey(key, 0, key.length);
     Matcher[] m = new Matcher[l.size()];
     for (int i = 0; i < l.size(); i++) {
       m[i] = Matcher.eq(l.name(i), l.value(i));

@@ -3,8 +3,8 @@ package io.sluice.bench.jmh;
 
 import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.head.HeadOptions;
-import io.sluice.tsdb.head.MemSeries;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -24,10 +24,12 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link Head#append} of one sample to a known series: the series are created in setup, and each
- * operation appends the next scrape of the next series, round robin, 15 s later per pass over all
- * series. Every append is OK (checked at tear-down), chunks are cut at 120 samples as in
- * production, and closed chunks stay in the head for the whole trial.
+ * {@link HeadAppender#series} and {@link HeadAppender#append} of one sample to a known series: the
+ * lookup by (precomputed) hash and key bytes, then the append. The series are created in setup, and
+ * each operation appends the next scrape of the next series, round robin, 15 s later per pass over
+ * all series, in one transaction that lasts the trial. Every append is OK (checked at tear-down),
+ * chunks are cut at 120 samples as in production, and closed chunks stay in the head for the whole
+ * trial.
  *
  * <p>One operation is one sample. The bytes per operation are chunk storage (the closed chunks'
  * arrays and the per-series arrays that index them, amortised); see {@code JMH.md} and {@link
@@ -54,7 +56,9 @@ public class HeadAppendBenchmark {
 
   private BenchSeries fixture;
   private Head head;
-  private MemSeries[] series;
+  private long[] hashes;
+  private byte[][] keys;
+  private HeadAppender app;
   private int next;
   private long pass;
   private long rejected;
@@ -64,7 +68,12 @@ public class HeadAppendBenchmark {
   public void setUp() {
     fixture = BenchSeries.generate(seriesCount);
     head = newHead();
-    series = createSeries(head, fixture);
+    hashes = createSeries(head, fixture);
+    keys = new byte[hashes.length][];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = fixture.key(i);
+    }
+    app = head.appender();
   }
 
   static Head newHead() {
@@ -72,16 +81,20 @@ public class HeadAppendBenchmark {
     return new Head(HeadOptions.defaults(clock).withHashPrefix(HASH_PREFIX));
   }
 
-  static MemSeries[] createSeries(Head head, BenchSeries fixture) {
-    MemSeries[] series = new MemSeries[fixture.size()];
-    for (int i = 0; i < series.length; i++) {
-      byte[] key = fixture.key(i);
-      series[i] = head.getOrCreate(head.hash(key, 0, key.length), key, 0, key.length);
+  /** Creates the series of {@code fixture} in {@code head}; returns their hashes, by index. */
+  static long[] createSeries(Head head, BenchSeries fixture) {
+    long[] hashes = new long[fixture.size()];
+    try (HeadAppender a = head.appender()) {
+      for (int i = 0; i < hashes.length; i++) {
+        byte[] key = fixture.key(i);
+        hashes[i] = head.hash(key, 0, key.length);
+        a.series(hashes[i], key, 0, key.length);
+      }
     }
-    if (head.numSeries() != series.length) {
-      throw new IllegalStateException(head.numSeries() + " series for " + series.length + " keys");
+    if (head.numSeries() != hashes.length) {
+      throw new IllegalStateException(head.numSeries() + " series for " + hashes.length + " keys");
     }
-    return series;
+    return hashes;
   }
 
   /** Appends the next sample. */
@@ -89,11 +102,13 @@ public class HeadAppendBenchmark {
   public AppendResult append() {
     int i = next;
     long p = pass;
-    AppendResult r = head.append(series[i], fixture.timestamp(i, p), fixture.valueBits(i, p));
+    byte[] key = keys[i];
+    app.series(hashes[i], key, 0, key.length);
+    AppendResult r = app.append(fixture.timestamp(i, p), fixture.valueBits(i, p));
     if (r != AppendResult.OK) {
       rejected++;
     }
-    if (++i == series.length) {
+    if (++i == hashes.length) {
       i = 0;
       pass = p + 1;
     }
@@ -104,6 +119,7 @@ public class HeadAppendBenchmark {
   /** Fails the run if any append was rejected: the score would not be that of an OK append. */
   @TearDown(Level.Trial)
   public void checkAllAppended() {
+    app.close();
     if (rejected != 0) {
       throw new IllegalStateException(rejected + " appends were rejected");
     }

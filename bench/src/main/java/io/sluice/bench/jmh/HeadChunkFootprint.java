@@ -3,7 +3,7 @@ package io.sluice.bench.jmh;
 
 import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
-import io.sluice.tsdb.head.MemSeries;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.Series;
@@ -40,7 +40,7 @@ public final class HeadChunkFootprint {
     int passes = args.length > 2 ? Integer.parseInt(args[2]) : 960;
     BenchSeries fixture = BenchSeries.generate(n);
     Head head = HeadAppendBenchmark.newHead();
-    MemSeries[] series = HeadAppendBenchmark.createSeries(head, fixture);
+    long[] series = HeadAppendBenchmark.createSeries(head, fixture);
     com.sun.management.ThreadMXBean threads =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -80,16 +80,21 @@ public final class HeadChunkFootprint {
   }
 
   // A frame of its own, so that an allocation profile can tell measured appends from warm-up ones.
-  private static long measured(Head head, MemSeries[] series, BenchSeries f, long from, long to) {
+  private static long measured(Head head, long[] series, BenchSeries f, long from, long to) {
     return append(head, series, f, from, to);
   }
 
-  private static long append(Head head, MemSeries[] series, BenchSeries f, long from, long to) {
+  // One transaction per pass; series[i] is the hash of series i.
+  private static long append(Head head, long[] series, BenchSeries f, long from, long to) {
     long rejected = 0;
     for (long p = from; p < to; p++) {
-      for (int i = 0; i < series.length; i++) {
-        if (head.append(series[i], f.timestamp(i, p), f.valueBits(i, p)) != AppendResult.OK) {
-          rejected++;
+      try (HeadAppender app = head.appender()) {
+        for (int i = 0; i < series.length; i++) {
+          byte[] key = f.key(i);
+          app.series(series[i], key, 0, key.length);
+          if (app.append(f.timestamp(i, p), f.valueBits(i, p)) != AppendResult.OK) {
+            rejected++;
+          }
         }
       }
     }

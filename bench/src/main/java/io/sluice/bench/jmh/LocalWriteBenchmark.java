@@ -16,8 +16,8 @@ import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.fileutil.FileUtil;
 import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.head.HeadOptions;
-import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.XxHash64;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -153,13 +153,16 @@ public class LocalWriteBenchmark {
   // Appends the next scrapes straight into the head, past the first chunk cut: measuring then sees
   // series in their steady state, whose open chunk buffer has already grown to a chunk's size.
   private void prefill(BenchSeries series) {
-    MemSeries[] known = HeadAppendBenchmark.createSeries(head, series);
+    long[] known = HeadAppendBenchmark.createSeries(head, series);
     for (long pass = 1; pass <= PREFILL_PASSES; pass++) {
-      for (int i = 0; i < known.length; i++) {
-        AppendResult r =
-            head.append(known[i], series.timestamp(i, pass), series.valueBits(i, pass));
-        if (r != AppendResult.OK) {
-          throw new IllegalStateException("prefill: " + r);
+      try (HeadAppender app = head.appender()) {
+        for (int i = 0; i < known.length; i++) {
+          byte[] k = series.key(i);
+          app.series(known[i], k, 0, k.length);
+          AppendResult r = app.append(series.timestamp(i, pass), series.valueBits(i, pass));
+          if (r != AppendResult.OK) {
+            throw new IllegalStateException("prefill: " + r);
+          }
         }
       }
     }
@@ -226,7 +229,7 @@ public class LocalWriteBenchmark {
       }
       int p = buildKey(batch, s);
       long hash = XxHash64.hash(key, 0, p);
-      acc += head.getOrCreate(hash, key, off, p - off).ref();
+      acc += head.ref(hash, key, off, p - off);
     }
     return acc;
   }

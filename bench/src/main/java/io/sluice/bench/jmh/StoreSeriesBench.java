@@ -10,8 +10,8 @@ import io.sluice.receiver.store.TenantStore;
 import io.sluice.tsdb.Tsdb;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.head.HeadOptions;
-import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.Labels;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -49,14 +49,14 @@ public final class StoreSeriesBench {
     BenchSeries fixture = BenchSeries.generate(n);
     try (Tsdb db = Tsdb.open(dir.resolve("t"), TsdbOptions.defaults(HeadOptions.defaults(clock)))) {
       Head head = db.head();
-      MemSeries[] series = new MemSeries[n];
-      for (int i = 0; i < n; i++) {
-        byte[] key = fixture.key(i);
-        series[i] = head.getOrCreate(head.hash(key, 0, key.length), key, 0, key.length);
-      }
+      long[] hashes = HeadAppendBenchmark.createSeries(head, fixture);
       for (int k = 0; k < RANGE / BenchSeries.INTERVAL_MS; k++) {
-        for (int i = 0; i < n; i++) {
-          head.appendReplayed(series[i], fixture.timestamp(i, k), fixture.valueBits(i, k));
+        try (HeadAppender app = head.appender()) {
+          for (int i = 0; i < n; i++) {
+            byte[] key = fixture.key(i);
+            app.series(hashes[i], key, 0, key.length);
+            app.append(fixture.timestamp(i, k), fixture.valueBits(i, k));
+          }
         }
       }
       MultiTenantStore store =

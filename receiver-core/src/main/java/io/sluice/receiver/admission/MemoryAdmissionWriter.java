@@ -108,7 +108,7 @@ public final class MemoryAdmissionWriter implements Writer {
       int len = SeriesKey.write(batch, s, prefix, key, skip);
       long placed = request.hash(r);
       long hash = placed != 0 ? placed : XxHash64.hash(key, 0, len);
-      if (head.get(hash, key, prefix.length, len - prefix.length) == null) {
+      if (head.ref(hash, key, prefix.length, len - prefix.length) == 0) {
         return true;
       }
     }

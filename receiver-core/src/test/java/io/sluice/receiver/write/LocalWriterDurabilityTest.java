@@ -11,7 +11,6 @@ import io.sluice.receiver.proto.prometheus.RemoteWrite;
 import io.sluice.tsdb.Tsdb;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.head.HeadOptions;
-import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.SampleIterator;
 import io.sluice.tsdb.query.Series;
@@ -112,13 +111,13 @@ class LocalWriterDurabilityTest {
       while (set.hasNext()) {
         Series s = set.next();
         byte[] key = s.labels().toKey();
-        MemSeries ms = t.head().getOrCreate(t.head().hash(key, 0, key.length), key, 0, key.length);
+        long ref = t.head().ref(t.head().hash(key, 0, key.length), key, 0, key.length);
         List<String> samples = new ArrayList<>();
         SampleIterator it = s.samples();
         while (it.next()) {
           samples.add(it.timestamp() + ":" + Long.toHexString(it.valueBits()));
         }
-        out.put(ms.ref() + " " + s.labels(), samples);
+        out.put(ref + " " + s.labels(), samples);
       }
     }
     return out;

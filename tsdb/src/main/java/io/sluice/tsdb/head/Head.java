@@ -24,34 +24,39 @@ import java.util.function.BooleanSupplier;
  *
  * <h2>Write path</h2>
  *
+ * <p>Writes go through a {@link HeadAppender}, one transaction per request ({@link #appender()}, or
+ * the database's, which logs to the WAL):
+ *
  * <pre>{@code
  * long h = head.hash(key, off, len);            // or the receiver's placement hash
- * MemSeries s = head.getOrCreate(h, key, off, len);
- * AppendResult r = head.append(s, timestampMs, Double.doubleToRawLongBits(v));
+ * app.series(h, key, off, len);
+ * AppendResult r = app.append(timestampMs, Double.doubleToRawLongBits(v));
  * }</pre>
  *
  * <p>{@code key} is a series key ({@link Labels}: {@code name 0xFF value 0xFF ...}, labels sorted).
  * Looking up a known series compares raw key bytes and allocates nothing; appending allocates
- * nothing except when a chunk array grows or a chunk is closed.
+ * nothing except when a chunk array grows or a chunk is closed. The series themselves ({@link
+ * MemSeries}) are this package's own: other code names a series by key or ref.
  *
  * <h2>Concurrency</h2>
  *
- * <p>Thread-safe. The series map is split into {@value #STRIPES} stripes by the low bits of the
- * series hash, each a chained hash table under its own monitor; appends lock only the series.
- * Concurrent appends to different series share no lock. Series creation additionally takes the
- * ref-map stripe and the postings write lock. Queries see every series whose creation has
- * completed, and each series' chunks as of the moment they read it.
+ * <p>Thread-safe. The series map by hash and key is split into {@value #STRIPES} stripes by the low
+ * bits of the series hash, each a {@link SeriesHashmap} under its own monitor, and the map by ref
+ * into {@code REF_STRIPES} {@link SeriesRefMap}s; appends lock only the series. Concurrent appends
+ * to different series share no lock. Series creation additionally takes the ref-map stripe and the
+ * postings write lock. Queries see every series whose creation has completed, and each series'
+ * chunks as of the moment they read it.
  *
  * <h2>Truncation</h2>
  *
  * <p>When a block has been cut from the head, {@link #setMinValidTime} makes older samples out of
- * bounds and {@link #truncate} drops the chunks before the cut and the series left empty. Writers
- * bracket each request's lookups and appends with {@link #beginAppend()} / {@link #endAppend} so
- * that neither can interleave with a series being removed or the minimum valid time being raised.
+ * bounds and {@link #truncate} drops the chunks before the cut and the series left empty. A {@link
+ * HeadAppender} holds a writer's span around a request's lookups and appends, so that neither can
+ * interleave with a series being removed or the minimum valid time being raised.
  */
 public final class Head {
-  private static final int STRIPE_BITS = 14;
-  private static final int REF_STRIPE_BITS = 10;
+  static final int STRIPE_BITS = 14;
+  static final int REF_STRIPE_BITS = 10;
 
   /** Number of series map stripes. */
   public static final int STRIPES = 1 << STRIPE_BITS;
@@ -81,8 +86,8 @@ public final class Head {
   private final long tooFarInFuture;
   private final long oooTimeWindow;
   private final int oooCapMax;
-  private final Stripe[] stripes = new Stripe[STRIPES];
-  private final Stripe[] refStripes = new Stripe[REF_STRIPES];
+  private final SeriesHashmap[] stripes = new SeriesHashmap[STRIPES];
+  private final SeriesRefMap[] refStripes = new SeriesRefMap[REF_STRIPES];
   private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
   private final Postings postings = new Postings();
   private final AtomicLong lastRef = new AtomicLong();
@@ -114,10 +119,10 @@ public final class Head {
     this.oooTimeWindow = options.oooTimeWindowMs();
     this.oooCapMax = options.oooCapMax();
     for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new Stripe();
+      stripes[i] = new SeriesHashmap();
     }
     for (int i = 0; i < REF_STRIPES; i++) {
-      refStripes[i] = new Stripe();
+      refStripes[i] = new SeriesRefMap();
     }
   }
 
@@ -157,11 +162,11 @@ public final class Head {
    * @throws IllegalArgumentException if a new key is malformed (see {@link Labels#fromKey})
    * @throws IllegalStateException if the head has handed out its highest ref, 2<sup>31</sup>−1
    */
-  public MemSeries getOrCreate(long hash, byte[] key, int off, int len) {
+  MemSeries getOrCreate(long hash, byte[] key, int off, int len) {
     Objects.checkFromIndexSize(off, len, key.length);
-    Stripe stripe = stripes[(int) hash & (STRIPES - 1)];
+    SeriesHashmap stripe = stripes[(int) hash & (STRIPES - 1)];
     synchronized (stripe) {
-      MemSeries s = stripe.findByHash(hash, key, off, len);
+      MemSeries s = stripe.get(hash, key, off, len);
       if (s != null) {
         return s;
       }
@@ -178,11 +183,11 @@ public final class Head {
    * @param hash {@link #hash}{@code (key, off, len)}
    * @param key a series key (see {@link Labels})
    */
-  public MemSeries get(long hash, byte[] key, int off, int len) {
+  MemSeries get(long hash, byte[] key, int off, int len) {
     Objects.checkFromIndexSize(off, len, key.length);
-    Stripe stripe = stripes[(int) hash & (STRIPES - 1)];
+    SeriesHashmap stripe = stripes[(int) hash & (STRIPES - 1)];
     synchronized (stripe) {
-      return stripe.findByHash(hash, key, off, len);
+      return stripe.get(hash, key, off, len);
     }
   }
 
@@ -201,7 +206,7 @@ public final class Head {
    * @param scratch at least {@code n} entries, overwritten and left cleared
    * @return a value that means nothing; add it to a field so that the reads are not optimised away
    */
-  public int prefetch(long[] hashes, int n, MemSeries[] scratch) {
+  int prefetch(long[] hashes, int n, MemSeries[] scratch) {
     for (int i = 0; i < n; i++) {
       scratch[i] = stripes[(int) hashes[i] & (STRIPES - 1)].firstInSlot(hashes[i]);
     }
@@ -232,15 +237,15 @@ public final class Head {
    * @throws IllegalStateException if {@code ref} is above 2<sup>31</sup>−1, the highest ref a head
    *     holds (its postings keep refs in four bytes)
    */
-  public MemSeries getOrCreateWithRef(long ref, byte[] key, int off, int len) {
+  MemSeries getOrCreateWithRef(long ref, byte[] key, int off, int len) {
     if (ref <= 0) {
       throw new IllegalArgumentException("series ref must be positive: " + ref);
     }
     Objects.checkFromIndexSize(off, len, key.length);
     long hash = hash(key, off, len);
-    Stripe stripe = stripes[(int) hash & (STRIPES - 1)];
+    SeriesHashmap stripe = stripes[(int) hash & (STRIPES - 1)];
     synchronized (stripe) {
-      MemSeries s = stripe.findByHash(hash, key, off, len);
+      MemSeries s = stripe.get(hash, key, off, len);
       if (s != null) {
         return s;
       }
@@ -254,12 +259,13 @@ public final class Head {
   }
 
   // ref 0: take the next ref; otherwise use ref and keep lastRef at or above it.
-  private MemSeries create(Stripe stripe, long hash, byte[] key, int off, int len, long ref) {
+  private MemSeries create(
+      SeriesHashmap stripe, long hash, byte[] key, int off, int len, long ref) {
     Labels labels = Labels.fromKey(key, off, len, this::intern);
     byte[] ownKey = Arrays.copyOfRange(key, off, off + len);
     MemSeries created;
     synchronized (stripe) {
-      MemSeries s = stripe.findByHash(hash, key, off, len);
+      MemSeries s = stripe.get(hash, key, off, len);
       if (s != null) {
         return s;
       }
@@ -273,11 +279,11 @@ public final class Head {
         lastRef.accumulateAndGet(ref, Math::max);
       }
       created = new MemSeries(r, hash, ownKey);
-      stripe.insertByHash(created);
+      stripe.put(created);
     }
-    Stripe refStripe = refStripes[(int) created.ref() & (REF_STRIPES - 1)];
+    SeriesRefMap refStripe = refStripes[(int) created.ref() & (REF_STRIPES - 1)];
     synchronized (refStripe) {
-      refStripe.insertByRef(created);
+      refStripe.put(created);
     }
     postings.add(created.ref(), labels);
     numSeries.incrementAndGet();
@@ -285,11 +291,61 @@ public final class Head {
   }
 
   /** The series with this ref, or null. */
-  public MemSeries getByRef(long ref) {
-    Stripe refStripe = refStripes[(int) ref & (REF_STRIPES - 1)];
+  MemSeries getByRef(long ref) {
+    SeriesRefMap refStripe = refStripes[(int) ref & (REF_STRIPES - 1)];
     synchronized (refStripe) {
-      return refStripe.findByRef(ref);
+      return refStripe.get(ref);
     }
+  }
+
+  /**
+   * The ref of the series with this key, or 0 if the head has none. Allocation-free; does not
+   * create the series.
+   *
+   * @param hash {@link #hash}{@code (key, off, len)}
+   * @param key a series key (see {@link Labels})
+   */
+  public long ref(long hash, byte[] key, int off, int len) {
+    MemSeries s = get(hash, key, off, len);
+    return s == null ? 0 : s.ref();
+  }
+
+  /** Whether the head holds a series with this ref (created and not removed by truncation). */
+  public boolean hasSeries(long ref) {
+    return getByRef(ref) != null;
+  }
+
+  /**
+   * Replay only: applies one entry of a WAL series record, as Prometheus' {@code
+   * getOrCreateWithID}: creates the series with {@code ref} unless the head holds one with this key
+   * already, and marks it logged (its series record is in the WAL). The head's next new ref is then
+   * above every ref created so far, so refs stay stable across restarts.
+   *
+   * <p>Meant for the single thread that applies series records in WAL order.
+   *
+   * @param ref the series ref from the WAL, positive
+   * @param key a series key (see {@link Labels}); copied on creation, not retained
+   * @return the ref of the series holding the key: {@code ref}, or the ref of a series logged
+   *     earlier with the same labels, to which the caller maps {@code ref}'s samples
+   * @throws IllegalArgumentException if {@code ref} is not positive, the key is malformed, or
+   *     another series already has this ref
+   * @throws IllegalStateException if {@code ref} is above 2<sup>31</sup>−1, the highest ref a head
+   *     holds (its postings keep refs in four bytes)
+   */
+  public long replaySeries(long ref, byte[] key, int off, int len) {
+    MemSeries s = getOrCreateWithRef(ref, key, off, len);
+    s.markWalLogged();
+    return s.ref();
+  }
+
+  /**
+   * Replay only: an appender of replayed samples for the refs {@code r} with {@code r % stride ==
+   * index}, one per replay worker (see {@link ReplayAppender}).
+   *
+   * @throws IllegalArgumentException unless {@code 0 <= index < stride}
+   */
+  public ReplayAppender replayAppender(int index, int stride) {
+    return new ReplayAppender(this, index, stride);
   }
 
   private String intern(String s) {
@@ -306,7 +362,7 @@ public final class Head {
    * @param timestampMs sample time in ms
    * @param valueBits raw IEEE-754 bits ({@link Double#doubleToRawLongBits}); stored bit-exactly
    */
-  public AppendResult append(MemSeries s, long timestampMs, long valueBits) {
+  AppendResult append(MemSeries s, long timestampMs, long valueBits) {
     long headMax = maxTime;
     if (headMax == Long.MIN_VALUE) {
       headMax = timestampMs; // Prometheus' initTime: an empty head starts at its first sample
@@ -327,21 +383,34 @@ public final class Head {
   }
 
   /**
-   * Starts a request's transaction on this head, as Prometheus' {@code headAppender}: the bounds a
-   * sample is checked against are fixed now, from the head's max time as published by the
-   * transactions committed so far, and this transaction's own samples publish the new max time only
-   * at {@link HeadAppender#commit()}. So a request holding hours of samples per series, oldest
-   * first, is taken whole: its first series does not push its other series' older samples out of
-   * bounds. Also starts the writer's span ({@link #beginAppend()}), so lookups and appends through
-   * the appender cannot interleave with head truncation; commit ends it.
+   * Starts a request's transaction on this head without a WAL: {@link #appender(
+   * HeadAppender.RecordLog)} with nothing to log to (no record is encoded). For a head that is part
+   * of a database, use the database's appender, which logs.
    *
-   * <p>On an empty head the bounds are fixed at the first sample, as Prometheus' {@code
-   * initAppender} does.
-   *
-   * @return the transaction; the caller commits it, in a {@code finally} block
+   * @return the transaction; the caller closes it, in a {@code finally} block
    */
   public HeadAppender appender() {
-    return new HeadAppender(this, beginAppend());
+    return HeadAppender.begin(this, null);
+  }
+
+  /**
+   * Starts a request's transaction on this head, as Prometheus' {@code headAppender}: the bounds a
+   * sample is checked against are fixed now, from the head's max time as published by the
+   * transactions ended so far, and this transaction's own samples publish the new max time only
+   * when it ends. So a request holding hours of samples per series, oldest first, is taken whole:
+   * its first series does not push its other series' older samples out of bounds. Also starts the
+   * writer's span ({@link #beginAppend()}), so lookups and appends through the appender cannot
+   * interleave with head truncation; the end of the transaction ends it. At {@link
+   * HeadAppender#commit()} the transaction's series and samples records go to {@code log}.
+   *
+   * <p>On an empty head the bounds are fixed at the first sample, as Prometheus' {@code
+   * initAppender} does. Allocation-free: the calling thread's appender is reused.
+   *
+   * @param log where the records go at commit, typically the database's WAL
+   * @return the transaction; the caller commits it and closes it, in a {@code finally} block
+   */
+  public HeadAppender appender(HeadAppender.RecordLog log) {
+    return HeadAppender.begin(this, Objects.requireNonNull(log, "log"));
   }
 
   /** Called by a {@link HeadAppender} when it is created or sees its first sample. */
@@ -358,7 +427,7 @@ public final class Head {
     a.setBounds(floor, Math.max(floor, minValidTime(headMax)), oooMinTime(headMax));
   }
 
-  /** Called by {@link HeadAppender#commit()}: publishes the transaction's newest sample time. */
+  /** Called when a {@link HeadAppender} ends: publishes the transaction's newest sample time. */
   void commitMaxTime(long t) {
     raiseMaxTime(t);
   }
@@ -414,7 +483,7 @@ public final class Head {
    *
    * @return OK, DUPLICATE_SAMPLE or OUT_OF_BOUNDS
    */
-  public AppendResult appendReplayed(MemSeries s, long timestampMs, long valueBits) {
+  AppendResult appendReplayed(MemSeries s, long timestampMs, long valueBits) {
     if (timestampMs < minValidTime) {
       return AppendResult.OUT_OF_BOUNDS;
     }
@@ -445,7 +514,7 @@ public final class Head {
    * are read first in a tight loop, then their open chunks, so that the cache misses of a group
    * overlap instead of following one another, and only then appended to.
    */
-  public void appendReplayed(MemSeries[] series, long[] ts, long[] vs, int n, long[] counts) {
+  void appendReplayed(MemSeries[] series, long[] ts, long[] vs, int n, long[] counts) {
     long ok = 0;
     long failed = 0;
     int sink = 0;
@@ -487,12 +556,12 @@ public final class Head {
    * #endAppend}. Spans of many writers run concurrently; only {@link #setMinValidTime} and the
    * removal step of {@link #truncate} wait for them. Not reentrant.
    */
-  public long beginAppend() {
+  long beginAppend() {
     return appendLock.readLock();
   }
 
   /** Ends a span started by {@link #beginAppend()}. */
-  public void endAppend(long stamp) {
+  void endAppend(long stamp) {
     appendLock.unlockRead(stamp);
   }
 
@@ -535,8 +604,8 @@ public final class Head {
   public long[] truncate(long mint) {
     setMinValidTime(mint);
     List<MemSeries> empty = new ArrayList<>();
-    for (Stripe stripe : refStripes) {
-      for (MemSeries s : stripe.snapshot(true)) {
+    for (SeriesRefMap stripe : refStripes) {
+      for (MemSeries s : stripe.snapshot()) {
         if (s.truncateBefore(mint)) {
           empty.add(s);
         }
@@ -558,13 +627,13 @@ public final class Head {
         if (!s.markRemovedIfEmpty()) {
           continue;
         }
-        Stripe stripe = stripes[(int) s.hash() & (STRIPES - 1)];
+        SeriesHashmap stripe = stripes[(int) s.hash() & (STRIPES - 1)];
         synchronized (stripe) {
-          stripe.remove(s, false);
+          stripe.remove(s);
         }
-        Stripe refStripe = refStripes[(int) s.ref() & (REF_STRIPES - 1)];
+        SeriesRefMap refStripe = refStripes[(int) s.ref() & (REF_STRIPES - 1)];
         synchronized (refStripe) {
-          refStripe.remove(s, true);
+          refStripe.remove(s);
         }
         removed[n++] = s.ref();
       }
@@ -651,134 +720,5 @@ public final class Head {
 
   Postings postings() {
     return postings;
-  }
-
-  /**
-   * A chained hash table guarded by its own monitor. Series chain through {@link
-   * MemSeries#nextInHash} (hash map) or {@link MemSeries#nextInRef} (ref map); a stripe is used for
-   * one of the two.
-   */
-  private static final class Stripe {
-    private MemSeries[] table;
-    private int size;
-
-    // Racy by design (see prefetch): the table may be replaced or its slot relinked meanwhile.
-    MemSeries firstInSlot(long hash) {
-      MemSeries[] t = table;
-      return t == null ? null : t[slot(hash, t.length)];
-    }
-
-    MemSeries findByHash(long hash, byte[] key, int off, int len) {
-      MemSeries[] t = table;
-      if (t == null) {
-        return null;
-      }
-      for (MemSeries s = t[slot(hash, t.length)]; s != null; s = s.nextInHash) {
-        if (s.hash() == hash && s.keyLength() == len && s.keyEquals(key, off, len)) {
-          return s;
-        }
-      }
-      return null;
-    }
-
-    void insertByHash(MemSeries s) {
-      insert(s, false);
-    }
-
-    MemSeries findByRef(long ref) {
-      MemSeries[] t = table;
-      if (t == null) {
-        return null;
-      }
-      for (MemSeries s = t[refSlot(ref, t.length)]; s != null; s = s.nextInRef) {
-        if (s.ref() == ref) {
-          return s;
-        }
-      }
-      return null;
-    }
-
-    void insertByRef(MemSeries s) {
-      insert(s, true);
-    }
-
-    /** The series of this stripe's map (by ref if {@code byRef}), under the stripe's monitor. */
-    synchronized List<MemSeries> snapshot(boolean byRef) {
-      List<MemSeries> out = new ArrayList<>(size);
-      if (table != null) {
-        for (MemSeries head : table) {
-          for (MemSeries e = head; e != null; e = byRef ? e.nextInRef : e.nextInHash) {
-            out.add(e);
-          }
-        }
-      }
-      return out;
-    }
-
-    /** Unlinks {@code s}; the caller holds the monitor. */
-    void remove(MemSeries s, boolean byRef) {
-      MemSeries[] t = table;
-      if (t == null) {
-        return;
-      }
-      int i = byRef ? refSlot(s.ref(), t.length) : slot(s.hash(), t.length);
-      MemSeries prev = null;
-      for (MemSeries e = t[i]; e != null; e = byRef ? e.nextInRef : e.nextInHash) {
-        if (e == s) {
-          MemSeries next = byRef ? e.nextInRef : e.nextInHash;
-          if (prev == null) {
-            t[i] = next;
-          } else if (byRef) {
-            prev.nextInRef = next;
-          } else {
-            prev.nextInHash = next;
-          }
-          size--;
-          return;
-        }
-        prev = e;
-      }
-    }
-
-    // Series creation only, never the append path: one growth and chaining routine for both maps.
-    private void insert(MemSeries s, boolean byRef) {
-      if (table == null) {
-        table = new MemSeries[4];
-      } else if (size >= table.length - (table.length >> 2)) {
-        MemSeries[] old = table;
-        table = new MemSeries[old.length * 2];
-        for (MemSeries head : old) {
-          for (MemSeries e = head; e != null; ) {
-            MemSeries next = byRef ? e.nextInRef : e.nextInHash;
-            link(e, byRef);
-            e = next;
-          }
-        }
-      }
-      link(s, byRef);
-      size++;
-    }
-
-    private void link(MemSeries e, boolean byRef) {
-      if (byRef) {
-        int i = refSlot(e.ref(), table.length);
-        e.nextInRef = table[i];
-        table[i] = e;
-      } else {
-        int i = slot(e.hash(), table.length);
-        e.nextInHash = table[i];
-        table[i] = e;
-      }
-    }
-
-    // The low bits of the hash chose the stripe; index with the bits above them.
-    private static int slot(long hash, int length) {
-      return (int) (hash >>> STRIPE_BITS ^ hash >>> 40) & (length - 1);
-    }
-
-    // Refs are dense: the bits above the ref stripe's bits spread them evenly.
-    private static int refSlot(long ref, int length) {
-      return (int) (ref >>> REF_STRIPE_BITS) & (length - 1);
-    }
   }
 }

@@ -1,32 +1,134 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.head;
 
+import io.sluice.tsdb.record.RecordEncoder;
+import java.io.IOException;
+import java.util.Arrays;
+
 /**
- * One request's transaction on a {@link Head}, as Prometheus 2.42's {@code headAppender}: the
- * out-of-bounds bound ({@code max(minValidTime, headMaxTime − chunkRange/2)}) and the out-of-order
- * bound ({@code headMaxTime − window}) are computed once, when the transaction starts (or, on an
- * empty head, at its first sample), from the max time the head had published then; the samples
- * appended here raise the head's max time only at {@link #commit()}. Concurrent transactions
- * therefore see the max time of those that have committed, never that of one still appending.
+ * One request's transaction on a {@link Head}, as Prometheus 2.42's {@code headAppender}: series
+ * are looked up (or created) by key, samples appended to them, and at {@link #commit()} the series
+ * records of the series not logged yet and one samples record of the samples appended are handed to
+ * the transaction's {@link RecordLog} in one write.
+ *
+ * <pre>{@code
+ * HeadAppender app = tsdb.appender();      // or head.appender() for a head without a WAL
+ * try {
+ *   app.prefetch(hashes, n);               // optional: overlap the group's cache misses
+ *   app.series(hash, key, off, len);       // selects the series, creating it if needed
+ *   AppendResult r = app.append(timestampMs, Double.doubleToRawLongBits(v));
+ *   app.commit();                          // the WAL write; the request may be acknowledged
+ * } finally {
+ *   app.close();
+ * }
+ * }</pre>
+ *
+ * <h2>Bounds</h2>
+ *
+ * <p>The out-of-bounds bound ({@code max(minValidTime, headMaxTime − chunkRange/2)}) and the
+ * out-of-order bound ({@code headMaxTime − window}) are computed once, when the transaction starts
+ * (or, on an empty head, at its first sample), from the max time the head had published then; the
+ * samples appended here raise the head's max time only when the transaction ends. Concurrent
+ * transactions therefore see the max time of those that have ended, never that of one still
+ * appending. A request holding hours of samples per series, oldest first, is taken whole.
+ *
+ * <h2>Logging</h2>
+ *
+ * <p>Every sample whose result is {@link AppendResult#OK} is logged, including a same-timestamp
+ * same-value repeat, so that a retry re-logs what a failed WAL write missed. A series counts as
+ * logged once a commit that held its series record has returned; until then every transaction that
+ * uses it logs its series record again (harmless: replay folds repeats). A head appender without a
+ * log ({@link Head#appender()}) encodes nothing.
+ *
+ * <h2>Lifecycle and threads</h2>
  *
  * <p>Unlike Prometheus, samples are in the series (and visible to queries) as soon as {@link
- * #append} returns OK; there is no rollback. The transaction holds the head's writer span from
- * creation to {@link #commit()}: look series up ({@link Head#getOrCreate}) and append between the
- * two, then commit in a {@code finally} block. Not thread-safe: one thread per transaction.
+ * #append} returns OK; there is no rollback. The transaction holds the head's writer span (see
+ * {@link Head#beginAppend()}) from its start until {@link #commit()} or {@link #close()}, so head
+ * truncation cannot remove a series between its lookup and its append; the span ends before the WAL
+ * write, so a slow write or fsync does not hold up truncation. Always {@link #close()} in a {@code
+ * finally} block: without a commit it ends the transaction (the head's max time is published) and
+ * logs nothing.
+ *
+ * <p>Not thread-safe: one thread per transaction. Instances are reused per thread: the one a thread
+ * is handed is its own until it closes it (a second transaction opened on the thread meanwhile gets
+ * a fresh one), so a request allocates nothing here; do not use an instance after closing it.
  */
 public final class HeadAppender implements AutoCloseable {
-  private final Head head;
-  private final long stamp;
+  /** Where a transaction's WAL records go at {@link #commit()}: the owner of the head's WAL. */
+  @FunctionalInterface
+  public interface RecordLog {
+    /**
+     * Writes the records {@code buf[bounds[i], bounds[i+1])}, {@code i < count}, in Prometheus' WAL
+     * record format, with one write; returns once they are as durable as the log promises. The
+     * buffer is not retained.
+     *
+     * @throws IOException if they cannot be written; the transaction's series stay unlogged
+     */
+    void log(byte[] buf, int[] bounds, int count) throws IOException;
+  }
+
+  private static final ThreadLocal<HeadAppender> PER_THREAD = new ThreadLocal<>();
+
+  private Head head;
+  private RecordLog log;
+  private long stamp;
+  private boolean open;
   private boolean bounded;
-  private boolean committed;
   private long floor;
   private long minValid;
   private long oooMin;
-  private long maxt = Long.MIN_VALUE;
+  private long maxt;
+  private MemSeries current;
 
-  HeadAppender(Head head, long stamp) {
+  // What commit logs; reused from transaction to transaction.
+  private RecordEncoder enc;
+  private long[] refs;
+  private long[] ts;
+  private long[] vs;
+  private int sampleCount;
+  private MemSeries[] fresh;
+  private int freshCount;
+
+  private MemSeries[] candidates = new MemSeries[64];
+
+  // Written so that prefetch's reads are not optimised away; never read.
+  @SuppressWarnings("unused")
+  private int sink;
+
+  private HeadAppender() {}
+
+  /** Starts a transaction on {@code head} with this thread's instance (or a new one if in use). */
+  static HeadAppender begin(Head head, RecordLog log) {
+    HeadAppender a = PER_THREAD.get();
+    if (a == null) {
+      a = new HeadAppender();
+      PER_THREAD.set(a);
+    } else if (a.open) {
+      a = new HeadAppender();
+    }
+    a.start(head, log);
+    return a;
+  }
+
+  private void start(Head head, RecordLog log) {
+    if (log != null && enc == null) {
+      enc = new RecordEncoder(64 * 1024);
+      refs = new long[1024];
+      ts = new long[1024];
+      vs = new long[1024];
+      fresh = new MemSeries[64];
+    }
     this.head = head;
-    this.stamp = stamp;
+    this.log = log;
+    this.bounded = false;
+    this.maxt = Long.MIN_VALUE;
+    this.current = null;
+    if (log != null) {
+      enc.reset();
+    }
+    this.stamp = head.beginAppend();
+    this.open = true;
     head.initBounds(this, Long.MIN_VALUE);
   }
 
@@ -38,27 +140,101 @@ public final class HeadAppender implements AutoCloseable {
   }
 
   /**
-   * Appends one float sample with Prometheus' checks against this transaction's bounds (see {@link
-   * Head#append(MemSeries, long, long)} for the order of the checks). Allocates nothing except when
-   * a chunk grows or is closed.
+   * Brings into the CPU caches what looking up and appending to the series of these hashes will
+   * read, for a group of series about to be passed to {@link #series}, one after the other: a
+   * lookup is a chain of dependent reads, each almost never in a cache when a head holds many
+   * series, and reading the group's first links in one tight loop lets their misses overlap (see
+   * {@link Head#prefetch}). Changes nothing; allocation-free once the scratch fits {@code n}.
    *
-   * @param s a series of this head, looked up inside this transaction
-   * @param timestampMs sample time in ms
-   * @param valueBits raw IEEE-754 bits, stored bit-exactly
-   * @throws IllegalStateException if the transaction is committed
+   * @param hashes the hashes of the group's keys, {@code [0, n)}, as passed to {@link #series}
    */
-  public AppendResult append(MemSeries s, long timestampMs, long valueBits) {
-    if (committed) {
-      throw new IllegalStateException("append after commit");
+  public void prefetch(long[] hashes, int n) {
+    checkOpen();
+    if (candidates.length < n) {
+      candidates = new MemSeries[n];
     }
+    sink += head.prefetch(hashes, n, candidates);
+  }
+
+  /**
+   * Selects the series with this key for the next {@link #append}s, creating it if the head has
+   * none (exactly one series is created per key even when many threads ask at once). A known series
+   * is found by hash and raw key bytes, without allocating. If the series is not logged yet, its
+   * series record (from {@code key}) is logged at commit.
+   *
+   * @param hash {@link Head#hash}{@code (key, off, len)}; a receiver's placement hash is the same
+   * @param key a series key ({@code name 0xFF value 0xFF ...}, labels sorted); copied on creation
+   * @throws IllegalArgumentException if a new key is malformed
+   * @throws IllegalStateException if the transaction has ended, or the head has no ref left
+   */
+  public void series(long hash, byte[] key, int off, int len) {
+    checkOpen();
+    MemSeries s = head.getOrCreate(hash, key, off, len);
+    current = s;
+    if (log != null && !s.walLogged()) {
+      if (freshCount == 0) {
+        enc.beginSeries();
+      }
+      enc.series(s.ref(), key, off, len);
+      if (freshCount == fresh.length) {
+        fresh = Arrays.copyOf(fresh, freshCount * 2);
+      }
+      fresh[freshCount++] = s;
+    }
+  }
+
+  /**
+   * Appends one float sample to the series selected by {@link #series}, with Prometheus' checks
+   * against this transaction's bounds (see {@link AppendResult} for the outcomes). Allocates
+   * nothing except when a chunk grows or is closed, or the transaction's sample log grows.
+   *
+   * @param timestampMs sample time in ms
+   * @param valueBits raw IEEE-754 bits ({@link Double#doubleToRawLongBits}), stored bit-exactly
+   * @throws IllegalStateException if no series is selected or the transaction has ended
+   */
+  public AppendResult append(long timestampMs, long valueBits) {
+    MemSeries s = current;
+    if (s == null) {
+      checkOpen();
+      throw new IllegalStateException("append before series");
+    }
+    return append(s, timestampMs, valueBits);
+  }
+
+  /** {@link #append(long, long)} to {@code s}, a series of this head looked up in this span. */
+  AppendResult append(MemSeries s, long timestampMs, long valueBits) {
+    checkOpen();
     if (!bounded) {
       head.initBounds(this, timestampMs);
     }
     AppendResult r = head.append(s, timestampMs, valueBits, floor, minValid, oooMin);
-    if (r == AppendResult.OK && timestampMs > maxt) {
-      maxt = timestampMs;
+    if (r == AppendResult.OK) {
+      if (timestampMs > maxt) {
+        maxt = timestampMs;
+      }
+      if (log != null) {
+        logSample(s.ref(), timestampMs, valueBits);
+      }
     }
     return r;
+  }
+
+  private void logSample(long ref, long t, long v) {
+    if (sampleCount == refs.length) {
+      refs = Arrays.copyOf(refs, sampleCount * 2);
+      ts = Arrays.copyOf(ts, sampleCount * 2);
+      vs = Arrays.copyOf(vs, sampleCount * 2);
+    }
+    refs[sampleCount] = ref;
+    ts[sampleCount] = t;
+    vs[sampleCount] = v;
+    sampleCount++;
+  }
+
+  private void checkOpen() {
+    if (!open) {
+      throw new IllegalStateException("transaction has ended");
+    }
   }
 
   /** The bound below which this transaction rejects samples as out of bounds, in ms. */
@@ -67,14 +243,49 @@ public final class HeadAppender implements AutoCloseable {
   }
 
   /**
-   * Publishes the newest sample time appended here as the head's max time (if newer) and ends the
-   * writer span. Idempotent.
+   * Ends the transaction: publishes the newest sample time appended here as the head's max time (if
+   * newer), ends the writer span, then logs the transaction's records with one write to its {@link
+   * RecordLog} (nothing if it appended nothing and found no unlogged series) and marks its series
+   * logged. Returns once the log has returned, so a request may be acknowledged then. Does nothing
+   * if the transaction has ended.
+   *
+   * @throws IOException if the log fails: the samples stay in the head, unlogged, and the request
+   *     must not be acknowledged; the transaction has ended all the same
    */
-  public void commit() {
-    if (committed) {
+  public void commit() throws IOException {
+    if (!open) {
       return;
     }
-    committed = true;
+    try {
+      end();
+      if (log != null) {
+        writeLog();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private void writeLog() throws IOException {
+    RecordEncoder e = enc;
+    if (sampleCount > 0) {
+      e.beginSamples();
+      for (int i = 0; i < sampleCount; i++) {
+        e.sample(refs[i], ts[i], vs[i]);
+      }
+    }
+    if (e.recordCount() == 0) {
+      return;
+    }
+    log.log(e.buffer(), e.bounds(), e.recordCount());
+    for (int i = 0; i < freshCount; i++) {
+      fresh[i].markWalLogged();
+    }
+  }
+
+  // Publishes the max time and ends the span.
+  private void end() {
+    open = false;
     try {
       if (maxt != Long.MIN_VALUE) {
         head.commitMaxTime(maxt);
@@ -84,9 +295,32 @@ public final class HeadAppender implements AutoCloseable {
     }
   }
 
-  /** Same as {@link #commit()}. */
+  // Drops what refers to the head or its series, so that a pooled instance keeps neither alive.
+  private void release() {
+    head = null;
+    log = null;
+    current = null;
+    sampleCount = 0;
+    if (freshCount > 0) {
+      Arrays.fill(fresh, 0, freshCount, null);
+      freshCount = 0;
+    }
+  }
+
+  /**
+   * Ends the transaction without logging if {@link #commit()} has not ended it: the samples
+   * appended stay in the head (there is no rollback) and the head's max time is published, but
+   * nothing reaches the WAL, so the request must not be acknowledged. Idempotent.
+   */
   @Override
   public void close() {
-    commit();
+    if (!open) {
+      return;
+    }
+    try {
+      end();
+    } finally {
+      release();
+    }
   }
 }

@@ -18,7 +18,7 @@ import java.util.List;
  * <p>Identity is immutable and safe to read from any thread. The chunks are guarded by this
  * object's monitor: appends to one series are serialized, appends to different series never share a
  * lock. Obtain instances only from {@link Head#getOrCreate}; pass them back only to the head that
- * created them.
+ * created them. This package's own: other code names a series by key or ref.
  *
  * <p>Layout, for memory (a head holds millions of these): the series key is the only copy of the
  * labels; {@link #labels()} decodes it on each call (queries are rare next to appends, and sort by
@@ -33,7 +33,7 @@ import java.util.List;
  * holds one of them gets the in-order and out-of-order samples merged into one time-ordered stream,
  * re-encoded as XOR chunks; only then are the returned chunks not the stored ones.
  */
-public final class MemSeries extends XorAppender {
+final class MemSeries extends XorAppender {
   /** Orders series by their labels, as {@link Labels#compareTo}, comparing keys. */
   static final Comparator<MemSeries> KEY_ORDER =
       (a, b) -> Labels.compareKeys(a.key, 0, a.key.length, b.key, 0, b.key.length);
@@ -72,7 +72,7 @@ public final class MemSeries extends XorAppender {
   }
 
   /** Head-wide series id: 1 for the first series, then increasing, never reused. */
-  public long ref() {
+  long ref() {
     return ref;
   }
 
@@ -80,12 +80,12 @@ public final class MemSeries extends XorAppender {
    * The series' labels, decoded from the series key on each call (the head keeps no other copy of
    * them): a new, equal instance every time.
    */
-  public Labels labels() {
+  Labels labels() {
     return Labels.fromKey(key, 0, key.length);
   }
 
   /** The hash the series was created with (xxHash64 of hash prefix and key). */
-  public long hash() {
+  long hash() {
     return hash;
   }
 
@@ -93,12 +93,12 @@ public final class MemSeries extends XorAppender {
    * Whether a series record for this series is known to be in the WAL. Thread-safe; false until
    * {@link #markWalLogged()}.
    */
-  public boolean walLogged() {
+  boolean walLogged() {
     return walLogged;
   }
 
   /** Notes that a series record for this series is in the WAL. Thread-safe, idempotent. */
-  public void markWalLogged() {
+  void markWalLogged() {
     walLogged = true;
   }
 

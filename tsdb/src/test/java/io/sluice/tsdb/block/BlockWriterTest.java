@@ -3,10 +3,8 @@ package io.sluice.tsdb.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
 import io.sluice.tsdb.head.HeadOptions;
-import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.query.Matcher;
@@ -43,10 +41,18 @@ class BlockWriterTest {
     samples.forEach(
         (labels, list) -> {
           byte[] key = labels.toKey();
-          MemSeries s = head.getOrCreate(head.hash(key, 0, key.length), key, 0, key.length);
-          for (long[] p : list) {
-            assertThat(head.appendReplayed(s, p[0], p[1])).isEqualTo(AppendResult.OK);
+          long ref = head.replaySeries(head.lastRef() + 1, key, 0, key.length);
+          long[] refs = new long[list.size()];
+          long[] ts = new long[list.size()];
+          long[] vs = new long[list.size()];
+          for (int i = 0; i < list.size(); i++) {
+            refs[i] = ref;
+            ts[i] = list.get(i)[0];
+            vs[i] = list.get(i)[1];
           }
+          long[] counts = new long[2];
+          head.replayAppender(0, 1).append(refs, ts, vs, list.size(), counts);
+          assertThat(counts).containsExactly(list.size(), 0);
         });
     return head;
   }

@@ -3,10 +3,9 @@ package io.sluice.tsdb.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
 import io.sluice.tsdb.head.HeadOptions;
-import io.sluice.tsdb.head.MemSeries;
+import io.sluice.tsdb.head.ReplayAppender;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.testing.PrometheusTools;
 import java.nio.file.Files;
@@ -40,6 +39,7 @@ class PrometheusReadsSluiceBlocksIT {
     long now = System.currentTimeMillis();
     long t0 = Math.floorDiv(now - 8 * HOUR, 2 * HOUR) * 2 * HOUR;
     Head head = new Head(HeadOptions.defaults(InstantSource.system()));
+    ReplayAppender replay = head.replayAppender(0, 1);
     TreeMap<Labels, List<long[]>> written = new TreeMap<>();
     SplittableRandom rnd = new SplittableRandom(42);
     for (String metric : List.of("http_requests_total", "temp_celsius")) {
@@ -47,13 +47,15 @@ class PrometheusReadsSluiceBlocksIT {
         for (int i = 0; i < 20; i++) {
           Labels l = Labels.of("__name__", metric, "room", room, "i", Integer.toString(i));
           byte[] key = l.toKey();
-          MemSeries s = head.getOrCreate(head.hash(key, 0, key.length), key, 0, key.length);
+          long[] ref = {head.replaySeries(head.lastRef() + 1, key, 0, key.length)};
           List<long[]> samples = new ArrayList<>();
           long t = t0 + rnd.nextInt(15_000);
           double v = rnd.nextInt(1000);
           while (t < t0 + 5 * HOUR) {
             long bits = Double.doubleToRawLongBits(v);
-            assertThat(head.appendReplayed(s, t, bits)).isEqualTo(AppendResult.OK);
+            long[] counts = new long[2];
+            replay.append(ref, new long[] {t}, new long[] {bits}, 1, counts);
+            assertThat(counts).containsExactly(1, 0);
             samples.add(new long[] {t, bits});
             t += 15_000;
             v += rnd.nextInt(4) * 0.5;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.tsdb.testing.MutableClock;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +28,7 @@ class HeadAppenderTest {
 
   /** 40 series × 720 samples at 15 s, oldest first per series: an agent catching up on 3 hours. */
   @Test
-  void aRequestSpanningThreeHoursIsTakenWholeOnAFreshHead() {
+  void aRequestSpanningThreeHoursIsTakenWholeOnAFreshHead() throws IOException {
     Head head = head();
     long start = 10 * HOUR;
     int ok = 0;
@@ -49,7 +50,7 @@ class HeadAppenderTest {
   }
 
   @Test
-  void aRequestSpanningThreeHoursIsTakenWholeBehindAHeadThatHasData() {
+  void aRequestSpanningThreeHoursIsTakenWholeBehindAHeadThatHasData() throws IOException {
     Head head = head();
     long start = 10 * HOUR;
     MemSeries other = series(head, "__name__", "other");
@@ -74,7 +75,7 @@ class HeadAppenderTest {
   }
 
   @Test
-  void theHeadsMaxTimeMovesOnlyAtCommit() {
+  void theHeadsMaxTimeMovesOnlyAtCommit() throws IOException {
     Head head = head();
     MemSeries s = series(head, "__name__", "a");
     assertThat(head.append(s, 10 * HOUR, bits(1))).isEqualTo(AppendResult.OK);
@@ -86,7 +87,7 @@ class HeadAppenderTest {
   }
 
   @Test
-  void concurrentTransactionsSeeOnlyCommittedMaxTimes() {
+  void concurrentTransactionsSeeOnlyCommittedMaxTimes() throws IOException {
     Head head = head();
     MemSeries a = series(head, "__name__", "a");
     MemSeries b = series(head, "__name__", "b");
@@ -112,7 +113,7 @@ class HeadAppenderTest {
   }
 
   @Test
-  void aCutBlockStillBoundsATransaction() {
+  void aCutBlockStillBoundsATransaction() throws IOException {
     Head head = head();
     MemSeries s = series(head, "__name__", "a");
     assertThat(head.append(s, 3 * HOUR, bits(1))).isEqualTo(AppendResult.OK);
@@ -129,7 +130,7 @@ class HeadAppenderTest {
   }
 
   @Test
-  void theOutOfOrderWindowIsMeasuredFromTheMaxTimeAtStart() {
+  void theOutOfOrderWindowIsMeasuredFromTheMaxTimeAtStart() throws IOException {
     Head head = new Head(HeadOptions.defaults(clock).withOutOfOrder(HOUR, 32));
     MemSeries a = series(head, "__name__", "a");
     MemSeries b = series(head, "__name__", "b");
@@ -146,7 +147,7 @@ class HeadAppenderTest {
   }
 
   @Test
-  void appendingAfterCommitFails() {
+  void appendingAfterCommitFails() throws IOException {
     Head head = head();
     MemSeries s = series(head, "__name__", "a");
     HeadAppender app = head.appender();

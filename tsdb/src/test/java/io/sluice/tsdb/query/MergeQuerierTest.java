@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.head.HeadOptions;
-import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.testing.MutableClock;
 import java.io.IOException;
@@ -35,9 +35,11 @@ class MergeQuerierTest extends QuerierContract {
 
   private static void fill(Head h, long from, long to, String... nameValues) {
     byte[] key = Labels.of(nameValues).toKey();
-    MemSeries s = h.getOrCreate(h.hash(key, 0, key.length), key, 0, key.length);
-    for (long t = from; t <= to; t += 1000) {
-      assertThat(h.append(s, t, Double.doubleToRawLongBits(t))).isEqualTo(AppendResult.OK);
+    try (HeadAppender app = h.appender()) {
+      app.series(h.hash(key, 0, key.length), key, 0, key.length);
+      for (long t = from; t <= to; t += 1000) {
+        assertThat(app.append(t, Double.doubleToRawLongBits(t))).isEqualTo(AppendResult.OK);
+      }
     }
   }
 

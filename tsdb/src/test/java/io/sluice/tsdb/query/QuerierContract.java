@@ -9,8 +9,8 @@ import io.sluice.tsdb.block.BlockMeta;
 import io.sluice.tsdb.block.BlockWriter;
 import io.sluice.tsdb.head.AppendResult;
 import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.head.HeadOptions;
-import io.sluice.tsdb.head.MemSeries;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.testing.MutableClock;
 import java.io.IOException;
@@ -64,10 +64,12 @@ public abstract class QuerierContract {
     Head head = new Head(HeadOptions.defaults(new MutableClock(0)));
     for (FixtureSeries f : series) {
       byte[] key = f.labels().toKey();
-      MemSeries s = head.getOrCreate(head.hash(key, 0, key.length), key, 0, key.length);
-      for (long t : f.timestamps()) {
-        if (keep.test(t)) {
-          assertThat(head.append(s, t, Double.doubleToRawLongBits(t))).isEqualTo(AppendResult.OK);
+      try (HeadAppender app = head.appender()) {
+        app.series(head.hash(key, 0, key.length), key, 0, key.length);
+        for (long t : f.timestamps()) {
+          if (keep.test(t)) {
+            assertThat(app.append(t, Double.doubleToRawLongBits(t))).isEqualTo(AppendResult.OK);
+          }
         }
       }
     }
