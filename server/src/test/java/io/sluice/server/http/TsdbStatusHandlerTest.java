@@ -15,6 +15,7 @@ import io.sluice.receiver.MultiTsdb;
 import io.sluice.server.metrics.ReceiveMetrics;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.head.HeadOptions;
 import io.sluice.tsdb.labels.Labels;
 import java.nio.charset.StandardCharsets;
@@ -62,10 +63,10 @@ class TsdbStatusHandlerTest {
   private void write(String tenant, long t, String... labels) throws Exception {
     Head head = tsdbs.getOrCreate(tenant).head();
     byte[] key = Labels.of(labels).toKey();
-    head.append(
-        head.getOrCreate(head.hash(key, 0, key.length), key, 0, key.length),
-        t,
-        Double.doubleToRawLongBits(1));
+    HeadAppender app = head.appender();
+    app.series(head.hash(key, 0, key.length), key, 0, key.length);
+    app.append(t, Double.doubleToRawLongBits(1));
+    app.commit();
   }
 
   private FullHttpResponse get(String uri, String... headers) {
