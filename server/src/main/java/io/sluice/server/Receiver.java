@@ -85,25 +85,26 @@ public final class Receiver implements AutoCloseable {
 
   private Receiver(ReceiveConfig cfg, InstantSource clock) {
     metrics = new ReceiveMetrics();
+    ReceiveConfig.Tsdb flags = cfg.tsdb();
     tsdbs =
         new MultiTsdb(
-            cfg.tsdbPath(),
+            flags.path(),
             prefix -> {
               HeadOptions d = HeadOptions.defaults(clock);
               return new TsdbOptions(
                   new HeadOptions(
-                      cfg.minBlockDurationMs(),
+                      flags.minBlockDurationMs(),
                       d.samplesPerChunk(),
-                      cfg.tooFarInFutureMs(),
+                      flags.tooFarInFutureMs(),
                       clock,
                       prefix,
-                      cfg.oooTimeWindowMs(),
-                      cfg.oooCapMax()),
-                  new WalOptions(WalFormat.DEFAULT_SEGMENT_SIZE, cfg.walCompression()),
-                  cfg.walFsync(),
+                      flags.oooTimeWindowMs(),
+                      flags.oooCapMax()),
+                  new WalOptions(WalFormat.DEFAULT_SEGMENT_SIZE, flags.walCompression()),
+                  flags.walFsync(),
                   Runtime.getRuntime().availableProcessors(),
-                  cfg.minBlockDurationMs(),
-                  cfg.retentionMs());
+                  flags.minBlockDurationMs(),
+                  flags.retentionMs());
             },
             t -> {
               shipping.add(t);
@@ -166,13 +167,15 @@ public final class Receiver implements AutoCloseable {
                 r.bucket,
                 tenant -> labels(cfg, tenant),
                 clock,
-                cfg.shipperSkipCorruptedBlocks(),
+                cfg.shipper().skipCorruptedBlocks(),
                 r.metrics.registry());
         try {
-          r.tsdbs.open(cfg.defaultTenant());
+          r.tsdbs.open(cfg.tenancy().defaultTenant());
         } catch (InvalidTenantException e) {
           throw new IllegalArgumentException(
-              "--receive.default-tenant-id is not a valid tenant name: " + cfg.defaultTenant(), e);
+              "--receive.default-tenant-id is not a valid tenant name: "
+                  + cfg.tenancy().defaultTenant(),
+              e);
         }
         LOG.atInfo()
             .addKeyValue("tenants", r.tsdbs.tenants().size())
@@ -186,7 +189,7 @@ public final class Receiver implements AutoCloseable {
       throw e;
     }
     // Thanos checks every max block duration; a shorter check costs nothing and cuts on time.
-    long every = Math.max(100, Math.min(cfg.maxBlockDurationMs() / 8, 15_000));
+    long every = Math.max(100, Math.min(cfg.tsdb().maxBlockDurationMs() / 8, 15_000));
     r.maintenance.scheduleWithFixedDelay(
         r.compactor::run, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     r.ready = true;
@@ -201,13 +204,14 @@ public final class Receiver implements AutoCloseable {
 
   /** The configured bucket, or the embedded filesystem bucket under the data directory. */
   private static Bucket openBucket(ReceiveConfig cfg) throws IOException {
-    BucketConfig config = cfg.objstore();
+    BucketConfig config = cfg.shipper().bucket();
     if (config == null) {
       config =
           BucketConfig.of(
-              new FilesystemConfig(cfg.tsdbPath().resolve(MultiTsdb.BUCKET_DIR).toAbsolutePath()));
+              new FilesystemConfig(
+                  cfg.tsdb().path().resolve(MultiTsdb.BUCKET_DIR).toAbsolutePath()));
       LOG.atInfo()
-          .addKeyValue("directory", cfg.tsdbPath().resolve(MultiTsdb.BUCKET_DIR))
+          .addKeyValue("directory", cfg.tsdb().path().resolve(MultiTsdb.BUCKET_DIR))
           .log("no --objstore.config: blocks go to the embedded filesystem bucket");
     }
     Bucket b = Buckets.open(config);
@@ -242,7 +246,8 @@ public final class Receiver implements AutoCloseable {
 
   /** A tenant's external labels: the {@code --label}s and the tenant label. */
   private static Map<String, String> labels(ReceiveConfig cfg, String tenant) {
-    Labels l = MultiTenantStore.externalLabels(cfg.externalLabels(), cfg.tenantLabelName(), tenant);
+    Labels l =
+        MultiTenantStore.externalLabels(cfg.externalLabels(), cfg.tenancy().labelName(), tenant);
     Map<String, String> m = new TreeMap<>();
     for (int i = 0; i < l.size(); i++) {
       m.put(l.name(i), l.value(i));
@@ -268,9 +273,9 @@ public final class Receiver implements AutoCloseable {
             writes,
             metrics,
             () -> ready,
-            cfg.tenantHeader(),
-            cfg.defaultTenant(),
-            cfg.maxDecodedBytes(),
+            cfg.tenancy().header(),
+            cfg.tenancy().defaultTenant(),
+            cfg.requestBounds().maxDecodedBytes(),
             cfg.replication().splitTenantLabelName(),
             limits == null ? null : limits.limiter(),
             cfg.relabel().isEmpty() ? null : new Relabeller(cfg.relabel().configs()));
@@ -287,7 +292,7 @@ public final class Receiver implements AutoCloseable {
                 0);
     remoteWrite =
         HttpServer.bind(
-            cfg.remoteWriteAddress().toSocketAddress(),
+            cfg.addresses().remoteWrite().toSocketAddress(),
             boss,
             workers,
             ch -> {
@@ -298,14 +303,14 @@ public final class Receiver implements AutoCloseable {
                 ch.pipeline().addLast(limits.newConnectionHandler(rw::tenantOf, rejected));
               }
               ch.pipeline()
-                  .addLast(memory.handler(cfg.maxBodyBytes(), rejected))
-                  .addLast(new BoundedAggregator(cfg.maxBodyBytes(), rejected))
+                  .addLast(memory.handler(cfg.requestBounds().maxBodyBytes(), rejected))
+                  .addLast(new BoundedAggregator(cfg.requestBounds().maxBodyBytes(), rejected))
                   .addLast(rw);
             });
     OpsHandler ops = new OpsHandler(metrics::scrape, () -> ready);
     http =
         HttpServer.bind(
-            cfg.httpAddress().toSocketAddress(),
+            cfg.addresses().http().toSocketAddress(),
             boss,
             opsWorkers,
             ch ->
@@ -315,8 +320,8 @@ public final class Receiver implements AutoCloseable {
                     .addLast(ops));
     grpc =
         GrpcServer.start(
-            cfg.grpcAddress().toSocketAddress(),
-            MultiTenantStore.of(tsdbs, cfg.externalLabels(), cfg.tenantLabelName()),
+            cfg.addresses().grpc().toSocketAddress(),
+            MultiTenantStore.of(tsdbs, cfg.externalLabels(), cfg.tenancy().labelName()),
             () -> ready,
             metrics.registry(),
             writer);
