@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.server;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.sluice.hashring.replication.GrpcPeers;
 import io.sluice.hashring.replication.ReceiveMode;
 import io.sluice.objstore.Bucket;
@@ -22,10 +17,10 @@ import io.sluice.receiver.write.LocalWriter;
 import io.sluice.receiver.write.Writer;
 import io.sluice.server.cli.ReceiveConfig;
 import io.sluice.server.grpc.GrpcServer;
-import io.sluice.server.http.BoundedAggregator;
-import io.sluice.server.http.HttpServer;
 import io.sluice.server.http.OpsHandler;
+import io.sluice.server.http.OpsServer;
 import io.sluice.server.http.RemoteWriteHandler;
+import io.sluice.server.http.RemoteWriteServer;
 import io.sluice.server.metrics.InstrumentedBucket;
 import io.sluice.server.metrics.LimitsMetrics;
 import io.sluice.server.metrics.ReceiveMetrics;
@@ -64,9 +59,6 @@ public final class Receiver implements AutoCloseable {
 
   private final ReceiveMetrics metrics;
   private final MultiTsdb tsdbs;
-  private final EventLoopGroup boss;
-  private final EventLoopGroup workers;
-  private final EventLoopGroup opsWorkers;
   private final InstantSource clock;
   private Bucket bucket;
   private Shipping shipping;
@@ -79,8 +71,8 @@ public final class Receiver implements AutoCloseable {
   private volatile boolean ready;
   private Replication replication;
   private Limits limits;
-  private HttpServer remoteWrite;
-  private HttpServer http;
+  private RemoteWriteServer remoteWrite;
+  private OpsServer http;
   private GrpcServer grpc;
 
   private Receiver(ReceiveConfig cfg, InstantSource clock) {
@@ -114,9 +106,6 @@ public final class Receiver implements AutoCloseable {
             });
     this.clock = clock;
     memory = MemoryGuard.start(cfg.memory(), metrics.registry(), clock);
-    boss = new NioEventLoopGroup(1);
-    workers = new NioEventLoopGroup();
-    opsWorkers = new NioEventLoopGroup(1);
     compactor =
         new HeadCompactor(
             tsdbs,
@@ -279,45 +268,16 @@ public final class Receiver implements AutoCloseable {
             cfg.replication().splitTenantLabelName(),
             limits == null ? null : limits.limiter(),
             cfg.relabel().isEmpty() ? null : new Relabeller(cfg.relabel().configs()));
-    BoundedAggregator.Rejections rejected =
-        (req, resp) ->
-            metrics.request(
-                "receive",
-                req.method().name().toLowerCase(java.util.Locale.ROOT),
-                rw.tenantOf(req.headers()),
-                resp.status().code(),
-                0,
-                0,
-                0,
-                0);
     remoteWrite =
-        HttpServer.bind(
+        RemoteWriteServer.bind(
             cfg.addresses().remoteWrite().toSocketAddress(),
-            boss,
-            workers,
-            ch -> {
-              ch.pipeline()
-                  .addLast(new HttpServerCodec())
-                  .addLast(new HttpServerKeepAliveHandler());
-              if (limits != null) {
-                ch.pipeline().addLast(limits.newConnectionHandler(rw::tenantOf, rejected));
-              }
-              ch.pipeline()
-                  .addLast(memory.handler(cfg.requestBounds().maxBodyBytes(), rejected))
-                  .addLast(new BoundedAggregator(cfg.requestBounds().maxBodyBytes(), rejected))
-                  .addLast(rw);
-            });
-    OpsHandler ops = new OpsHandler(metrics::scrape, () -> ready);
+            cfg.requestBounds().maxBodyBytes(),
+            limits == null ? null : onReject -> limits.newConnectionHandler(rw::tenantOf, onReject),
+            onReject -> memory.handler(cfg.requestBounds().maxBodyBytes(), onReject),
+            rw);
     http =
-        HttpServer.bind(
-            cfg.addresses().http().toSocketAddress(),
-            boss,
-            opsWorkers,
-            ch ->
-                ch.pipeline()
-                    .addLast(new HttpServerCodec())
-                    .addLast(new HttpObjectAggregator(64 * 1024))
-                    .addLast(ops));
+        OpsServer.bind(
+            cfg.addresses().http().toSocketAddress(), new OpsHandler(metrics::scrape, () -> ready));
     grpc =
         GrpcServer.start(
             cfg.addresses().grpc().toSocketAddress(),
@@ -398,7 +358,7 @@ public final class Receiver implements AutoCloseable {
       grpc.close();
     }
     if (remoteWrite != null) {
-      remoteWrite.close();
+      remoteWrite.stopAccepting();
     }
     // Writes in flight finish and are answered before the event loops stop.
     writes.shutdown();
@@ -413,8 +373,10 @@ public final class Receiver implements AutoCloseable {
     if (limits != null) {
       limits.close();
     }
-    // Quiet period 0: the tasks already queued on the event loops (requests in flight) run first.
-    workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    // The answers of the writes that just finished are sent before the event loops end.
+    if (remoteWrite != null) {
+      remoteWrite.close();
+    }
     maintenance.shutdown();
     try {
       maintenance.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
@@ -442,10 +404,6 @@ public final class Receiver implements AutoCloseable {
     if (http != null) {
       http.close();
     }
-    opsWorkers
-        .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
-        .syncUninterruptibly();
-    boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     memory.close();
   }
 }
