@@ -11,8 +11,9 @@ import java.net.InetSocketAddress;
 
 /**
  * The HTTP listener of {@code --http-address}: {@code /metrics} and the probes, served by the
- * {@link OpsHandler} on one event loop thread (accepting and serving: the traffic is scrapes and
- * probes). Requests are aggregated up to 64 KiB.
+ * {@link OpsHandler} on one event loop thread (the traffic is scrapes and probes), with an acceptor
+ * thread of its own, so that a probe's connection is accepted while a scrape is being rendered or
+ * remote-write clients crowd their own listener. Requests are aggregated up to 64 KiB.
  *
  * <p>Lifecycle: {@link #bind}, then {@link #close}, which the receiver calls last of all so that
  * {@code /-/ready} answers 503 during the shutdown. Thread-safe.
@@ -20,10 +21,12 @@ import java.net.InetSocketAddress;
 public final class OpsServer implements AutoCloseable {
   private static final int MAX_REQUEST_BYTES = 64 * 1024;
 
+  private final EventLoopGroup boss;
   private final EventLoopGroup loop;
   private final HttpServer server;
 
-  private OpsServer(EventLoopGroup loop, HttpServer server) {
+  private OpsServer(EventLoopGroup boss, EventLoopGroup loop, HttpServer server) {
+    this.boss = boss;
     this.loop = loop;
     this.server = server;
   }
@@ -35,12 +38,13 @@ public final class OpsServer implements AutoCloseable {
    * @throws IOException when the address cannot be bound
    */
   public static OpsServer bind(InetSocketAddress address, OpsHandler ops) throws IOException {
+    EventLoopGroup boss = new NioEventLoopGroup(1);
     EventLoopGroup loop = new NioEventLoopGroup(1);
     try {
       HttpServer server =
           HttpServer.bind(
               address,
-              loop,
+              boss,
               loop,
               ch -> {
                 ChannelPipeline p = ch.pipeline();
@@ -50,9 +54,10 @@ public final class OpsServer implements AutoCloseable {
                 // passes on the requests that are not its own; the ops handler answers 404.
                 p.addLast(ops);
               });
-      return new OpsServer(loop, server);
+      return new OpsServer(boss, loop, server);
     } catch (IOException | RuntimeException e) {
       HttpServer.shutdown(loop);
+      HttpServer.shutdown(boss);
       throw e;
     }
   }
@@ -62,10 +67,11 @@ public final class OpsServer implements AutoCloseable {
     return server.address();
   }
 
-  /** Closes the port and ends the event loop once the answers already queued on it were sent. */
+  /** Closes the port and ends the event loops once the answers already queued were sent. */
   @Override
   public void close() {
     server.close();
     HttpServer.shutdown(loop);
+    HttpServer.shutdown(boss);
   }
 }
