@@ -40,7 +40,7 @@ public final class Main {
   }
 
   private static int receive(ReceiveConfig cfg) {
-    LogSetup.configure(cfg.logLevel(), cfg.logFormat());
+    LogSetup.configure(cfg.log().level(), cfg.log().format());
     Logger log = LoggerFactory.getLogger(Main.class);
     FatalErrors.install();
     for (String flag : cfg.ignoredFlags()) {

@@ -1,11 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.server;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.sluice.hashring.replication.GrpcPeers;
 import io.sluice.hashring.replication.ReceiveMode;
 import io.sluice.objstore.Bucket;
@@ -22,10 +17,10 @@ import io.sluice.receiver.write.LocalWriter;
 import io.sluice.receiver.write.Writer;
 import io.sluice.server.cli.ReceiveConfig;
 import io.sluice.server.grpc.GrpcServer;
-import io.sluice.server.http.BoundedAggregator;
-import io.sluice.server.http.HttpServer;
 import io.sluice.server.http.OpsHandler;
+import io.sluice.server.http.OpsServer;
 import io.sluice.server.http.RemoteWriteHandler;
+import io.sluice.server.http.RemoteWriteServer;
 import io.sluice.server.http.TsdbStatusHandler;
 import io.sluice.server.metrics.InstrumentedBucket;
 import io.sluice.server.metrics.LimitsMetrics;
@@ -40,6 +35,7 @@ import io.sluice.tsdb.wal.WalOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -66,9 +62,6 @@ public final class Receiver implements AutoCloseable {
 
   private final ReceiveMetrics metrics;
   private final MultiTsdb tsdbs;
-  private final EventLoopGroup boss;
-  private final EventLoopGroup workers;
-  private final EventLoopGroup opsWorkers;
   private final InstantSource clock;
   private Bucket bucket;
   private Shipping shipping;
@@ -81,31 +74,32 @@ public final class Receiver implements AutoCloseable {
   private volatile boolean ready;
   private Replication replication;
   private Limits limits;
-  private HttpServer remoteWrite;
-  private HttpServer http;
+  private RemoteWriteServer remoteWrite;
+  private OpsServer http;
   private GrpcServer grpc;
 
   private Receiver(ReceiveConfig cfg, InstantSource clock) {
     metrics = new ReceiveMetrics();
+    ReceiveConfig.Tsdb flags = cfg.tsdb();
     tsdbs =
         new MultiTsdb(
-            cfg.tsdbPath(),
+            flags.path(),
             prefix -> {
               HeadOptions d = HeadOptions.defaults(clock);
               return new TsdbOptions(
                   new HeadOptions(
-                      cfg.minBlockDurationMs(),
+                      flags.minBlockDurationMs(),
                       d.samplesPerChunk(),
-                      cfg.tooFarInFutureMs(),
+                      flags.tooFarInFutureMs(),
                       clock,
                       prefix,
-                      cfg.oooTimeWindowMs(),
-                      cfg.oooCapMax()),
-                  new WalOptions(WalFormat.DEFAULT_SEGMENT_SIZE, cfg.walCompression()),
-                  cfg.walFsync(),
+                      flags.oooTimeWindowMs(),
+                      flags.oooCapMax()),
+                  new WalOptions(WalFormat.DEFAULT_SEGMENT_SIZE, flags.walCompression()),
+                  flags.walFsync(),
                   Runtime.getRuntime().availableProcessors(),
-                  cfg.minBlockDurationMs(),
-                  cfg.retentionMs());
+                  flags.minBlockDurationMs(),
+                  flags.retentionMs());
             },
             t -> {
               shipping.add(t);
@@ -116,9 +110,6 @@ public final class Receiver implements AutoCloseable {
             });
     this.clock = clock;
     memory = MemoryGuard.start(cfg.memory(), metrics.registry(), clock);
-    boss = new NioEventLoopGroup(1);
-    workers = new NioEventLoopGroup();
-    opsWorkers = new NioEventLoopGroup(1);
     compactor =
         new HeadCompactor(
             tsdbs,
@@ -169,13 +160,15 @@ public final class Receiver implements AutoCloseable {
                 r.bucket,
                 tenant -> labels(cfg, tenant),
                 clock,
-                cfg.shipperSkipCorruptedBlocks(),
+                cfg.shipper().skipCorruptedBlocks(),
                 r.metrics.registry());
         try {
-          r.tsdbs.open(cfg.defaultTenant());
+          r.tsdbs.open(cfg.tenancy().defaultTenant());
         } catch (InvalidTenantException e) {
           throw new IllegalArgumentException(
-              "--receive.default-tenant-id is not a valid tenant name: " + cfg.defaultTenant(), e);
+              "--receive.default-tenant-id is not a valid tenant name: "
+                  + cfg.tenancy().defaultTenant(),
+              e);
         }
         LOG.atInfo()
             .addKeyValue("tenants", r.tsdbs.tenants().size())
@@ -189,7 +182,7 @@ public final class Receiver implements AutoCloseable {
       throw e;
     }
     // Thanos checks every max block duration; a shorter check costs nothing and cuts on time.
-    long every = Math.max(100, Math.min(cfg.maxBlockDurationMs() / 8, 15_000));
+    long every = Math.max(100, Math.min(cfg.tsdb().maxBlockDurationMs() / 8, 15_000));
     r.maintenance.scheduleWithFixedDelay(
         r.compactor::run, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
     r.ready = true;
@@ -204,13 +197,14 @@ public final class Receiver implements AutoCloseable {
 
   /** The configured bucket, or the embedded filesystem bucket under the data directory. */
   private static Bucket openBucket(ReceiveConfig cfg) throws IOException {
-    BucketConfig config = cfg.objstore();
+    BucketConfig config = cfg.shipper().bucket();
     if (config == null) {
       config =
           BucketConfig.of(
-              new FilesystemConfig(cfg.tsdbPath().resolve(MultiTsdb.BUCKET_DIR).toAbsolutePath()));
+              new FilesystemConfig(
+                  cfg.tsdb().path().resolve(MultiTsdb.BUCKET_DIR).toAbsolutePath()));
       LOG.atInfo()
-          .addKeyValue("directory", cfg.tsdbPath().resolve(MultiTsdb.BUCKET_DIR))
+          .addKeyValue("directory", cfg.tsdb().path().resolve(MultiTsdb.BUCKET_DIR))
           .log("no --objstore.config: blocks go to the embedded filesystem bucket");
     }
     Bucket b = Buckets.open(config);
@@ -245,7 +239,8 @@ public final class Receiver implements AutoCloseable {
 
   /** A tenant's external labels: the {@code --label}s and the tenant label. */
   private static Map<String, String> labels(ReceiveConfig cfg, String tenant) {
-    Labels l = MultiTenantStore.externalLabels(cfg.externalLabels(), cfg.tenantLabelName(), tenant);
+    Labels l =
+        MultiTenantStore.externalLabels(cfg.externalLabels(), cfg.tenancy().labelName(), tenant);
     Map<String, String> m = new TreeMap<>();
     for (int i = 0; i < l.size(); i++) {
       m.put(l.name(i), l.value(i));
@@ -271,59 +266,35 @@ public final class Receiver implements AutoCloseable {
             writes,
             metrics,
             () -> ready,
-            cfg.tenantHeader(),
-            cfg.defaultTenant(),
-            cfg.maxDecodedBytes(),
+            cfg.tenancy().header(),
+            cfg.tenancy().defaultTenant(),
+            cfg.requestBounds().maxDecodedBytes(),
             cfg.replication().splitTenantLabelName(),
             limits == null ? null : limits.limiter(),
             cfg.relabel().isEmpty() ? null : new Relabeller(cfg.relabel().configs()));
     TsdbStatusHandler tsdbStatus =
         new TsdbStatusHandler(
-            tsdbs, writes, metrics, () -> ready, cfg.tenantHeader(), cfg.defaultTenant());
-    BoundedAggregator.Rejections rejected =
-        (req, resp) ->
-            metrics.request(
-                "receive",
-                req.method().name().toLowerCase(java.util.Locale.ROOT),
-                rw.tenantOf(req.headers()),
-                resp.status().code(),
-                0,
-                0,
-                0,
-                0);
+            tsdbs,
+            writes,
+            metrics,
+            () -> ready,
+            cfg.tenancy().header(),
+            cfg.tenancy().defaultTenant());
     remoteWrite =
-        HttpServer.bind(
-            cfg.remoteWriteAddress().toSocketAddress(),
-            boss,
-            workers,
-            ch -> {
-              ch.pipeline()
-                  .addLast(new HttpServerCodec())
-                  .addLast(new HttpServerKeepAliveHandler());
-              if (limits != null) {
-                ch.pipeline().addLast(limits.newConnectionHandler(rw::tenantOf, rejected));
-              }
-              ch.pipeline()
-                  .addLast(memory.handler(cfg.maxBodyBytes(), rejected))
-                  .addLast(new BoundedAggregator(cfg.maxBodyBytes(), rejected))
-                  .addLast(tsdbStatus)
-                  .addLast(rw);
-            });
-    OpsHandler ops = new OpsHandler(metrics::scrape, () -> ready);
+        RemoteWriteServer.bind(
+            cfg.addresses().remoteWrite().toSocketAddress(),
+            cfg.requestBounds().maxBodyBytes(),
+            limits == null ? null : onReject -> limits.newConnectionHandler(rw::tenantOf, onReject),
+            onReject -> memory.handler(cfg.requestBounds().maxBodyBytes(), onReject),
+            List.of(tsdbStatus),
+            rw);
     http =
-        HttpServer.bind(
-            cfg.httpAddress().toSocketAddress(),
-            boss,
-            opsWorkers,
-            ch ->
-                ch.pipeline()
-                    .addLast(new HttpServerCodec())
-                    .addLast(new HttpObjectAggregator(64 * 1024))
-                    .addLast(ops));
+        OpsServer.bind(
+            cfg.addresses().http().toSocketAddress(), new OpsHandler(metrics::scrape, () -> ready));
     grpc =
         GrpcServer.start(
-            cfg.grpcAddress().toSocketAddress(),
-            MultiTenantStore.of(tsdbs, cfg.externalLabels(), cfg.tenantLabelName()),
+            cfg.addresses().grpc().toSocketAddress(),
+            MultiTenantStore.of(tsdbs, cfg.externalLabels(), cfg.tenancy().labelName()),
             () -> ready,
             metrics.registry(),
             writer,
@@ -401,7 +372,7 @@ public final class Receiver implements AutoCloseable {
       grpc.close();
     }
     if (remoteWrite != null) {
-      remoteWrite.close();
+      remoteWrite.stopAccepting();
     }
     // Writes in flight finish and are answered before the event loops stop.
     writes.shutdown();
@@ -416,8 +387,10 @@ public final class Receiver implements AutoCloseable {
     if (limits != null) {
       limits.close();
     }
-    // Quiet period 0: the tasks already queued on the event loops (requests in flight) run first.
-    workers.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    // The answers of the writes that just finished are sent before the event loops end.
+    if (remoteWrite != null) {
+      remoteWrite.close();
+    }
     maintenance.shutdown();
     try {
       maintenance.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
@@ -445,10 +418,6 @@ public final class Receiver implements AutoCloseable {
     if (http != null) {
       http.close();
     }
-    opsWorkers
-        .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
-        .syncUninterruptibly();
-    boss.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     memory.close();
   }
 }

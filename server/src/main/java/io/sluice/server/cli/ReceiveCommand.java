@@ -496,34 +496,49 @@ public final class ReceiveCommand implements Callable<Integer> {
         ignored.add(o.names()[0]);
       }
     }
+    ReceiveConfig.Addresses addresses =
+        new ReceiveConfig.Addresses(
+            parse("--remote-write.address", remoteWriteAddress, HostPort::parse),
+            parse("--http-address", httpAddress, HostPort::parse),
+            parse("--grpc-address", grpcAddress, HostPort::parse));
+    long tooFarInFutureMs =
+        parse("--tsdb.too-far-in-future.time-window", tooFarInFuture, Durations::parseMillis);
+    long oooTimeWindowMs =
+        parse("--tsdb.out-of-order.time-window", oooTimeWindow, Durations::parseMillis);
+    int oooCapMaxValue =
+        parse("--tsdb.out-of-order.cap-max", oooCapMax, ReceiveCommand::parseCapMax);
+    long minBlockMs = parse("--tsdb.min-block-duration", minBlockDuration, Durations::parseMillis);
+    long maxBlockMs = parse("--tsdb.max-block-duration", maxBlockDuration, Durations::parseMillis);
+    long retentionMs = parse("--tsdb.retention", retention, Durations::parseMillis);
+    // Every flag is parsed (and its error reported) before the groups validate their values.
+    ReceiveConfig.Shipper shipper =
+        new ReceiveConfig.Shipper(
+            objstore(), shipperSkipCorruptedBlocks && !noShipperSkipCorruptedBlocks);
+    LimitsFlags limits = limits();
+    RelabelConfigs relabel = relabel();
+    MemoryConfig memory = memory();
     return new ReceiveConfig(
-        parse("--remote-write.address", remoteWriteAddress, HostPort::parse),
-        parse("--http-address", httpAddress, HostPort::parse),
-        parse("--grpc-address", grpcAddress, HostPort::parse),
-        tsdbPath,
+        addresses,
         ext,
-        tenantHeader,
-        defaultTenant,
-        tenantLabelName,
-        parse("--tsdb.too-far-in-future.time-window", tooFarInFuture, Durations::parseMillis),
-        parse("--tsdb.out-of-order.time-window", oooTimeWindow, Durations::parseMillis),
-        parse("--tsdb.out-of-order.cap-max", oooCapMax, ReceiveCommand::parseCapMax),
-        walCompression && !noWalCompression,
-        walFsync && !noWalFsync,
-        parse("--tsdb.min-block-duration", minBlockDuration, Durations::parseMillis),
-        parse("--tsdb.max-block-duration", maxBlockDuration, Durations::parseMillis),
-        parse("--tsdb.retention", retention, Durations::parseMillis),
-        maxBodyBytes,
-        maxDecodedBytes,
-        logLevel,
-        logFormat,
+        new ReceiveConfig.Tenancy(tenantHeader, defaultTenant, tenantLabelName),
+        new ReceiveConfig.Tsdb(
+            tsdbPath,
+            tooFarInFutureMs,
+            oooTimeWindowMs,
+            oooCapMaxValue,
+            walCompression && !noWalCompression,
+            walFsync && !noWalFsync,
+            minBlockMs,
+            maxBlockMs,
+            retentionMs),
+        new ReceiveConfig.RequestBounds(maxBodyBytes, maxDecodedBytes),
+        new ReceiveConfig.Log(logLevel, logFormat),
         new ArrayList<>(ignored),
-        objstore(),
-        shipperSkipCorruptedBlocks && !noShipperSkipCorruptedBlocks,
+        shipper,
         replication,
-        limits(),
-        relabel(),
-        memory());
+        limits,
+        relabel,
+        memory);
   }
 
   // As the objstore flags: both is an error; neither, or empty inline content, means no limits.

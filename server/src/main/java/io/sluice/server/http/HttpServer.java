@@ -14,6 +14,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.sluice.server.FatalErrors;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,5 +84,13 @@ public final class HttpServer implements AutoCloseable {
   @Override
   public void close() {
     channel.close().syncUninterruptibly();
+  }
+
+  /**
+   * Ends {@code group} once the tasks already queued on it ran (quiet period 0: the answers of
+   * requests in flight go out first), waiting up to 2 s.
+   */
+  static void shutdown(EventLoopGroup group) {
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

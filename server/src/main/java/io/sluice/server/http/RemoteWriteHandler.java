@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.sluice.receiver.admission.MemoryAdmission;
 import io.sluice.receiver.admission.MemoryAdmissionWriter;
@@ -430,8 +431,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       ChannelHandlerContext ctx, Call call, FullHttpResponse resp, int series, int samples) {
     respond(ctx, call.keepAlive(), resp);
     call.inflight().decrementAndGet();
-    metrics.request(
-        "receive",
+    count(
         call.method(),
         call.tenant(),
         resp.status().code(),
@@ -439,6 +439,34 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
         call.bytes(),
         series,
         samples);
+  }
+
+  /**
+   * Counts a request answered before it reached this handler (413 of the aggregator, 429 or 503 of
+   * the admission handlers), with no duration, size, series or samples. A {@link
+   * BoundedAggregator.Rejections} of the remote-write pipeline.
+   */
+  public void rejected(HttpRequest req, FullHttpResponse resp) {
+    count(
+        req.method().name().toLowerCase(java.util.Locale.ROOT),
+        tenantOf(req.headers()),
+        resp.status().code(),
+        0,
+        0,
+        0,
+        0);
+  }
+
+  // The one place that records the HTTP request metrics of the remote-write listener.
+  private void count(
+      String method,
+      String tenant,
+      int code,
+      long durationNanos,
+      long requestBytes,
+      int series,
+      int samples) {
+    metrics.request("receive", method, tenant, code, durationNanos, requestBytes, series, samples);
   }
 
   private static void respond(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse r) {

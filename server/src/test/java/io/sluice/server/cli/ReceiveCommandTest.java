@@ -36,20 +36,28 @@ class ReceiveCommandTest {
   void usesThanosDefaults() {
     assertThat(run("--label=replica=\"a\"")).isZero();
     ReceiveConfig c = seen.get();
-    assertThat(c.remoteWriteAddress()).isEqualTo(new HostPort("0.0.0.0", 19291));
-    assertThat(c.httpAddress()).isEqualTo(new HostPort("0.0.0.0", 10902));
-    assertThat(c.grpcAddress()).isEqualTo(new HostPort("0.0.0.0", 10901));
-    assertThat(c.tsdbPath()).isEqualTo(Path.of("./data"));
-    assertThat(c.tenantHeader()).isEqualTo("THANOS-TENANT");
-    assertThat(c.defaultTenant()).isEqualTo("default-tenant");
-    assertThat(c.tenantLabelName()).isEqualTo("tenant_id");
-    assertThat(c.tooFarInFutureMs()).isZero();
-    assertThat(c.oooTimeWindowMs()).isZero();
-    assertThat(c.oooCapMax()).isEqualTo(32);
-    assertThat(c.logLevel()).isEqualTo("info");
-    assertThat(c.logFormat()).isEqualTo("logfmt");
+    assertThat(c.addresses().remoteWrite()).isEqualTo(new HostPort("0.0.0.0", 19291));
+    assertThat(c.addresses().http()).isEqualTo(new HostPort("0.0.0.0", 10902));
+    assertThat(c.addresses().grpc()).isEqualTo(new HostPort("0.0.0.0", 10901));
+    assertThat(c.tsdb().path()).isEqualTo(Path.of("./data"));
+    assertThat(c.tenancy().header()).isEqualTo("THANOS-TENANT");
+    assertThat(c.tenancy().defaultTenant()).isEqualTo("default-tenant");
+    assertThat(c.tenancy().labelName()).isEqualTo("tenant_id");
+    assertThat(c.tsdb().tooFarInFutureMs()).isZero();
+    assertThat(c.tsdb().oooTimeWindowMs()).isZero();
+    assertThat(c.tsdb().oooCapMax()).isEqualTo(32);
+    assertThat(c.log().level()).isEqualTo("info");
+    assertThat(c.log().format()).isEqualTo("logfmt");
     assertThat(c.externalLabels()).isEqualTo(Map.of("replica", "a"));
     assertThat(c.ignoredFlags()).isEmpty();
+  }
+
+  @Test
+  void defaultsAreWhatTheCommandParsesWithoutFlags() {
+    assertThat(run("--label=replica=\"a\"")).isZero();
+    assertThat(seen.get())
+        .isEqualTo(
+            ReceiveConfig.defaults(Path.of("./data")).withExternalLabels(Map.of("replica", "a")));
   }
 
   @Test
@@ -67,11 +75,11 @@ class ReceiveCommandTest {
                 "--tsdb.too-far-in-future.time-window=1h30m"))
         .isZero();
     ReceiveConfig c = seen.get();
-    assertThat(c.remoteWriteAddress()).isEqualTo(new HostPort("127.0.0.1", 1234));
-    assertThat(c.httpAddress().port()).isZero();
-    assertThat(c.tsdbPath()).isEqualTo(Path.of("/tmp/x"));
+    assertThat(c.addresses().remoteWrite()).isEqualTo(new HostPort("127.0.0.1", 1234));
+    assertThat(c.addresses().http().port()).isZero();
+    assertThat(c.tsdb().path()).isEqualTo(Path.of("/tmp/x"));
     assertThat(c.externalLabels()).containsEntry("a", "1").containsEntry("b", "two words");
-    assertThat(c.tooFarInFutureMs()).isEqualTo(5_400_000);
+    assertThat(c.tsdb().tooFarInFutureMs()).isEqualTo(5_400_000);
   }
 
   @Test
@@ -144,18 +152,20 @@ class ReceiveCommandTest {
   @Test
   void theObjstoreConfigurationIsParsedFromTheFlagOrTheFile(@TempDir Path dir) throws Exception {
     assertThat(run("--label=a=\"1\"")).isZero();
-    assertThat(seen.get().objstore()).isNull();
+    assertThat(seen.get().shipper().bucket()).isNull();
     String yaml =
         "type: S3\nconfig:\n  bucket: thanos-cluster-01\n  endpoint: minio:9000\n"
             + "  access_key: minio\n  secret_key: minio123\n  insecure: true\n";
     assertThat(run("--label=a=\"1\"", "--objstore.config=" + yaml)).as(err.toString()).isZero();
-    assertThat(seen.get().objstore().type()).isEqualTo(BucketType.S3);
-    assertThat(((S3Config) seen.get().objstore().config()).bucket()).isEqualTo("thanos-cluster-01");
+    assertThat(seen.get().shipper().bucket().type()).isEqualTo(BucketType.S3);
+    assertThat(((S3Config) seen.get().shipper().bucket().config()).bucket())
+        .isEqualTo("thanos-cluster-01");
     assertThat(seen.get().ignoredFlags()).isEmpty();
 
     Path file = Files.writeString(dir.resolve("objstore.yml"), yaml);
     assertThat(run("--label=a=\"1\"", "--objstore.config-file=" + file)).isZero();
-    assertThat(((S3Config) seen.get().objstore().config()).endpoint()).isEqualTo("minio:9000");
+    assertThat(((S3Config) seen.get().shipper().bucket().config()).endpoint())
+        .isEqualTo("minio:9000");
   }
 
   @Test
@@ -333,9 +343,9 @@ class ReceiveCommandTest {
   @Test
   void skipCorruptedBlocksIsARealOption() {
     assertThat(run("--label=a=\"1\"")).isZero();
-    assertThat(seen.get().shipperSkipCorruptedBlocks()).isFalse();
+    assertThat(seen.get().shipper().skipCorruptedBlocks()).isFalse();
     assertThat(run("--label=a=\"1\"", "--shipper.skip-corrupted-blocks")).isZero();
-    assertThat(seen.get().shipperSkipCorruptedBlocks()).isTrue();
+    assertThat(seen.get().shipper().skipCorruptedBlocks()).isTrue();
     assertThat(seen.get().ignoredFlags()).isEmpty();
     assertThat(
             run(
@@ -343,7 +353,7 @@ class ReceiveCommandTest {
                 "--shipper.skip-corrupted-blocks",
                 "--no-shipper.skip-corrupted-blocks"))
         .isZero();
-    assertThat(seen.get().shipperSkipCorruptedBlocks()).isFalse();
+    assertThat(seen.get().shipper().skipCorruptedBlocks()).isFalse();
   }
 
   @Test
@@ -356,19 +366,19 @@ class ReceiveCommandTest {
         .as(err.toString())
         .isZero();
     ReceiveConfig c = seen.get();
-    assertThat(c.oooTimeWindowMs()).isEqualTo(1_800_000);
-    assertThat(c.oooCapMax()).isEqualTo(64);
+    assertThat(c.tsdb().oooTimeWindowMs()).isEqualTo(1_800_000);
+    assertThat(c.tsdb().oooCapMax()).isEqualTo(64);
     assertThat(c.ignoredFlags()).isEmpty();
     assertThat(run("--label=a=\"1\"", "--tsdb.out-of-order.cap-max=0")).isZero();
-    assertThat(seen.get().oooCapMax()).isEqualTo(32);
+    assertThat(seen.get().tsdb().oooCapMax()).isEqualTo(32);
   }
 
   @Test
   void blockDurationsAndRetentionAreRealOptionsWithThanosDefaults() {
     assertThat(run("--label=a=\"1\"")).as(err.toString()).isZero();
-    assertThat(seen.get().minBlockDurationMs()).isEqualTo(7_200_000);
-    assertThat(seen.get().maxBlockDurationMs()).isEqualTo(7_200_000);
-    assertThat(seen.get().retentionMs()).isEqualTo(15 * 86_400_000L);
+    assertThat(seen.get().tsdb().minBlockDurationMs()).isEqualTo(7_200_000);
+    assertThat(seen.get().tsdb().maxBlockDurationMs()).isEqualTo(7_200_000);
+    assertThat(seen.get().tsdb().retentionMs()).isEqualTo(15 * 86_400_000L);
     assertThat(
             run(
                 "--label=a=\"1\"",
@@ -377,8 +387,8 @@ class ReceiveCommandTest {
                 "--tsdb.retention=1h"))
         .as(err.toString())
         .isZero();
-    assertThat(seen.get().minBlockDurationMs()).isEqualTo(10_000);
-    assertThat(seen.get().retentionMs()).isEqualTo(3_600_000);
+    assertThat(seen.get().tsdb().minBlockDurationMs()).isEqualTo(10_000);
+    assertThat(seen.get().tsdb().retentionMs()).isEqualTo(3_600_000);
     assertThat(seen.get().ignoredFlags()).isEmpty();
     assertThat(run("--label=a=\"1\"", "--tsdb.retention=soon")).isEqualTo(2);
     assertThat(err.toString()).contains("--tsdb.retention");
@@ -397,24 +407,24 @@ class ReceiveCommandTest {
   @Test
   void walCompressionIsOnByDefaultAndTurnedOffByItsNoForm() {
     assertThat(run("--label=a=\"1\"")).isZero();
-    assertThat(seen.get().walCompression()).isTrue();
+    assertThat(seen.get().tsdb().walCompression()).isTrue();
     assertThat(run("--label=a=\"1\"", "--no-tsdb.wal-compression")).isZero();
-    assertThat(seen.get().walCompression()).isFalse();
+    assertThat(seen.get().tsdb().walCompression()).isFalse();
     assertThat(run("--label=a=\"1\"", "--tsdb.wal-compression=false")).isZero();
-    assertThat(seen.get().walCompression()).isFalse();
+    assertThat(seen.get().tsdb().walCompression()).isFalse();
     assertThat(run("--label=a=\"1\"", "--tsdb.wal-compression")).isZero();
-    assertThat(seen.get().walCompression()).isTrue();
+    assertThat(seen.get().tsdb().walCompression()).isTrue();
     assertThat(seen.get().ignoredFlags()).isEmpty();
   }
 
   @Test
   void walFsyncIsOffByDefaultAndOnWithTheFlag() {
     assertThat(run("--label=a=\"1\"")).isZero();
-    assertThat(seen.get().walFsync()).isFalse();
+    assertThat(seen.get().tsdb().walFsync()).isFalse();
     assertThat(run("--label=a=\"1\"", "--tsdb.wal-fsync")).isZero();
-    assertThat(seen.get().walFsync()).isTrue();
+    assertThat(seen.get().tsdb().walFsync()).isTrue();
     assertThat(run("--label=a=\"1\"", "--no-tsdb.wal-fsync")).isZero();
-    assertThat(seen.get().walFsync()).isFalse();
+    assertThat(seen.get().tsdb().walFsync()).isFalse();
   }
 
   @Test

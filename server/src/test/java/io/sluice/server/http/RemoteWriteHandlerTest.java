@@ -27,6 +27,7 @@ import io.sluice.receiver.relabel.RelabelConfigs;
 import io.sluice.receiver.relabel.Relabeller;
 import io.sluice.receiver.write.ErrorKind;
 import io.sluice.receiver.write.LocalWriter;
+import io.sluice.receiver.write.Writer;
 import io.sluice.server.metrics.ReceiveMetrics;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.head.HeadOptions;
@@ -71,19 +72,24 @@ class RemoteWriteHandlerTest {
                 new HeadOptions(d.chunkRangeMs(), d.samplesPerChunk(), 600_000, d.clock(), prefix));
           },
           t -> metrics.headSeries(t.id(), t.head(), h -> h.numSeries()));
-  private final RemoteWriteHandler handler =
-      new RemoteWriteHandler(
-          new LocalWriter(tsdbs),
-          Runnable::run,
-          metrics,
-          () -> true,
-          "THANOS-TENANT",
-          "default-tenant",
-          MAX_DECODED,
-          "",
-          null,
-          null);
+  private final RemoteWriteHandler handler = handler(new LocalWriter(tsdbs), "", null, null);
   private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+  /** A handler writing on the calling thread, always ready, with the default tenancy. */
+  private RemoteWriteHandler handler(
+      Writer writer, String splitLabel, WriteLimiter limiter, Relabeller relabeller) {
+    return new RemoteWriteHandler(
+        writer,
+        Runnable::run,
+        metrics,
+        () -> true,
+        "THANOS-TENANT",
+        "default-tenant",
+        MAX_DECODED,
+        splitLabel,
+        limiter,
+        relabeller);
+  }
 
   @AfterEach
   void closeChannels() throws IOException {
@@ -222,18 +228,7 @@ class RemoteWriteHandlerTest {
               @Override
               public void headSeriesLimited(String tenant) {}
             });
-    RemoteWriteHandler limited =
-        new RemoteWriteHandler(
-            new LocalWriter(tsdbs),
-            Runnable::run,
-            metrics,
-            () -> true,
-            "THANOS-TENANT",
-            "default-tenant",
-            MAX_DECODED,
-            "",
-            limiter,
-            null);
+    RemoteWriteHandler limited = handler(new LocalWriter(tsdbs), "", limiter, null);
     EmbeddedChannel ch =
         new EmbeddedChannel(new BoundedAggregator(MAX_BODY, (req, resp) -> {}), limited);
     channels.add(ch);
@@ -304,17 +299,8 @@ class RemoteWriteHandlerTest {
     for (String message :
         List.of(MemoryAdmissionWriter.NEW_SERIES_REFUSED, "2 of 3 replicas unavailable")) {
       RemoteWriteHandler refusing =
-          new RemoteWriteHandler(
-              (request, outcome) -> outcome.error(ErrorKind.UNAVAILABLE, message),
-              Runnable::run,
-              metrics,
-              () -> true,
-              "THANOS-TENANT",
-              "default-tenant",
-              MAX_DECODED,
-              "",
-              null,
-              null);
+          handler(
+              (request, outcome) -> outcome.error(ErrorKind.UNAVAILABLE, message), "", null, null);
       EmbeddedChannel ch =
           new EmbeddedChannel(new BoundedAggregator(MAX_BODY, (req, resp) -> {}), refusing);
       channels.add(ch);
@@ -329,18 +315,7 @@ class RemoteWriteHandlerTest {
 
   @Test
   void splitsSeriesIntoTenantsByTheSplitLabelAndRemovesIt() throws Exception {
-    RemoteWriteHandler split =
-        new RemoteWriteHandler(
-            new LocalWriter(tsdbs),
-            Runnable::run,
-            metrics,
-            () -> true,
-            "THANOS-TENANT",
-            "default-tenant",
-            MAX_DECODED,
-            "tenant",
-            null,
-            null);
+    RemoteWriteHandler split = handler(new LocalWriter(tsdbs), "tenant", null, null);
     EmbeddedChannel ch =
         new EmbeddedChannel(new BoundedAggregator(MAX_BODY, (req, resp) -> {}), split);
     channels.add(ch);
@@ -373,14 +348,8 @@ class RemoteWriteHandlerTest {
 
   private EmbeddedChannel relabelling(String rules, String splitLabel) throws Exception {
     RemoteWriteHandler h =
-        new RemoteWriteHandler(
+        handler(
             new LocalWriter(tsdbs),
-            Runnable::run,
-            metrics,
-            () -> true,
-            "THANOS-TENANT",
-            "default-tenant",
-            MAX_DECODED,
             splitLabel,
             null,
             new Relabeller(RelabelConfigs.parse(rules).configs()));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.server.it;
 
+import io.sluice.objstore.BucketConfig;
 import io.sluice.receiver.proto.prometheus.RemoteWrite;
-import io.sluice.server.cli.HostPort;
 import io.sluice.server.cli.ReceiveConfig;
 import io.sluice.tsdb.testing.PrometheusTools;
 import java.io.IOException;
@@ -138,7 +138,9 @@ final class ItFixtures {
 
   /** A receiver on ephemeral 127.0.0.1 ports with Thanos' defaults and {@code replica="it"}. */
   static ReceiveConfig config(Path data) {
-    return config(data, false, 0);
+    return ReceiveConfig.defaults(data)
+        .withAddresses(ReceiveConfig.Addresses.ephemeral("127.0.0.1"))
+        .withExternalLabels(Map.of("replica", "it"));
   }
 
   /**
@@ -147,98 +149,17 @@ final class ItFixtures {
    * @param oooWindowMs {@code --tsdb.out-of-order.time-window} in ms; 0 disables
    */
   static ReceiveConfig config(Path data, boolean walFsync, long oooWindowMs) {
-    HostPort any = new HostPort("127.0.0.1", 0);
-    return new ReceiveConfig(
-        any,
-        any,
-        any,
-        data,
-        Map.of("replica", "it"),
-        "THANOS-TENANT",
-        "default-tenant",
-        "tenant_id",
-        0,
-        oooWindowMs,
-        32,
-        true,
-        walFsync,
-        2 * 3_600_000L,
-        2 * 3_600_000L,
-        15 * 24 * 3_600_000L,
-        32 << 20,
-        128 << 20,
-        "info",
-        "logfmt",
-        List.of(),
-        null,
-        false,
-        io.sluice.server.cli.ReplicationConfig.none(),
-        null,
-        io.sluice.receiver.relabel.RelabelConfigs.NONE,
-        io.sluice.server.cli.MemoryConfig.DEFAULT);
+    ReceiveConfig c = config(data);
+    return c.withTsdb(c.tsdb().withWalFsync(walFsync).withOooTimeWindowMs(oooWindowMs));
   }
 
   /** {@code c} with {@code --tsdb.min-block-duration} and {@code --tsdb.max-block-duration}. */
   static ReceiveConfig withBlockDuration(ReceiveConfig c, long ms) {
-    return new ReceiveConfig(
-        c.remoteWriteAddress(),
-        c.httpAddress(),
-        c.grpcAddress(),
-        c.tsdbPath(),
-        c.externalLabels(),
-        c.tenantHeader(),
-        c.defaultTenant(),
-        c.tenantLabelName(),
-        c.tooFarInFutureMs(),
-        c.oooTimeWindowMs(),
-        c.oooCapMax(),
-        c.walCompression(),
-        c.walFsync(),
-        ms,
-        ms,
-        c.retentionMs(),
-        c.maxBodyBytes(),
-        c.maxDecodedBytes(),
-        c.logLevel(),
-        c.logFormat(),
-        c.ignoredFlags(),
-        c.objstore(),
-        c.shipperSkipCorruptedBlocks(),
-        c.replication(),
-        c.limits(),
-        c.relabel(),
-        c.memory());
+    return c.withTsdb(c.tsdb().withBlockDurationMs(ms));
   }
 
   /** {@code c} with the bucket {@code --objstore.config} describes. */
   static ReceiveConfig withObjstore(ReceiveConfig c, String yaml) throws Exception {
-    return new ReceiveConfig(
-        c.remoteWriteAddress(),
-        c.httpAddress(),
-        c.grpcAddress(),
-        c.tsdbPath(),
-        c.externalLabels(),
-        c.tenantHeader(),
-        c.defaultTenant(),
-        c.tenantLabelName(),
-        c.tooFarInFutureMs(),
-        c.oooTimeWindowMs(),
-        c.oooCapMax(),
-        c.walCompression(),
-        c.walFsync(),
-        c.minBlockDurationMs(),
-        c.maxBlockDurationMs(),
-        c.retentionMs(),
-        c.maxBodyBytes(),
-        c.maxDecodedBytes(),
-        c.logLevel(),
-        c.logFormat(),
-        c.ignoredFlags(),
-        io.sluice.objstore.BucketConfig.parse(yaml, Map.of()),
-        c.shipperSkipCorruptedBlocks(),
-        c.replication(),
-        c.limits(),
-        c.relabel(),
-        c.memory());
+    return c.withShipper(c.shipper().withBucket(BucketConfig.parse(yaml, Map.of())));
   }
 }
