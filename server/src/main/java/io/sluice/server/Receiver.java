@@ -29,6 +29,7 @@ import io.sluice.server.http.RemoteWriteHandler;
 import io.sluice.server.metrics.InstrumentedBucket;
 import io.sluice.server.metrics.LimitsMetrics;
 import io.sluice.server.metrics.ReceiveMetrics;
+import io.sluice.server.status.StatusHandler;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.block.BlockMeta;
 import io.sluice.tsdb.head.HeadOptions;
@@ -303,6 +304,18 @@ public final class Receiver implements AutoCloseable {
                   .addLast(rw);
             });
     OpsHandler ops = new OpsHandler(metrics::scrape, () -> ready);
+    StatusHandler status =
+        new StatusHandler(
+            new ReceiverStatus(
+                cfg,
+                tsdbs,
+                shipping,
+                replication,
+                limits,
+                metrics.registry(),
+                () -> ready,
+                clock,
+                opsWorkers));
     http =
         HttpServer.bind(
             cfg.httpAddress().toSocketAddress(),
@@ -312,6 +325,7 @@ public final class Receiver implements AutoCloseable {
                 ch.pipeline()
                     .addLast(new HttpServerCodec())
                     .addLast(new HttpObjectAggregator(64 * 1024))
+                    .addLast(status)
                     .addLast(ops));
     grpc =
         GrpcServer.start(
