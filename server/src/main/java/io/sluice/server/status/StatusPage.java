@@ -34,8 +34,10 @@ public final class StatusPage {
       table{border-collapse:collapse;font-size:.85rem;min-width:100%}
       th,td{border-bottom:1px solid #ddd;padding:.3rem .45rem;text-align:left;vertical-align:top}
       th{background:#f3f5f8;white-space:nowrap}td.n{text-align:right;white-space:nowrap}
-      td.v{word-break:break-all}.ok{color:#1a7f37}.bad{color:#b42318;font-weight:600}
+      .ok{color:#1a7f37}.bad{color:#b42318;font-weight:600}
       td.tenant{white-space:nowrap;font-weight:600}
+      table.kv{table-layout:fixed}table.kv td:first-child{width:42%;overflow-wrap:anywhere}
+      table.kv td{overflow-wrap:anywhere}
       .err{color:#b42318;min-width:16rem;overflow-wrap:anywhere}.none{color:#888}
       code{font-size:.85em}
       """;
@@ -254,12 +256,14 @@ public final class StatusPage {
   }
 
   private static void flags(StringBuilder b, List<Status.Flag> flags) {
-    b.append("<section id=\"flags\"><h2>Configuration</h2><div class=\"scroll\"><table><thead>")
+    b.append(
+            "<section id=\"flags\"><h2>Configuration</h2><div class=\"scroll\"><table class=\"kv\">")
+        .append("<thead>")
         .append("<tr><th>Setting</th><th>Value</th></tr></thead><tbody>");
     for (Status.Flag f : flags) {
       b.append("<tr><td><code>")
           .append(esc(f.name()))
-          .append("</code></td><td class=\"v\">")
+          .append("</code></td><td>")
           .append(esc(f.value()))
           .append("</td></tr>");
     }

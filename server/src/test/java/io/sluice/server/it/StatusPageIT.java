@@ -70,9 +70,12 @@ class StatusPageIT {
             rw,
             web,
             dir.resolve("sluice.log"),
-            "--objstore.config=" + objstore);
-    assertThat(ItFixtures.remoteWrite(rw, TENANT, threeSeries(System.currentTimeMillis())))
-        .isEqualTo(200);
+            "--objstore.config=" + objstore,
+            "--receive.limits-config=write:\n  tenants:\n    limited:\n      request:\n"
+                + "        series_limit: 1\n");
+    long now = System.currentTimeMillis();
+    assertThat(ItFixtures.remoteWrite(rw, TENANT, threeSeries(now))).isEqualTo(200);
+    assertThat(ItFixtures.remoteWrite(rw, "limited", threeSeries(now))).isEqualTo(413);
 
     String url = "http://127.0.0.1:" + web + "/";
     String dom = chromium.dumpDom(url, PHONE_WIDTH, PHONE_HEIGHT);
@@ -87,6 +90,9 @@ class StatusPageIT {
                 + TENANT
                 + "</td><td class=\"n series\">3</td>")
         .contains("Hashring")
+        .contains("<tr><td>limited</td><td class=\"n\">∞</td><td class=\"n\">1</td>")
+        .contains("<tr><td>limit:series</td><td>limited</td><td class=\"n\">1</td></tr>")
+        .contains("<tr><td>http:413</td><td>limited</td><td class=\"n\">1</td></tr>")
         .contains("Configuration")
         .doesNotContain(SECRET);
 
@@ -99,6 +105,14 @@ class StatusPageIT {
     HttpResponse<String> tenants = ItFixtures.get(web, "/api/v1/status/tenants");
     assertThat(tenants.statusCode()).isEqualTo(200);
     assertThat(tenants.body()).contains("\"tenant\":\"" + TENANT + "\",\"headSeries\":3,");
+    assertThat(ItFixtures.get(web, "/api/v1/status/limits").body())
+        .contains("\"configured\":true")
+        .contains("\"limited\":{\"requestSizeBytes\":0,\"requestSeries\":1,")
+        .contains("{\"reason\":\"limit:series\",\"tenant\":\"limited\",\"requests\":1}");
+    assertThat(ItFixtures.get(web, "/api/v1/status/hashring").body())
+        .contains(
+            "\"nodes\":[{\"address\":\"local\",\"az\":\"\",\"self\":true,"
+                + "\"backedOff\":false}],\"localShare\":1.0}");
     HttpResponse<String> flags = ItFixtures.get(web, "/api/v1/status/flags");
     assertThat(flags.body())
         .contains("\"objstore.config.secretKey\":\"<redacted>\"")
