@@ -170,6 +170,10 @@ public final class EffectiveFlags {
     if (value instanceof Duration d) {
       return duration(d.toMillis());
     }
+    // As the flag is written: hashmod, not HASHMOD.
+    if (value instanceof Enum<?> e) {
+      return e.name().toLowerCase(Locale.ROOT);
+    }
     if (value instanceof Long || value instanceof Integer) {
       long v = ((Number) value).longValue();
       if (name.endsWith("Ms") && v > 0) {

@@ -99,6 +99,7 @@ class EffectiveFlagsTest {
         .containsEntry("httpAddress", "127.0.0.1:10902")
         .containsEntry("replication.localEndpoint", "127.0.0.1:10901")
         .containsEntry("replication.replicationFactor", "1")
+        .containsEntry("replication.algorithm", "hashmod")
         .containsEntry("retentionMs", "1296000000 (15d)")
         .containsEntry("minBlockDurationMs", "7200000 (2h)")
         .containsEntry("maxBodyBytes", "33554432 (32 MiB)")
