@@ -260,7 +260,8 @@ final class Shipping {
 
   private void failed(AtomicReference<Progress> progress, Exception ex) {
     Long now = clock.millis();
-    // A block uploaded before the failure counts: a pass stops at its first failed upload.
+    // The last upload stays what it was: a failed pass reports no count, so blocks it uploaded
+    // before failing show in the time of the next pass that uploads.
     progress.updateAndGet(p -> new Progress(p.lastUploadMs(), causes(ex), now));
   }
 
