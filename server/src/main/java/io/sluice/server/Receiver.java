@@ -26,6 +26,7 @@ import io.sluice.server.metrics.InstrumentedBucket;
 import io.sluice.server.metrics.LimitsMetrics;
 import io.sluice.server.metrics.ReceiveMetrics;
 import io.sluice.server.metrics.SamplesAppendedWriter;
+import io.sluice.server.status.StatusHandler;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.block.BlockMeta;
 import io.sluice.tsdb.head.HeadOptions;
@@ -288,9 +289,23 @@ public final class Receiver implements AutoCloseable {
             onReject -> memory.handler(cfg.requestBounds().maxBodyBytes(), onReject),
             List.of(tsdbStatus),
             rw);
+    StatusHandler status =
+        new StatusHandler(
+            new ReceiverStatus(
+                cfg,
+                tsdbs,
+                shipping,
+                replication,
+                limits,
+                metrics.registry(),
+                () -> ready,
+                clock,
+                maintenance));
     http =
         OpsServer.bind(
-            cfg.addresses().http().toSocketAddress(), new OpsHandler(metrics::scrape, () -> ready));
+            cfg.addresses().http().toSocketAddress(),
+            List.of(status),
+            new OpsHandler(metrics::scrape, () -> ready));
     grpc =
         GrpcServer.start(
             cfg.addresses().grpc().toSocketAddress(),

@@ -51,6 +51,7 @@ final class Replication implements AutoCloseable {
   private final AtomicReference<Hashring> ring = new AtomicReference<>();
   private final HashringFileWatcher watcher;
   private final Replicator replicator;
+  private final PeerBackoff backoff;
   private final MeterRegistry registry;
   private final java.util.Set<String> gaugedRings =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -89,6 +90,11 @@ final class Replication implements AutoCloseable {
       throw new IOException("failed to validate hashring configuration: " + e.getMessage(), e);
     }
     watcher = w;
+    backoff =
+        new PeerBackoff(
+            TimeUnit.MILLISECONDS.toNanos(cfg.forwardMaxBackoffMs()),
+            System::nanoTime,
+            new Random());
     replicator =
         new Replicator(
             mode,
@@ -97,10 +103,7 @@ final class Replication implements AutoCloseable {
             mode == ReceiveMode.INGESTOR_ONLY ? self : cfg.localEndpoint(),
             mode.ingests() ? local : null,
             peers,
-            new PeerBackoff(
-                TimeUnit.MILLISECONDS.toNanos(cfg.forwardMaxBackoffMs()),
-                System::nanoTime,
-                new Random()),
+            backoff,
             TimeUnit.MILLISECONDS.toNanos(cfg.forwardTimeoutMs()),
             cfg.asyncWorkers(),
             listener(registry));
@@ -231,6 +234,11 @@ final class Replication implements AutoCloseable {
   /** The current ring (for tests and the status page). */
   Hashring ring() {
     return ring.get();
+  }
+
+  /** Whether forwards to {@code address} are held back now after failures (the status page). */
+  boolean backingOff(String address) {
+    return backoff.backingOff(address);
   }
 
   /** Stops watching and forwarding. */

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +65,22 @@ final class Shipping {
   private final ConcurrentHashMap<String, Entry> tenants = new ConcurrentHashMap<>();
   private volatile boolean stopped;
 
-  private record Entry(Shipper shipper, AtomicBoolean queued, FailureLogLimiter failures) {}
+  private record Entry(
+      Shipper shipper,
+      AtomicBoolean queued,
+      FailureLogLimiter failures,
+      AtomicReference<Progress> progress) {}
+
+  /**
+   * What the status page shows of one tenant's uploads, since start.
+   *
+   * @param lastUploadMs when a pass last uploaded a block, or null
+   * @param lastError the cause of the last pass's failure, or null when it succeeded or none ran
+   * @param lastErrorMs when that pass failed, or null
+   */
+  record Progress(Long lastUploadMs, String lastError, Long lastErrorMs) {
+    static final Progress NONE = new Progress(null, null, null);
+  }
 
   /**
    * @param labels a tenant's external labels, for its blocks' {@code meta.json}
@@ -104,7 +120,11 @@ final class Shipping {
             new ShipperMetrics(registry, id));
     tenants.put(
         id,
-        new Entry(s, new AtomicBoolean(), new FailureLogLimiter(clock, FAILURE_LOG_INTERVAL_MS)));
+        new Entry(
+            s,
+            new AtomicBoolean(),
+            new FailureLogLimiter(clock, FAILURE_LOG_INTERVAL_MS),
+            new AtomicReference<>(Progress.NONE)));
     if (!stopped) {
       executor.scheduleWithFixedDelay(() -> trigger(id), 0, INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
@@ -125,6 +145,12 @@ final class Shipping {
     } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
       e.queued.set(false);
     }
+  }
+
+  /** {@return what the status page shows of {@code tenant}'s uploads; NONE when not shipped} */
+  Progress progress(String tenant) {
+    Entry e = tenants.get(tenant);
+    return e == null ? Progress.NONE : e.progress.get();
   }
 
   /** Whether a block of any tenant is in the bucket (block ids are unique across tenants). */
@@ -201,6 +227,7 @@ final class Shipping {
     Shipper s = e.shipper;
     try {
       int n = s.sync();
+      passed(e.progress, n);
       int failed = e.failures.succeeded();
       if (failed > 0) {
         LOG.atInfo()
@@ -213,6 +240,7 @@ final class Shipping {
         LOG.atDebug().addKeyValue("tenant", s.tenant()).addKeyValue("uploaded", n).log("shipped");
       }
     } catch (IOException | RuntimeException ex) {
+      failed(e.progress, ex);
       int notLogged = e.failures.failed();
       (notLogged < 0 ? LOG.atDebug() : LOG.atError())
           .addKeyValue("tenant", s.tenant())
@@ -223,6 +251,18 @@ final class Shipping {
               "upload failed; retried at the next pass, blocks stay local until uploaded (logged"
                   + " at most once a minute per tenant)");
     }
+  }
+
+  private void passed(AtomicReference<Progress> progress, int uploaded) {
+    Long now = clock.millis();
+    progress.updateAndGet(p -> new Progress(uploaded > 0 ? now : p.lastUploadMs(), null, null));
+  }
+
+  private void failed(AtomicReference<Progress> progress, Exception ex) {
+    Long now = clock.millis();
+    // The last upload stays what it was: a failed pass reports no count, so blocks it uploaded
+    // before failing show in the time of the next pass that uploads.
+    progress.updateAndGet(p -> new Progress(p.lastUploadMs(), causes(ex), now));
   }
 
   // At shutdown every failure is logged: it is the last chance to say why blocks stay local.

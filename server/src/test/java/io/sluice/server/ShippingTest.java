@@ -177,4 +177,49 @@ class ShippingTest {
     assertThat(registry.get("thanos.shipper.upload.failures").tag("tenant", "t1").counter().count())
         .isPositive();
   }
+
+  private void awaitSyncs(String tenant, int n) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (registry.get("thanos.shipper.dir.syncs").tag("tenant", tenant).counter().count() < n) {
+      assertThat(System.nanoTime()).as("passes of %s", tenant).isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
+  @Test
+  void recordsTheLastUploadAndNoErrorForThePageOfAPassThatUploaded() throws Exception {
+    Shipping shipping = shipping(new io.sluice.objstore.FilesystemBucket(tmp.resolve("bucket")));
+    shipping.add("t1", tenantWithBlock("t1"));
+    awaitSyncs("t1", 1);
+
+    assertThat(shipping.stopAndShipAll(60_000)).isTrue();
+    Shipping.Progress p = shipping.progress("t1");
+    assertThat(p.lastUploadMs()).isEqualTo(CLOCK.millis());
+    assertThat(p.lastError()).isNull();
+    assertThat(p.lastErrorMs()).isNull();
+  }
+
+  @Test
+  void aPassWithNothingToUploadIsNoErrorOnThePage() throws Exception {
+    Shipping shipping = shipping(new UnusableBucket());
+    shipping.add("t1", Files.createDirectories(tmp.resolve("t1")));
+    awaitSyncs("t1", 1);
+
+    assertThat(shipping.stopAndShipAll(60_000)).isTrue();
+    assertThat(shipping.progress("t1")).isEqualTo(Shipping.Progress.NONE);
+  }
+
+  @Test
+  void recordsTheCauseOfTheLastFailedPassForThePage() throws Exception {
+    Shipping shipping = shipping(new UnusableBucket());
+    shipping.add("t1", tenantWithBlock("t1"));
+    awaitSyncs("t1", 1);
+
+    assertThat(shipping.stopAndShipAll(60_000)).isTrue();
+    Shipping.Progress p = shipping.progress("t1");
+    assertThat(p.lastError()).contains("upload of block").contains("connection refused");
+    assertThat(p.lastErrorMs()).isEqualTo(CLOCK.millis());
+    assertThat(p.lastUploadMs()).isNull();
+    assertThat(shipping.progress("not-shipped")).isEqualTo(Shipping.Progress.NONE);
+  }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.server.http;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -8,6 +9,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 
 /**
  * The HTTP listener of {@code --http-address}: {@code /metrics} and the probes, served by the
@@ -34,10 +36,13 @@ public final class OpsServer implements AutoCloseable {
   /**
    * Binds {@code address} and serves {@code ops} on it.
    *
+   * @param routes handlers of other paths, shared by every connection, each passing on the requests
+   *     that are not its own
    * @param ops the handler of the operational endpoints, shared by every connection
    * @throws IOException when the address cannot be bound
    */
-  public static OpsServer bind(InetSocketAddress address, OpsHandler ops) throws IOException {
+  public static OpsServer bind(
+      InetSocketAddress address, List<ChannelHandler> routes, OpsHandler ops) throws IOException {
     EventLoopGroup boss = new NioEventLoopGroup(1);
     EventLoopGroup loop = new NioEventLoopGroup(1);
     try {
@@ -50,8 +55,10 @@ public final class OpsServer implements AutoCloseable {
                 ChannelPipeline p = ch.pipeline();
                 p.addLast(new HttpServerCodec())
                     .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
-                // The routes: a handler of other paths goes here, before the ops handler, and
-                // passes on the requests that are not its own; the ops handler answers 404.
+                // The routes, before the ops handler, which answers 404 to what is left.
+                for (ChannelHandler route : routes) {
+                  p.addLast(route);
+                }
                 p.addLast(ops);
               });
       return new OpsServer(boss, loop, server);

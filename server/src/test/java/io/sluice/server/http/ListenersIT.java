@@ -104,7 +104,7 @@ class ListenersIT {
   @Test
   void opsListenerServesTheProbes() throws Exception {
     boolean[] ready = {false};
-    try (OpsServer ops = OpsServer.bind(ANY, new OpsHandler(() -> "", () -> ready[0]))) {
+    try (OpsServer ops = OpsServer.bind(ANY, List.of(), new OpsHandler(() -> "", () -> ready[0]))) {
       assertThat(statusLine(ops.address(), "GET /-/healthy HTTP/1.1\r\nHost: x\r\n\r\n"))
           .startsWith("HTTP/1.1 200");
       assertThat(statusLine(ops.address(), "GET /-/ready HTTP/1.1\r\nHost: x\r\n\r\n"))
