@@ -115,8 +115,8 @@ class StatusPageIT {
                 + "\"backedOff\":false}],\"localShare\":1.0}");
     HttpResponse<String> flags = ItFixtures.get(web, "/api/v1/status/flags");
     assertThat(flags.body())
-        .contains("\"objstore.config.secretKey\":\"<redacted>\"")
-        .contains("\"objstore.config.endpoint\":\"127.0.0.1:1\"")
+        .contains("\"shipper.bucket.config.secretKey\":\"<redacted>\"")
+        .contains("\"shipper.bucket.config.endpoint\":\"127.0.0.1:1\"")
         .doesNotContain(SECRET);
     // The probes and metrics behind the status handler still answer.
     assertThat(ItFixtures.get(web, "/-/ready").statusCode()).isEqualTo(200);

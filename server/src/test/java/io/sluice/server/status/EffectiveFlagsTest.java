@@ -67,12 +67,12 @@ class EffectiveFlagsTest {
     assertThat(all).doesNotContain(SECRET).doesNotContain(ACCESS).doesNotContain(TOKEN);
     Map<String, String> m = asMap(flags);
     assertThat(m)
-        .containsEntry("objstore.config.secretKey", EffectiveFlags.REDACTED)
-        .containsEntry("objstore.config.accessKey", EffectiveFlags.REDACTED)
-        .containsEntry("objstore.config.sessionToken", EffectiveFlags.REDACTED)
+        .containsEntry("shipper.bucket.config.secretKey", EffectiveFlags.REDACTED)
+        .containsEntry("shipper.bucket.config.accessKey", EffectiveFlags.REDACTED)
+        .containsEntry("shipper.bucket.config.sessionToken", EffectiveFlags.REDACTED)
         // What is not secret is shown, so that the page says where blocks go.
-        .containsEntry("objstore.config.bucket", "thanos")
-        .containsEntry("objstore.config.endpoint", "minio:9000");
+        .containsEntry("shipper.bucket.config.bucket", "thanos")
+        .containsEntry("shipper.bucket.config.endpoint", "minio:9000");
   }
 
   @Test
@@ -96,15 +96,15 @@ class EffectiveFlagsTest {
                     "--receive.hashrings=[{\"endpoints\":[\"127.0.0.1:10901\"]}]")));
 
     assertThat(m)
-        .containsEntry("httpAddress", "127.0.0.1:10902")
+        .containsEntry("addresses.http", "127.0.0.1:10902")
         .containsEntry("replication.localEndpoint", "127.0.0.1:10901")
         .containsEntry("replication.replicationFactor", "1")
         .containsEntry("replication.algorithm", "hashmod")
-        .containsEntry("retentionMs", "1296000000 (15d)")
-        .containsEntry("minBlockDurationMs", "7200000 (2h)")
-        .containsEntry("maxBodyBytes", "33554432 (32 MiB)")
+        .containsEntry("tsdb.retentionMs", "1296000000 (15d)")
+        .containsEntry("tsdb.minBlockDurationMs", "7200000 (2h)")
+        .containsEntry("requestBounds.maxBodyBytes", "33554432 (32 MiB)")
         .containsEntry("externalLabels", "replica=\"a\"")
-        .containsEntry("walCompression", "true");
+        .containsEntry("tsdb.walCompression", "true");
   }
 
   @Test
