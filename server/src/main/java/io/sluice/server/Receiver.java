@@ -335,7 +335,13 @@ public final class Receiver implements AutoCloseable {
         : new LocalActiveSeries(local, replication::ring, cfg.replication().localEndpoint());
   }
 
-  private static String hostPort(InetSocketAddress a) {
+  // host:port as Go writes it: an IPv6 host in brackets, without its scope ("[::]:10901").
+  static String hostPort(InetSocketAddress a) {
+    if (a.getAddress() instanceof java.net.Inet6Address v6) {
+      String host = v6.isAnyLocalAddress() ? "::" : v6.getHostAddress();
+      int scope = host.indexOf('%');
+      return "[" + (scope < 0 ? host : host.substring(0, scope)) + "]:" + a.getPort();
+    }
     return a.getHostString() + ":" + a.getPort();
   }
 

@@ -93,6 +93,12 @@ public final class EffectiveFlags {
       for (Object e : list) {
         add(name + "[" + i++ + "]", simpleName, e, out);
       }
+    } else if (value instanceof Map<?, ?> m && !m.isEmpty() && !simple(m.values())) {
+      // Settings per key (a tenant's limits): each entry is listed under its key.
+      for (Map.Entry<?, ?> e : new TreeMap<Object, Object>(m).entrySet()) {
+        String key = String.valueOf(e.getKey());
+        add(name + "." + key, key, e.getValue(), out);
+      }
     } else if (value instanceof Map<?, ?> m && !m.isEmpty()) {
       out.add(new Status.Flag(name, map(m)));
     } else {

@@ -85,6 +85,23 @@ class EffectiveFlagsTest {
   }
 
   @Test
+  void listsEachTenantsLimitsUnderItsName() {
+    Map<String, String> m =
+        asMap(
+            EffectiveFlags.of(
+                parse(
+                    "--label=replica=\"a\"",
+                    "--receive.limits-config="
+                        + "write:\n  tenants:\n    team-a:\n      request:\n"
+                        + "        series_limit: 7\n      head_series_limit: 900\n")));
+
+    assertThat(m)
+        .containsEntry("limits.initial.tenants.team-a.series", "7")
+        .containsEntry("limits.initial.tenants.team-a.headSeries", "900");
+    assertThat(m.values()).noneMatch(v -> v.contains("(TenantLimits)"));
+  }
+
+  @Test
   void listsNestedSettingsByDottedNameWithUnits() {
     Map<String, String> m =
         asMap(
