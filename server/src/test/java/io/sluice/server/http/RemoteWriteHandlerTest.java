@@ -135,6 +135,16 @@ class RemoteWriteHandlerTest {
     return Snappy.compress(b.build().toByteArray());
   }
 
+  /** A remote-write 2.0 POST of {@code req}, snappy-compressed, with 2.0's headers. */
+  private static FullHttpRequest postV2(RemoteWriteV2.Request req) throws IOException {
+    return post(
+        Snappy.compress(req.toByteArray()),
+        "Content-Type",
+        V2_TYPE,
+        "X-Prometheus-Remote-Write-Version",
+        "2.0.0");
+  }
+
   private static FullHttpRequest post(byte[] body, String... headers) {
     FullHttpRequest r =
         new DefaultFullHttpRequest(
@@ -277,14 +287,7 @@ class RemoteWriteHandlerTest {
                     .addSamples(
                         RemoteWriteV2.Sample.newBuilder().setTimestamp(NOW + 15_000).setValue(8)))
             .build();
-    FullHttpResponse r =
-        send(
-            post(
-                Snappy.compress(req.toByteArray()),
-                "Content-Type",
-                V2_TYPE,
-                "X-Prometheus-Remote-Write-Version",
-                "2.0.0"));
+    FullHttpResponse r = send(postV2(req));
     assertThat(r.status().code()).isEqualTo(200);
     assertThat(r.headers().get("X-Prometheus-Remote-Write-Samples-Written")).isEqualTo("2");
     assertThat(r.headers().get("X-Prometheus-Remote-Write-Histograms-Written")).isEqualTo("0");
@@ -402,15 +405,7 @@ class RemoteWriteHandlerTest {
                     .addAllLabelsRefs(List.of(1, 3))
                     .addSamples(RemoteWriteV2.Sample.newBuilder().setTimestamp(NOW).setValue(2)))
             .build();
-    FullHttpResponse r =
-        send(
-            ch,
-            post(
-                Snappy.compress(req.toByteArray()),
-                "Content-Type",
-                V2_TYPE,
-                "X-Prometheus-Remote-Write-Version",
-                "2.0.0"));
+    FullHttpResponse r = send(ch, postV2(req));
     assertThat(r.status().code()).isEqualTo(200);
     // As Thanos: the counts are the request's.
     assertThat(r.headers().get("X-Prometheus-Remote-Write-Samples-Written")).isEqualTo("2");
@@ -429,15 +424,7 @@ class RemoteWriteHandlerTest {
                     .addAllLabelsRefs(List.of(1, 2, 3, 4))
                     .addSamples(RemoteWriteV2.Sample.newBuilder().setTimestamp(NOW).setValue(5)))
             .build();
-    FullHttpResponse r =
-        send(
-            ch,
-            post(
-                Snappy.compress(req.toByteArray()),
-                "Content-Type",
-                V2_TYPE,
-                "X-Prometheus-Remote-Write-Version",
-                "2.0.0"));
+    FullHttpResponse r = send(ch, postV2(req));
     assertThat(r.status().code()).isEqualTo(200);
     r.release();
     assertThat(stored("default-tenant", "__name__", "up", "service", "api"))

@@ -215,62 +215,34 @@ class LimitsIT {
     assertThat(metric(web, "prometheus_tsdb_head_series{tenant=\"acme\"}")).isEqualTo(12);
   }
 
-  /** One receiver's ports and data directory. */
-  private record Node(int index, int rw, int web, int grpc, Path data) {
-    String endpoint() {
-      return "127.0.0.1:" + grpc;
-    }
-  }
-
   @Test
   void aReplicatedRingCountsEveryReplicaAsThanosMetaMonitoringDoes() throws Exception {
-    List<Node> nodes = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      nodes.add(
-          new Node(
-              i,
-              ItFixtures.freePort(),
-              ItFixtures.freePort(),
-              ItFixtures.freePort(),
-              dir.resolve("node" + i)));
-    }
-    Path ring = dir.resolve("hashrings.json");
-    Files.writeString(
-        ring,
-        "[{\"hashring\": \"default\", \"endpoints\": [\""
-            + nodes.get(0).endpoint()
-            + "\", \""
-            + nodes.get(1).endpoint()
-            + "\"]}]");
+    List<RingNode> nodes = RingNode.ring(2, dir);
+    Path ring = Files.writeString(dir.resolve("hashrings.json"), RingNode.defaultRing(nodes));
     // Across replicas, as Thanos' sum(prometheus_tsdb_head_series) by (tenant): 6 series on two
     // replicas are 12.
     Path file =
         Files.writeString(
             dir.resolve("limits.yml"), "write:\n  default:\n    head_series_limit: 10\n");
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       ExternalProcess p =
           ExternalProcess.start(
               ItFixtures.sluiceCommand(
-                  "receive",
-                  "--remote-write.address=127.0.0.1:" + n.rw(),
-                  "--http-address=127.0.0.1:" + n.web(),
-                  "--grpc-address=127.0.0.1:" + n.grpc(),
-                  "--tsdb.path=" + n.data(),
-                  "--label=replica=\"" + n.index() + "\"",
-                  "--receive.hashrings-file=" + ring,
-                  "--receive.hashrings-algorithm=ketama",
-                  "--receive.replication-factor=2",
-                  "--receive.local-endpoint=" + n.endpoint(),
-                  "--receive.limits-config-file=" + file),
+                  n.receiveArgs(
+                      "--receive.hashrings-file=" + ring,
+                      "--receive.hashrings-algorithm=ketama",
+                      "--receive.replication-factor=2",
+                      "--receive.local-endpoint=" + n.endpoint(),
+                      "--receive.limits-config-file=" + file)),
               dir.resolve("node" + n.index() + ".log"));
       processes.add(p);
     }
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       ItFixtures.awaitReady(processes.get(n.index()), n.web());
     }
     assertThat(write(nodes.get(0).rw(), "t", series(6)).statusCode()).isEqualTo(200);
     // RF=2 answers after one replica: the other may still be writing.
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       await(
           "6 series on node " + n.index(),
           () -> metric(n.web(), "prometheus_tsdb_head_series{tenant=\"t\"}") == 6);
@@ -279,7 +251,7 @@ class LimitsIT {
     assertThat(write(nodes.get(0).rw(), "t", series(1)).statusCode()).isEqualTo(429);
     assertThat(write(nodes.get(1).rw(), "t", series(1)).statusCode()).isEqualTo(429);
     assertThat(write(nodes.get(1).rw(), "u", series(4)).statusCode()).isEqualTo(200);
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       await(
           "4 series on node " + n.index(),
           () -> metric(n.web(), "prometheus_tsdb_head_series{tenant=\"u\"}") == 4);

@@ -216,54 +216,27 @@ class MixinMetricsIT {
     }
   }
 
-  private record Node(int index, int rw, int web, int grpc, Path data) {
-    String endpoint() {
-      return "127.0.0.1:" + grpc;
-    }
-  }
-
   @Test
   void everySeriesTheMixinReadsExistsOnAReceiverThatReplicatedAndUploaded() throws Exception {
-    List<Node> nodes = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      nodes.add(
-          new Node(
-              i,
-              ItFixtures.freePort(),
-              ItFixtures.freePort(),
-              ItFixtures.freePort(),
-              dir.resolve("node" + i)));
-    }
-    Path ring = dir.resolve("hashrings.json");
-    List<String> endpoints = new ArrayList<>();
-    for (Node n : nodes) {
-      endpoints.add("\"" + n.endpoint() + "\"");
-    }
-    Files.writeString(
-        ring,
-        "[{\"hashring\": \"default\", \"endpoints\": [" + String.join(", ", endpoints) + "]}]");
+    List<RingNode> nodes = RingNode.ring(3, dir);
+    Path ring = Files.writeString(dir.resolve("hashrings.json"), RingNode.defaultRing(nodes));
     Path bucket = dir.resolve("bucket");
     String objstore = "type: FILESYSTEM\nconfig:\n  directory: " + bucket;
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       ExternalProcess p =
           ExternalProcess.start(
               ItFixtures.sluiceCommand(
-                  "receive",
-                  "--remote-write.address=127.0.0.1:" + n.rw(),
-                  "--http-address=127.0.0.1:" + n.web(),
-                  "--grpc-address=127.0.0.1:" + n.grpc(),
-                  "--tsdb.path=" + n.data(),
-                  "--label=replica=\"" + n.index() + "\"",
-                  "--receive.hashrings-file=" + ring,
-                  "--receive.hashrings-algorithm=ketama",
-                  "--receive.replication-factor=3",
-                  "--receive.local-endpoint=" + n.endpoint(),
-                  "--objstore.config=" + objstore,
-                  "--tsdb.min-block-duration=2s",
-                  "--tsdb.max-block-duration=2s",
-                  "--receive.limits-config=write:\n  tenants:\n    "
-                      + LIMITED
-                      + ":\n      head_series_limit: 1\n"),
+                  n.receiveArgs(
+                      "--receive.hashrings-file=" + ring,
+                      "--receive.hashrings-algorithm=ketama",
+                      "--receive.replication-factor=3",
+                      "--receive.local-endpoint=" + n.endpoint(),
+                      "--objstore.config=" + objstore,
+                      "--tsdb.min-block-duration=2s",
+                      "--tsdb.max-block-duration=2s",
+                      "--receive.limits-config=write:\n  tenants:\n    "
+                          + LIMITED
+                          + ":\n      head_series_limit: 1\n")),
               dir.resolve("node" + n.index() + ".log"));
       processes.add(p);
     }
@@ -277,13 +250,13 @@ class MixinMetricsIT {
     // bounds there (heads here are cut 3 s after their oldest sample by the clock).
     long old = System.currentTimeMillis() - 20_000;
     RemoteWrite.WriteRequest.Builder olds = RemoteWrite.WriteRequest.newBuilder();
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       olds.addTimeseries(request(old, "n" + n.index()).getTimeseries(0));
     }
     assertThat(ItFixtures.remoteWrite(nodes.get(0).rw(), TENANT, olds.build()))
         .as("old samples; logs:\n%s", logs())
         .isEqualTo(200);
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       assertThat(
               ItFixtures.remoteWrite(
                   n.rw(), TENANT, request(System.currentTimeMillis(), "n" + n.index())))
@@ -302,7 +275,7 @@ class MixinMetricsIT {
         .isEqualTo(429);
     tsdbStatus(nodes.get(0));
     // A StoreAPI read on every node, for the server_stream series.
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       try (StoreClient c = new StoreClient(new InetSocketAddress("127.0.0.1", n.grpc()))) {
         assertThat(
                 StoreClient.frames(
@@ -311,7 +284,7 @@ class MixinMetricsIT {
       }
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       while (value(scrape(n), "thanos_shipper_uploads_total", "tenant=" + TENANT) < 1) {
         assertThat(System.nanoTime()).as("node %d uploads a block", n.index()).isLessThan(deadline);
         Thread.sleep(250);
@@ -319,7 +292,7 @@ class MixinMetricsIT {
     }
 
     List<String> missing = new ArrayList<>();
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       List<Sample> samples = parse(scrape(n));
       for (Use u : CONTRACT) {
         if ((u.everywhere() || n.index() == 0) && !present(samples, u)) {
@@ -349,7 +322,7 @@ class MixinMetricsIT {
     assertThat(value(s0, "http_inflight_requests", "handler=receive", "tenant=" + TENANT)).isZero();
     // Samples appended: what each node holds of the tenant (3 old samples and 3 new ones, less
     // what a replica refused or had not received when the request had its quorum).
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       double appended =
           value(
               scrape(n),
@@ -362,7 +335,7 @@ class MixinMetricsIT {
   }
 
   /** /api/v1/status/tsdb on the remote-write port, as Thanos serves it. */
-  private static void tsdbStatus(Node n) throws Exception {
+  private static void tsdbStatus(RingNode n) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     HttpResponse<String> one =
         http.send(
@@ -411,7 +384,7 @@ class MixinMetricsIT {
   }
 
   /** The samples of {@code tenant} a node serves over the StoreAPI. */
-  private static long stored(Node n, String tenant) {
+  private static long stored(RingNode n, String tenant) {
     long count = 0;
     try (StoreClient c = new StoreClient(new InetSocketAddress("127.0.0.1", n.grpc()))) {
       for (var s :
@@ -445,7 +418,7 @@ class MixinMetricsIT {
         .build();
   }
 
-  private static String scrape(Node n) throws Exception {
+  private static String scrape(RingNode n) throws Exception {
     HttpResponse<String> r = ItFixtures.get(n.web(), "/metrics");
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();

@@ -56,35 +56,14 @@ class RelabelIT {
     }
   }
 
-  private record Node(int index, int rw, int web, int grpc, Path data) {
-    String endpoint() {
-      return "127.0.0.1:" + grpc;
-    }
+  private RingNode node(int index) throws Exception {
+    return RingNode.create(index, dir);
   }
 
-  private Node node(int index) throws Exception {
-    return new Node(
-        index,
-        ItFixtures.freePort(),
-        ItFixtures.freePort(),
-        ItFixtures.freePort(),
-        dir.resolve("node" + index));
-  }
-
-  private ExternalProcess start(Node n, boolean awaitReady, String... extra) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "receive",
-                "--remote-write.address=127.0.0.1:" + n.rw(),
-                "--http-address=127.0.0.1:" + n.web(),
-                "--grpc-address=127.0.0.1:" + n.grpc(),
-                "--tsdb.path=" + n.data(),
-                "--label=replica=\"" + n.index() + "\""));
-    args.addAll(List.of(extra));
+  private ExternalProcess start(RingNode n, boolean awaitReady, String... extra) throws Exception {
     ExternalProcess p =
         ExternalProcess.start(
-            ItFixtures.sluiceCommand(args.toArray(String[]::new)),
+            ItFixtures.sluiceCommand(n.receiveArgs(extra)),
             dir.resolve("node" + n.index() + ".log"));
     processes.add(p);
     if (awaitReady) {
@@ -106,7 +85,7 @@ class RelabelIT {
   }
 
   /** {@code {a="b", ...}} → samples, of every series on a node matching {@code name=~re}. */
-  private static Map<String, Integer> stored(Node n, String nameRegex) {
+  private static Map<String, Integer> stored(RingNode n, String nameRegex) {
     Map<String, Integer> out = new TreeMap<>();
     try (StoreClient c = new StoreClient(new InetSocketAddress("127.0.0.1", n.grpc()))) {
       StoreTypes.LabelMatcher m =
@@ -130,7 +109,7 @@ class RelabelIT {
 
   @Test
   void aReceiverStoresTheRelabelledSeriesAndNotTheDroppedOnes() throws Exception {
-    Node n = node(0);
+    RingNode n = node(0);
     start(n, true, "--receive.relabel-config-file=" + rules());
     long t = System.currentTimeMillis();
     RemoteWrite.WriteRequest req =
@@ -158,17 +137,10 @@ class RelabelIT {
 
   @Test
   void inARingTheRelabelledSeriesLandsWhereTheRingPlacesItsRelabelledLabels() throws Exception {
-    List<Node> nodes = List.of(node(0), node(1), node(2));
-    List<String> eps = new ArrayList<>();
-    for (Node n : nodes) {
-      eps.add("\"" + n.endpoint() + "\"");
-    }
-    Path ring =
-        Files.writeString(
-            dir.resolve("hashrings.json"),
-            "[{\"hashring\": \"default\", \"endpoints\": [" + String.join(", ", eps) + "]}]");
+    List<RingNode> nodes = List.of(node(0), node(1), node(2));
+    Path ring = Files.writeString(dir.resolve("hashrings.json"), RingNode.defaultRing(nodes));
     Path rules = rules();
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       start(
           n,
           true,
@@ -205,7 +177,7 @@ class RelabelIT {
     }
     // The test tells the two hashes apart only for series they place differently.
     assertThat(movedByRelabelling).isGreaterThan(10);
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       assertThat(stored(n, ".+").keySet())
           .as(n.endpoint())
           .isEqualTo(expected.getOrDefault(n.endpoint(), Set.of()));
@@ -214,7 +186,7 @@ class RelabelIT {
 
   @Test
   void aMalformedRelabelFileStopsTheStartWithExitCode2() throws Exception {
-    Node n = node(0);
+    RingNode n = node(0);
     Path bad =
         Files.writeString(
             dir.resolve("bad.yml"), "- source_labels: [a]\n  target_label: h\n  action: hashmod\n");

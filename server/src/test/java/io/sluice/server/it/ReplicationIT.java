@@ -44,55 +44,22 @@ class ReplicationIT {
     }
   }
 
-  /** One receiver's ports and data directory. */
-  private record Node(int index, int rw, int web, int grpc, Path data) {
-    String endpoint() {
-      return "127.0.0.1:" + grpc;
-    }
+  private RingNode node(int index) throws Exception {
+    return RingNode.create(index, dir);
   }
 
-  private Node node(int index) throws Exception {
-    return new Node(
-        index,
-        ItFixtures.freePort(),
-        ItFixtures.freePort(),
-        ItFixtures.freePort(),
-        dir.resolve("node" + index));
-  }
-
-  private ExternalProcess start(Node n, String... extra) throws Exception {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "receive",
-                "--remote-write.address=127.0.0.1:" + n.rw(),
-                "--http-address=127.0.0.1:" + n.web(),
-                "--grpc-address=127.0.0.1:" + n.grpc(),
-                "--tsdb.path=" + n.data(),
-                "--label=replica=\"" + n.index() + "\""));
-    args.addAll(List.of(extra));
+  private ExternalProcess start(RingNode n, String... extra) throws Exception {
     ExternalProcess p =
         ExternalProcess.start(
-            ItFixtures.sluiceCommand(args.toArray(String[]::new)),
+            ItFixtures.sluiceCommand(n.receiveArgs(extra)),
             dir.resolve("node" + n.index() + "-" + processes.size() + ".log"));
     processes.add(p);
     ItFixtures.awaitReady(p, n.web());
     return p;
   }
 
-  private static String endpoints(List<Node> nodes, String... azs) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < nodes.size(); i++) {
-      out.add(
-          azs.length == 0
-              ? "\"" + nodes.get(i).endpoint() + "\""
-              : "{\"address\": \"" + nodes.get(i).endpoint() + "\", \"az\": \"" + azs[i] + "\"}");
-    }
-    return "[" + String.join(", ", out) + "]";
-  }
-
   /** label value of {@code label} → samples, of every series {@code __name__=name} on a node. */
-  private static Map<String, List<long[]>> series(Node n, String name, String label) {
+  private static Map<String, List<long[]>> series(RingNode n, String name, String label) {
     Map<String, List<long[]>> out = new TreeMap<>();
     try (StoreClient c = new StoreClient(new InetSocketAddress("127.0.0.1", n.grpc()))) {
       for (StoreTypes.Series s :
@@ -140,17 +107,16 @@ class ReplicationIT {
 
   @Test
   void threeReceiversWithRf3KeepEveryAcknowledgedSampleOnTwoNodesThroughKills() throws Exception {
-    List<Node> nodes = List.of(node(0), node(1), node(2));
+    List<RingNode> nodes = List.of(node(0), node(1), node(2));
     Path ring = dir.resolve("hashrings.json");
-    Files.writeString(
-        ring, "[{\"hashring\": \"default\", \"endpoints\": " + endpoints(nodes) + "}]");
+    Files.writeString(ring, RingNode.defaultRing(nodes));
     String[] flags = {
       "--receive.hashrings-file=" + ring,
       "--receive.hashrings-algorithm=ketama",
       "--receive.replication-factor=3"
     };
     List<ExternalProcess> procs = new ArrayList<>();
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       procs.add(start(n, concat(flags, "--receive.local-endpoint=" + n.endpoint())));
     }
     int agentPort = ItFixtures.freePort();
@@ -204,7 +170,7 @@ class ReplicationIT {
 
     // Every sample of the agent's up series that any node holds is on at least two nodes.
     Map<Long, Integer> copies = new HashMap<>();
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       for (long[] s : series(n, "up", "job").get("sluice")) {
         copies.merge(s[0], 1, Integer::sum);
       }
@@ -216,14 +182,14 @@ class ReplicationIT {
   @Test
   void aRouterOnlyNodeSpreadsSeriesOverIngestorsAsTheAzAwareKetamaRingPlacesThem()
       throws Exception {
-    List<Node> ingestors = List.of(node(0), node(1), node(2));
-    for (Node n : ingestors) {
+    List<RingNode> ingestors = List.of(node(0), node(1), node(2));
+    for (RingNode n : ingestors) {
       start(n); // no hashring: ingestor only
     }
-    Node router = node(9);
+    RingNode router = node(9);
     String json =
         "[{\"hashring\": \"ingestors\", \"algorithm\": \"ketama\", \"endpoints\": "
-            + endpoints(ingestors, "a", "b", "c")
+            + RingNode.endpoints(ingestors, "a", "b", "c")
             + "}]";
     start(router, "--receive.hashrings=" + json, "--receive.replication-factor=2");
 
@@ -256,7 +222,7 @@ class ReplicationIT {
             .add("s" + s);
       }
     }
-    for (Node n : ingestors) {
+    for (RingNode n : ingestors) {
       assertThat(series(n, "routed", "s").keySet())
           .as(n.endpoint())
           .isEqualTo(expected.getOrDefault(n.endpoint(), Set.of()));
@@ -269,12 +235,10 @@ class ReplicationIT {
   @Test
   void aHashmodRingChangedOnDiskTakesEffectWithoutRestartReadinessChangeOrFailedWrite()
       throws Exception {
-    List<Node> nodes = List.of(node(0), node(1), node(2));
+    List<RingNode> nodes = List.of(node(0), node(1), node(2));
     Path ring = dir.resolve("hashrings.json");
-    Files.writeString(
-        ring,
-        "[{\"hashring\": \"default\", \"endpoints\": " + endpoints(nodes.subList(0, 2)) + "}]");
-    for (Node n : nodes) {
+    Files.writeString(ring, RingNode.defaultRing(nodes.subList(0, 2)));
+    for (RingNode n : nodes) {
       start(
           n,
           "--receive.hashrings-file=" + ring,
@@ -289,7 +253,7 @@ class ReplicationIT {
             .start(
                 () -> {
                   while (polling.get()) {
-                    for (Node n : nodes) {
+                    for (RingNode n : nodes) {
                       try {
                         if (ItFixtures.get(n.web(), "/-/ready").statusCode() != 200) {
                           notReady.incrementAndGet();
@@ -304,8 +268,7 @@ class ReplicationIT {
       writeRound(nodes.get(0), "before", 40);
       // Replaced whole, as a ConfigMap update does.
       Path next = dir.resolve("hashrings.json.new");
-      Files.writeString(
-          next, "[{\"hashring\": \"default\", \"endpoints\": " + endpoints(nodes) + "}]");
+      Files.writeString(next, RingNode.defaultRing(nodes));
       Files.move(next, ring, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       // Write all along while the change is picked up: every write succeeds.
       // The first load counts as a change; the edit is the second on every node.
@@ -314,7 +277,7 @@ class ReplicationIT {
           Duration.ofSeconds(30),
           () -> {
             writeRound(nodes.get(0), "during", 10);
-            for (Node n : nodes) {
+            for (RingNode n : nodes) {
               if (metric(n, "thanos_receive_hashrings_file_changes_total") < 2) {
                 return false;
               }
@@ -333,7 +296,7 @@ class ReplicationIT {
             List.of(Endpoint.of(nodes.get(0).endpoint()), Endpoint.of(nodes.get(1).endpoint())));
     Hashring three =
         HashmodHashring.create(nodes.stream().map(n -> Endpoint.of(n.endpoint())).toList());
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       Map<String, List<long[]>> held = series(n, "moved", "s");
       for (String s : List.of("before", "after")) {
         Hashring r = s.equals("before") ? two : three;
@@ -384,12 +347,12 @@ class ReplicationIT {
     } finally {
       ch.shutdownNow();
     }
-    for (Node n : nodes) {
+    for (RingNode n : nodes) {
       assertThat(series(n, "bad_replica", "s")).isEmpty();
     }
   }
 
-  private static double metric(Node n, String name) throws Exception {
+  private static double metric(RingNode n, String name) throws Exception {
     for (String line : ItFixtures.get(n.web(), "/metrics").body().split("\n")) {
       if (line.startsWith(name + " ")) {
         return Double.parseDouble(line.substring(name.length() + 1));
@@ -400,7 +363,7 @@ class ReplicationIT {
 
   private static final AtomicInteger ROUND = new AtomicInteger();
 
-  private static void writeRound(Node n, String prefix, int count) throws Exception {
+  private static void writeRound(RingNode n, String prefix, int count) throws Exception {
     RemoteWrite.WriteRequest.Builder req = RemoteWrite.WriteRequest.newBuilder();
     long t = System.currentTimeMillis() + ROUND.incrementAndGet();
     for (int i = 0; i < count; i++) {
@@ -414,7 +377,7 @@ class ReplicationIT {
     assertThat(ItFixtures.remoteWrite(n.rw(), "default-tenant", req.build())).isEqualTo(200);
   }
 
-  private static Set<String> names(Node n) {
+  private static Set<String> names(RingNode n) {
     Set<String> out = new TreeSet<>();
     try (StoreClient c = new StoreClient(new InetSocketAddress("127.0.0.1", n.grpc()))) {
       StoreTypes.LabelMatcher any =
@@ -436,7 +399,7 @@ class ReplicationIT {
     return out;
   }
 
-  private static boolean sameNames(List<Node> nodes) {
+  private static boolean sameNames(List<RingNode> nodes) {
     Set<String> first = names(nodes.get(0));
     return nodes.stream().allMatch(n -> names(n).containsAll(first));
   }
