@@ -335,7 +335,8 @@ public final class Receiver implements AutoCloseable {
         : new LocalActiveSeries(local, replication::ring, cfg.replication().localEndpoint());
   }
 
-  // host:port as Go writes it: an IPv6 host in brackets, without its scope ("[::]:10901").
+  // host:port with an IPv6 host in brackets and without its scope; the wildcard as "[::]", as Go
+  // writes it.
   static String hostPort(InetSocketAddress a) {
     if (a.getAddress() instanceof java.net.Inet6Address v6) {
       String host = v6.isAnyLocalAddress() ? "::" : v6.getHostAddress();
