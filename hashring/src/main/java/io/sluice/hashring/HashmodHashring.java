@@ -54,6 +54,20 @@ public final class HashmodHashring implements Hashring {
     return endpoints[(int) Long.remainderUnsigned(seriesHash + n, endpoints.length)];
   }
 
+  @Override
+  public void placeReplicas(String tenant, long seriesHash, int first, int count, int[] out)
+      throws InsufficientEndpointsException {
+    if (first < 0 || count < 0) {
+      throw new IllegalArgumentException("negative replica index " + Math.min(first, count));
+    }
+    if (first + count > endpoints.length) {
+      throw new InsufficientEndpointsException(endpoints.length, first + (long) count);
+    }
+    for (int k = 0; k < count; k++) {
+      out[k] = (int) Long.remainderUnsigned(seriesHash + first + k, endpoints.length);
+    }
+  }
+
   /** {@return the endpoints sorted by address} */
   @Override
   public List<Endpoint> nodes() {

@@ -28,6 +28,24 @@ public interface Hashring {
   Endpoint getN(String tenant, long seriesHash, int n) throws HashringException;
 
   /**
+   * Places replicas {@code first .. first + count - 1} of a series at once: {@code out[k]} is the
+   * position in {@link #nodes()} of the endpoint that {@link #getN getN(tenant, seriesHash, first +
+   * k)} returns. The write path groups series by these positions, with no address lookups; ketama
+   * finds the series' ring point once for all its replicas. Allocates nothing in ketama and
+   * hashmod.
+   *
+   * @param out receives {@code count} positions from index 0
+   * @throws HashringException as {@link #getN}
+   */
+  default void placeReplicas(String tenant, long seriesHash, int first, int count, int[] out)
+      throws HashringException {
+    List<Endpoint> nodes = nodes();
+    for (int k = 0; k < count; k++) {
+      out[k] = nodes.indexOf(getN(tenant, seriesHash, first + k));
+    }
+  }
+
+  /**
    * The endpoint that stores replica 0 of a series; see {@link #getN}.
    *
    * @throws HashringException as {@link #getN}

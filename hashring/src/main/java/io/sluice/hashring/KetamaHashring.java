@@ -32,8 +32,9 @@ import java.util.Map;
  * that the ring is deterministic; Go's unstable sort may order them otherwise, which only matters
  * for which of the duplicate entries is returned.
  *
- * <p>Immutable and thread-safe; {@link #getN} allocates nothing. Memory: about {@code
- * sectionsPerNode * endpoints * (8 + 4 * RF)} bytes.
+ * <p>Immutable and thread-safe; {@link #getN} and {@link #placeReplicas} allocate nothing, and find
+ * a series' point through a table of the points' top hash bits in about one step. Memory: about
+ * {@code sectionsPerNode * endpoints * (16 + 4 * RF)} bytes.
  */
 public final class KetamaHashring implements Hashring {
   /** Thanos' {@code SectionsPerNode}: ring points per endpoint. */
@@ -51,6 +52,11 @@ public final class KetamaHashring implements Hashring {
   // Replica lists, replicationFactor entries per point.
   private final int[] replicas;
   private final int replicationFactor;
+  // The series' point in about one step instead of a binary search: points are grouped by the top
+  // bucketBits bits of their (unsigned) hash; bucketStart[b] is the first point of group b and
+  // bucketStart[b + 1] the end of it. About one point per group.
+  private final int bucketBits;
+  private final int[] bucketStart;
 
   private KetamaHashring(
       Endpoint[] endpoints, long[] flippedHashes, int[] pointEndpoint, int[] replicas, int rf) {
@@ -60,6 +66,26 @@ public final class KetamaHashring implements Hashring {
     this.pointEndpoint = pointEndpoint;
     this.replicas = replicas;
     this.replicationFactor = rf;
+    this.bucketBits = Math.min(20, 64 - Long.numberOfLeadingZeros(flippedHashes.length));
+    this.bucketStart = bucketStarts(flippedHashes, bucketBits);
+  }
+
+  private static int[] bucketStarts(long[] flippedHashes, int bits) {
+    int buckets = 1 << bits;
+    int[] start = new int[buckets + 1];
+    int p = 0;
+    for (int b = 0; b < buckets; b++) {
+      start[b] = p;
+      while (p < flippedHashes.length && bucket(flippedHashes[p] ^ Long.MIN_VALUE, bits) == b) {
+        p++;
+      }
+    }
+    start[buckets] = flippedHashes.length;
+    return start;
+  }
+
+  private static int bucket(long unsignedHash, int bits) {
+    return (int) (unsignedHash >>> (64 - bits));
   }
 
   /**
@@ -203,20 +229,37 @@ public final class KetamaHashring implements Hashring {
     return endpoints[replicas[point(seriesHash) * replicationFactor + n]];
   }
 
+  @Override
+  public void placeReplicas(String tenant, long seriesHash, int first, int count, int[] out)
+      throws InsufficientEndpointsException {
+    if (count == 0) {
+      return;
+    }
+    int last = first + count - 1;
+    if (first < 0) {
+      throw new IllegalArgumentException("negative replica index " + first);
+    }
+    if (last >= endpoints.length) {
+      throw new InsufficientEndpointsException(endpoints.length, last + 1L);
+    }
+    if (last >= replicationFactor) {
+      throw new IllegalArgumentException(
+          "replica index " + last + " not below the replication factor " + replicationFactor);
+    }
+    System.arraycopy(replicas, point(seriesHash) * replicationFactor + first, out, 0, count);
+  }
+
   /** The first point with hash >= h (unsigned), or 0 if there is none. */
   int point(long h) {
+    int b = bucket(h, bucketBits);
+    int p = bucketStart[b];
+    int end = bucketStart[b + 1];
     long key = h ^ Long.MIN_VALUE;
-    int lo = 0;
-    int hi = flippedHashes.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (flippedHashes[mid] < key) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
+    while (p < end && flippedHashes[p] < key) {
+      p++;
     }
-    return lo == flippedHashes.length ? 0 : lo;
+    // Every point of a later group is above h; p is the first of them when none of b's is.
+    return p == flippedHashes.length ? 0 : p;
   }
 
   /** {@return the endpoints in file order} */

@@ -133,6 +133,39 @@ abstract class HashringContract {
   }
 
   @Test
+  void placingAllReplicasAtOnceGivesTheEndpointsOfGetN() throws Exception {
+    Random random = new Random(11);
+    for (int size = 1; size <= 7; size++) {
+      List<Endpoint> eps = new ArrayList<>();
+      for (int e = 0; e < size; e++) {
+        eps.add(Endpoint.of("10.0." + random.nextInt(256) + "." + e + ":10901"));
+      }
+      int rf = Math.min(size, 3);
+      Hashring ring = create(eps, rf);
+      int[] out = new int[rf];
+      for (long h : randomSeries(random, 2000)) {
+        for (int first = 0; first < rf; first++) {
+          int count = rf - first;
+          ring.placeReplicas("t", h, first, count, out);
+          for (int k = 0; k < count; k++) {
+            assertThat(ring.nodes().get(out[k]))
+                .as("ring of %d, series %x, replica %d", size, h, first + k)
+                .isSameAs(ring.getN("t", h, first + k));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void placingMoreReplicasThanEndpointsAtOnceFailsAsGetN() throws Exception {
+    Hashring ring = create(endpoints("a", "b"), 2);
+    assertThatThrownBy(() -> ring.placeReplicas("t", 42, 1, 2, new int[2]))
+        .isInstanceOf(InsufficientEndpointsException.class)
+        .hasMessage("insufficient nodes; have 2, want 3");
+  }
+
+  @Test
   void everyEndpointGetsSeries() throws Exception {
     Hashring ring = create(endpoints("a", "b", "c", "d"), 1);
     Map<String, Integer> counts = new HashMap<>();

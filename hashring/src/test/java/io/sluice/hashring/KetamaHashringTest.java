@@ -33,6 +33,50 @@ class KetamaHashringTest extends HashringContract {
   }
 
   @Test
+  void aSeriesFindsTheFirstPointAtOrAboveItsHashAsABinarySearchWould() throws Exception {
+    java.util.Random random = new java.util.Random(5);
+    for (int[] shape : new int[][] {{1, 1}, {1, 10}, {3, 1000}, {7, 1000}, {40, 1000}}) {
+      List<Endpoint> eps = new java.util.ArrayList<>();
+      for (int e = 0; e < shape[0]; e++) {
+        eps.add(Endpoint.of("node-" + e + ":10901"));
+      }
+      KetamaHashring ring = KetamaHashring.create(eps, shape[1], 1);
+      long[] probes = new long[20_000];
+      for (int i = 0; i < probes.length; i++) {
+        probes[i] = random.nextLong();
+      }
+      // The points themselves, their neighbours and the ends of the unsigned range.
+      for (int p = 0; p < ring.pointCount() && p < 5000; p++) {
+        probes[3 * p % probes.length] = ring.pointHash(p);
+        probes[(3 * p + 1) % probes.length] = ring.pointHash(p) + 1;
+        probes[(3 * p + 2) % probes.length] = ring.pointHash(p) - 1;
+      }
+      probes[0] = 0;
+      probes[1] = -1;
+      probes[2] = Long.MIN_VALUE;
+      probes[3] = Long.MAX_VALUE;
+      for (long h : probes) {
+        assertThat(ring.point(h)).as("hash %x", h).isEqualTo(firstPointAtOrAbove(ring, h));
+      }
+    }
+  }
+
+  // Go's sort.Search over the unsigned point hashes, wrapping to point 0.
+  private static int firstPointAtOrAbove(KetamaHashring ring, long h) {
+    int lo = 0;
+    int hi = ring.pointCount();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Long.compareUnsigned(ring.pointHash(mid), h) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo == ring.pointCount() ? 0 : lo;
+  }
+
+  @Test
   void ringPointHashesAreTheGoldenValues() {
     for (String[] r : Golden.rows("thanos-v0.42/point-hash.tsv")) {
       byte[] key = Golden.text(r[0]).getBytes(StandardCharsets.UTF_8);

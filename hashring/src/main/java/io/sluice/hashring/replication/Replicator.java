@@ -52,6 +52,8 @@ import java.util.function.Supplier;
  */
 public final class Replicator implements Writer, AutoCloseable {
   private static final int POOLED_ROUNDS = 64;
+  private static final byte LOCAL = 1;
+  private static final byte REMOTE = 2;
 
   private final ReceiveMode mode;
   private final Supplier<Hashring> ring;
@@ -127,8 +129,18 @@ public final class Replicator implements Writer, AutoCloseable {
     final List<Batch> spare = new ArrayList<>();
     final AtomicInteger users = new AtomicInteger();
 
+    // Remote batches by replica index and address (so that an address listed twice in a ring is
+    // one batch), and by (replica index, position in the ring's nodes) for the per-series lookup.
     @SuppressWarnings("unchecked")
     Map<String, Batch>[] byReplica = new Map[0];
+
+    Batch[] slots = new Batch[0];
+    int[] touched = new int[16];
+    int touchedCount;
+    int nodeCount;
+    // Per node position: 0 not seen yet in this request, LOCAL or REMOTE.
+    byte[] nodeKind = new byte[0];
+    int[] placed = new int[0];
 
     boolean hasLocal;
     boolean copied;
@@ -143,6 +155,51 @@ public final class Replicator implements Writer, AutoCloseable {
         }
         byReplica = maps;
       }
+      if (placed.length < replicas) {
+        placed = new int[replicas];
+      }
+    }
+
+    void beginRing(int nodes, int replicas) {
+      nodeCount = nodes;
+      if (slots.length < nodes * replicas) {
+        slots = new Batch[nodes * replicas];
+      }
+      if (nodeKind.length < nodes) {
+        nodeKind = new byte[nodes];
+      } else {
+        Arrays.fill(nodeKind, 0, nodes, (byte) 0);
+      }
+    }
+
+    boolean isLocal(int node, List<Endpoint> nodes) {
+      byte kind = nodeKind[node];
+      if (kind == 0) {
+        kind = local != null && nodes.get(node).hasAddress(localEndpoint) ? LOCAL : REMOTE;
+        nodeKind[node] = kind;
+      }
+      return kind == LOCAL;
+    }
+
+    // The batch of replica index k (wire replica k + first + 1) for the endpoint at node.
+    Batch remoteBatch(
+        int k, int node, List<Endpoint> nodes, String tenant, long wireReplica, WriteBatch batch) {
+      int slot = k * nodeCount + node;
+      Batch b = slots[slot];
+      if (b == null) {
+        String address = nodes.get(node).address();
+        b = byReplica[k].get(address);
+        if (b == null) {
+          b = remoteBatch(address, tenant, wireReplica, batch);
+          byReplica[k].put(address, b);
+        }
+        slots[slot] = b;
+        if (touchedCount == touched.length) {
+          touched = Arrays.copyOf(touched, touchedCount * 2);
+        }
+        touched[touchedCount++] = slot;
+      }
+      return b;
     }
 
     // The shared copy of the caller's batch, made by the first remote batch.
@@ -173,6 +230,10 @@ public final class Replicator implements Writer, AutoCloseable {
       for (Map<String, Batch> m : byReplica) {
         m.clear();
       }
+      for (int i = 0; i < touchedCount; i++) {
+        slots[touched[i]] = null;
+      }
+      touchedCount = 0;
       hasLocal = false;
       copied = false;
     }
@@ -284,22 +345,26 @@ public final class Replicator implements Writer, AutoCloseable {
     }
   }
 
-  // Hashes each series once and groups it by (endpoint, replica index); the local endpoint's
-  // series of every replica index go to the round's one local batch.
+  // Hashes each series once, places all its replica indexes at once and groups it by (endpoint,
+  // replica index); the local endpoint's series of every replica index go to the round's one local
+  // batch.
   private void place(Round round, WriteRequest request, String tenant, int first, int replicas)
       throws HashringException {
     Hashring r = ring.get().forTenant(tenant);
+    List<Endpoint> nodes = r.nodes();
+    round.beginRing(nodes.size(), replicas);
     byte[] tenantBytes = SeriesHasher.tenantBytes(tenant);
     SeriesHasher hasher = hashers.get();
     WriteBatch batch = request.batch();
+    int[] placed = round.placed;
     for (int i = 0, n = request.seriesCount(); i < n; i++) {
       int s = request.series(i);
       int skip = request.skippedLabel(i);
       long h = hasher.hash(tenantBytes, batch, s, skip);
+      r.placeReplicas(tenant, h, first, replicas, placed);
       for (int k = 0; k < replicas; k++) {
-        int idx = first + k;
-        Endpoint ep = r.getN(tenant, h, idx);
-        if (local != null && ep.hasAddress(localEndpoint)) {
+        int node = placed[k];
+        if (round.isLocal(node, nodes)) {
           // A series is on distinct nodes for its replica indexes, so it is here at most once.
           if (!round.hasLocal) {
             round.local.reset(localEndpoint, tenant, 0, batch);
@@ -308,13 +373,7 @@ public final class Replicator implements Writer, AutoCloseable {
           round.local.add(i, s, h, skip);
           continue;
         }
-        Map<String, Batch> byAddress = round.byReplica[k];
-        Batch b = byAddress.get(ep.address());
-        if (b == null) {
-          b = round.remoteBatch(ep.address(), tenant, idx + 1, batch);
-          byAddress.put(ep.address(), b);
-        }
-        b.add(i, s, h, skip);
+        round.remoteBatch(k, node, nodes, tenant, first + k + 1, batch).add(i, s, h, skip);
       }
     }
   }
