@@ -7,7 +7,6 @@ import io.grpc.DecompressorRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import org.xerial.snappy.SnappyFramedInputStream;
 
 /**
  * The gRPC message encoding {@code snappy} as Thanos registers it ({@code pkg/extgrpc/snappy}): the
@@ -16,8 +15,8 @@ import org.xerial.snappy.SnappyFramedInputStream;
  * --receive.grpc-compression=snappy}).
  *
  * <p>Stateless and thread-safe. Messages are compressed by {@link FramedSnappyOutput} with the
- * compressing thread's buffers, and decompressed by snappy-java's framed stream (which checks every
- * chunk's CRC).
+ * compressing thread's buffers, and decompressed by {@link FramedSnappyInput}, which checks every
+ * chunk's CRC and decompresses straight into the reader's array when it reads whole chunks.
  */
 public final class SnappyCodec implements Codec {
   /** The encoding name, in {@code grpc-encoding} and {@code grpc-accept-encoding}. */
@@ -57,6 +56,6 @@ public final class SnappyCodec implements Codec {
 
   @Override
   public InputStream decompress(InputStream is) throws IOException {
-    return new SnappyFramedInputStream(is, true);
+    return new FramedSnappyInput(is);
   }
 }

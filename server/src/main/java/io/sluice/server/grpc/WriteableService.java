@@ -49,25 +49,25 @@ import java.util.function.BooleanSupplier;
  * Unavailable} "target not ready". No relabelling happens here (Thanos relabels at the HTTP ingress
  * only).
  *
- * <p>Request bytes are read whole (gRPC has decompressed them, {@code snappy} included) into one
- * array per call; decoding reuses per-thread batches. While a call is decoded and written its
- * message holds its size in the receiver's {@link BodyBudget}, the same global bound the HTTP
- * request bodies are held to (Sluice only): a message that does not fit is {@code Unavailable}
- * "memory pressure: too many request bodies in flight", which the sending router counts as an
- * unavailable replica and retries later, and nothing of it is written. Messages waiting for a
- * thread are bounded by HTTP/2 flow control, not by the budget. The gauge {@code
- * thanos_receive_pending_write_requests} counts calls in progress. Thread-safe; the writer is
- * called on gRPC's executor threads and may block.
+ * <p>Request bytes are read whole (gRPC decompresses them, {@code snappy} included) into one pooled
+ * array per call ({@link MessageBuffers}), back in the pool when the call is done; decoding reuses
+ * per-thread batches. While a call is decoded and written its message holds its size in the
+ * receiver's {@link BodyBudget}, the same global bound the HTTP request bodies are held to (Sluice
+ * only): a message that does not fit is {@code Unavailable} "memory pressure: too many request
+ * bodies in flight", which the sending router counts as an unavailable replica and retries later,
+ * and nothing of it is written. Messages waiting for a thread are bounded by HTTP/2 flow control,
+ * not by the budget. The gauge {@code thanos_receive_pending_write_requests} counts calls in
+ * progress. Thread-safe; the writer is called on gRPC's executor threads and may block.
  */
 public final class WriteableService implements BindableService {
-  static final MethodDescriptor<byte[], byte[]> METHOD =
-      MethodDescriptor.<byte[], byte[]>newBuilder()
+  static final MethodDescriptor<Message, byte[]> METHOD =
+      MethodDescriptor.<Message, byte[]>newBuilder()
           .setType(MethodDescriptor.MethodType.UNARY)
           .setFullMethodName(
               MethodDescriptor.generateFullMethodName(
                   ThanosWriteFormat.SERVICE, ThanosWriteFormat.METHOD))
-          .setRequestMarshaller(new BytesMarshaller())
-          .setResponseMarshaller(new BytesMarshaller())
+          .setRequestMarshaller(new MessageMarshaller())
+          .setResponseMarshaller(new ResponseMarshaller())
           .setSchemaDescriptor(WriteableStoreGrpc.getRemoteWriteMethod().getSchemaDescriptor())
           .build();
 
@@ -109,10 +109,10 @@ public final class WriteableService implements BindableService {
         .build();
   }
 
-  private void remoteWrite(byte[] message, StreamObserver<byte[]> response) {
+  private void remoteWrite(Message message, StreamObserver<byte[]> response) {
     pending.incrementAndGet();
     try {
-      Status status = write(message);
+      Status status = write(message.bytes, message.length);
       if (status.isOk()) {
         response.onNext(EMPTY_RESPONSE);
         response.onCompleted();
@@ -121,32 +121,38 @@ public final class WriteableService implements BindableService {
       }
     } finally {
       pending.decrementAndGet();
+      MessageMarshaller.BUFFERS.give(message.bytes);
     }
   }
 
   /** Writes one request; returns the status to answer with. */
   Status write(byte[] message) {
+    return write(message, message.length);
+  }
+
+  /** Writes the request in {@code message[0..length)}; returns the status to answer with. */
+  Status write(byte[] message, int length) {
     if (!ready.getAsBoolean()) {
       return Status.UNAVAILABLE.withDescription("target not ready");
     }
-    if (!budget.tryAcquire(message.length)) {
+    if (!budget.tryAcquire(length)) {
       return Status.UNAVAILABLE.withDescription(
           MemoryAdmissionWriter.REFUSAL_PREFIX + "too many request bodies in flight");
     }
     try {
-      return decodeAndWrite(message);
+      return decodeAndWrite(message, length);
     } finally {
-      budget.release(message.length);
+      budget.release(length);
     }
   }
 
-  private Status decodeAndWrite(byte[] message) {
+  private Status decodeAndWrite(byte[] message, int length) {
     Scratch sc = SCRATCH.get();
     ThanosWriteRequestDecoder decoder = sc.decoder;
     try {
       int tenants;
       try {
-        tenants = decoder.decode(message, message.length);
+        tenants = decoder.decode(message, length);
       } catch (ProtobufDecodeException e) {
         return Status.INTERNAL.withDescription(
             "grpc: error unmarshalling request: " + e.getMessage());
@@ -220,8 +226,66 @@ public final class WriteableService implements BindableService {
     final WriteOutcome outcome = new WriteOutcome();
   }
 
-  /** Messages as bytes: requests are decoded by hand, the response is the empty message. */
-  private static final class BytesMarshaller implements MethodDescriptor.Marshaller<byte[]> {
+  /** A request message: {@code bytes[0..length)}, an array of {@link MessageMarshaller#BUFFERS}. */
+  static final class Message {
+    final byte[] bytes;
+    final int length;
+
+    Message(byte[] bytes, int length) {
+      this.bytes = bytes;
+      this.length = length;
+    }
+  }
+
+  /**
+   * Reads a request message into a pooled array, returned to the pool when the call is done. A
+   * compressed message is read in reads of at least a snappy chunk (64 KiB), so that the {@code
+   * snappy} decompressor decompresses straight into the array.
+   */
+  static final class MessageMarshaller implements MethodDescriptor.Marshaller<Message> {
+    static final MessageBuffers BUFFERS = new MessageBuffers(8, 4 << 20);
+    private static final int MIN_READ = 64 << 10;
+
+    @Override
+    public InputStream stream(Message value) {
+      return new ByteArrayInputStream(value.bytes, 0, value.length);
+    }
+
+    @Override
+    public Message parse(InputStream stream) {
+      byte[] buf = null;
+      try (stream) {
+        int n = 0;
+        if (stream instanceof KnownLength) {
+          // The uncompressed message: its length is known.
+          int known = stream.available();
+          buf = BUFFERS.take(known);
+          n = stream.readNBytes(buf, 0, known);
+        } else {
+          buf = BUFFERS.take(MIN_READ);
+        }
+        while (true) {
+          if (buf.length - n < MIN_READ) {
+            buf = java.util.Arrays.copyOf(buf, Math.max(2 * buf.length, n + MIN_READ));
+          }
+          int r = stream.read(buf, n, buf.length - n);
+          if (r < 0) {
+            return new Message(buf, n);
+          }
+          n += r;
+        }
+      } catch (IOException e) {
+        BUFFERS.give(buf);
+        throw Status.INTERNAL
+            .withDescription("grpc: error unmarshalling request: " + e.getMessage())
+            .withCause(e)
+            .asRuntimeException();
+      }
+    }
+  }
+
+  /** The response: the empty {@code WriteResponse}, as bytes. */
+  private static final class ResponseMarshaller implements MethodDescriptor.Marshaller<byte[]> {
     @Override
     public InputStream stream(byte[] value) {
       return new ByteArrayInputStream(value);
@@ -230,23 +294,9 @@ public final class WriteableService implements BindableService {
     @Override
     public byte[] parse(InputStream stream) {
       try (stream) {
-        if (stream instanceof KnownLength) {
-          // The uncompressed message: its length is known, read it into an array of that size.
-          byte[] b = stream.readNBytes(stream.available());
-          byte[] rest = stream.readAllBytes();
-          if (rest.length == 0) {
-            return b;
-          }
-          byte[] all = java.util.Arrays.copyOf(b, b.length + rest.length);
-          System.arraycopy(rest, 0, all, b.length, rest.length);
-          return all;
-        }
         return stream.readAllBytes();
       } catch (IOException e) {
-        throw Status.INTERNAL
-            .withDescription("grpc: error unmarshalling request: " + e.getMessage())
-            .withCause(e)
-            .asRuntimeException();
+        throw Status.INTERNAL.withDescription(e.getMessage()).withCause(e).asRuntimeException();
       }
     }
   }

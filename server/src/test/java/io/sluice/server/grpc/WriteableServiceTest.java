@@ -72,4 +72,48 @@ class WriteableServiceTest {
     assertThat(s.getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(budget.inFlight()).isZero();
   }
+
+  @Test
+  void aMessageIsDecodedFromItsLengthAloneInALargerPooledArray() {
+    byte[] message = message("t", 20);
+    byte[] pooled = java.util.Arrays.copyOf(message, message.length + 100);
+    java.util.Arrays.fill(pooled, message.length, pooled.length, (byte) 0x7f); // not a message
+    RecordingWriter writer = new RecordingWriter();
+    WriteableService service =
+        new WriteableService(
+            writer, () -> true, new SimpleMeterRegistry(), new BodyBudget(1 << 20));
+    assertThat(service.write(pooled, message.length).getCode()).isEqualTo(Status.Code.OK);
+    assertThat(writer.writes).containsExactly("t:20");
+  }
+
+  @Test
+  void theMarshallerReadsSnappyAndUncompressedMessagesWholeIntoPooledArrays() throws Exception {
+    byte[] message = message("t", 20_000); // several 64 KiB snappy chunks
+    java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
+    try (java.io.OutputStream os =
+        io.sluice.hashring.replication.SnappyCodec.instance().compress(compressed)) {
+      os.write(message);
+    }
+    WriteableService.MessageMarshaller marshaller = new WriteableService.MessageMarshaller();
+    // As gRPC hands a compressed message over: the decompressor's stream behind a filter.
+    java.io.InputStream framed =
+        new java.io.FilterInputStream(
+            io.sluice.hashring.replication.SnappyCodec.instance()
+                .decompress(new java.io.ByteArrayInputStream(compressed.toByteArray()))) {};
+    WriteableService.Message m = marshaller.parse(framed);
+    assertThat(java.util.Arrays.copyOf(m.bytes, m.length)).isEqualTo(message);
+
+    WriteableService.MessageMarshaller.BUFFERS.give(m.bytes);
+    WriteableService.Message again = marshaller.parse(new KnownLengthStream(message));
+    assertThat(java.util.Arrays.copyOf(again.bytes, again.length)).isEqualTo(message);
+    assertThat(again.bytes).isSameAs(m.bytes);
+  }
+
+  /** An uncompressed message as gRPC hands it over: a stream that knows its length. */
+  private static final class KnownLengthStream extends java.io.ByteArrayInputStream
+      implements io.grpc.KnownLength {
+    KnownLengthStream(byte[] b) {
+      super(b);
+    }
+  }
 }
