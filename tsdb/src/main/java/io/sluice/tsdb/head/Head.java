@@ -42,10 +42,12 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Thread-safe. The series map by hash and key is split into {@value #STRIPES} stripes by the low
  * bits of the series hash, each a {@link SeriesHashmap} under its own monitor, and the map by ref
- * into {@code REF_STRIPES} {@link SeriesRefMap}s; appends lock only the series. Concurrent appends
- * to different series share no lock. Series creation additionally takes the ref-map stripe and the
- * postings write lock. Queries see every series whose creation has completed, and each series'
- * chunks as of the moment they read it.
+ * into {@code REF_STRIPES} {@link SeriesRefMap}s; appends lock only the series. A stripe is created
+ * when its first series is, so that a head of a few series (a small tenant) costs the two arrays of
+ * stripes (20 KB) and not thousands of empty tables. Concurrent appends to different series share
+ * no lock. Series creation additionally takes the ref-map stripe and the postings write lock.
+ * Queries see every series whose creation has completed, and each series' chunks as of the moment
+ * they read it.
  *
  * <h2>Truncation</h2>
  *
@@ -55,7 +57,7 @@ import java.util.function.BooleanSupplier;
  * interleave with a series being removed or the minimum valid time being raised.
  */
 public final class Head {
-  static final int STRIPE_BITS = 14;
+  static final int STRIPE_BITS = 12;
   static final int REF_STRIPE_BITS = 10;
 
   /** Number of series map stripes. */
@@ -65,6 +67,10 @@ public final class Head {
   // Samples whose series are brought into the CPU cache together on replay (a few hundred KB).
   private static final int TOUCH_GROUP = 256;
   private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
+  private static final VarHandle STRIPE =
+      MethodHandles.arrayElementVarHandle(SeriesHashmap[].class);
+  private static final VarHandle REF_STRIPE =
+      MethodHandles.arrayElementVarHandle(SeriesRefMap[].class);
   private static final VarHandle MIN_TIME;
   private static final VarHandle MAX_TIME;
 
@@ -118,12 +124,39 @@ public final class Head {
     this.tooFarInFuture = options.tooFarInFutureMs();
     this.oooTimeWindow = options.oooTimeWindowMs();
     this.oooCapMax = options.oooCapMax();
-    for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new SeriesHashmap();
+  }
+
+  // The stripe of this hash, or null if no series of it was ever created.
+  private SeriesHashmap stripe(long hash) {
+    return (SeriesHashmap) STRIPE.getAcquire(stripes, (int) hash & (STRIPES - 1));
+  }
+
+  // The stripe of this hash, created if there is none yet.
+  private SeriesHashmap stripeToCreateIn(long hash) {
+    int i = (int) hash & (STRIPES - 1);
+    SeriesHashmap s = (SeriesHashmap) STRIPE.getAcquire(stripes, i);
+    if (s != null) {
+      return s;
     }
-    for (int i = 0; i < REF_STRIPES; i++) {
-      refStripes[i] = new SeriesRefMap();
+    SeriesHashmap fresh = new SeriesHashmap();
+    SeriesHashmap won = (SeriesHashmap) STRIPE.compareAndExchangeRelease(stripes, i, null, fresh);
+    return won == null ? fresh : won;
+  }
+
+  private SeriesRefMap refStripe(long ref) {
+    return (SeriesRefMap) REF_STRIPE.getAcquire(refStripes, (int) ref & (REF_STRIPES - 1));
+  }
+
+  private SeriesRefMap refStripeToCreateIn(long ref) {
+    int i = (int) ref & (REF_STRIPES - 1);
+    SeriesRefMap s = (SeriesRefMap) REF_STRIPE.getAcquire(refStripes, i);
+    if (s != null) {
+      return s;
     }
+    SeriesRefMap fresh = new SeriesRefMap();
+    SeriesRefMap won =
+        (SeriesRefMap) REF_STRIPE.compareAndExchangeRelease(refStripes, i, null, fresh);
+    return won == null ? fresh : won;
   }
 
   /** The options this head was created with. */
@@ -164,7 +197,7 @@ public final class Head {
    */
   MemSeries getOrCreate(long hash, byte[] key, int off, int len) {
     Objects.checkFromIndexSize(off, len, key.length);
-    SeriesHashmap stripe = stripes[(int) hash & (STRIPES - 1)];
+    SeriesHashmap stripe = stripeToCreateIn(hash);
     synchronized (stripe) {
       MemSeries s = stripe.get(hash, key, off, len);
       if (s != null) {
@@ -185,7 +218,10 @@ public final class Head {
    */
   MemSeries get(long hash, byte[] key, int off, int len) {
     Objects.checkFromIndexSize(off, len, key.length);
-    SeriesHashmap stripe = stripes[(int) hash & (STRIPES - 1)];
+    SeriesHashmap stripe = stripe(hash);
+    if (stripe == null) {
+      return null;
+    }
     synchronized (stripe) {
       return stripe.get(hash, key, off, len);
     }
@@ -208,7 +244,8 @@ public final class Head {
    */
   int prefetch(long[] hashes, int n, MemSeries[] scratch) {
     for (int i = 0; i < n; i++) {
-      scratch[i] = stripes[(int) hashes[i] & (STRIPES - 1)].firstInSlot(hashes[i]);
+      SeriesHashmap stripe = stripe(hashes[i]);
+      scratch[i] = stripe == null ? null : stripe.firstInSlot(hashes[i]);
     }
     int sink = 0;
     for (int i = 0; i < n; i++) {
@@ -243,7 +280,7 @@ public final class Head {
     }
     Objects.checkFromIndexSize(off, len, key.length);
     long hash = hash(key, off, len);
-    SeriesHashmap stripe = stripes[(int) hash & (STRIPES - 1)];
+    SeriesHashmap stripe = stripeToCreateIn(hash);
     synchronized (stripe) {
       MemSeries s = stripe.get(hash, key, off, len);
       if (s != null) {
@@ -281,7 +318,7 @@ public final class Head {
       created = new MemSeries(r, hash, ownKey);
       stripe.put(created);
     }
-    SeriesRefMap refStripe = refStripes[(int) created.ref() & (REF_STRIPES - 1)];
+    SeriesRefMap refStripe = refStripeToCreateIn(created.ref());
     synchronized (refStripe) {
       refStripe.put(created);
     }
@@ -292,7 +329,10 @@ public final class Head {
 
   /** The series with this ref, or null. */
   MemSeries getByRef(long ref) {
-    SeriesRefMap refStripe = refStripes[(int) ref & (REF_STRIPES - 1)];
+    SeriesRefMap refStripe = refStripe(ref);
+    if (refStripe == null) {
+      return null;
+    }
     synchronized (refStripe) {
       return refStripe.get(ref);
     }
@@ -604,7 +644,11 @@ public final class Head {
   public long[] truncate(long mint) {
     setMinValidTime(mint);
     List<MemSeries> empty = new ArrayList<>();
-    for (SeriesRefMap stripe : refStripes) {
+    for (int i = 0; i < REF_STRIPES; i++) {
+      SeriesRefMap stripe = (SeriesRefMap) REF_STRIPE.getAcquire(refStripes, i);
+      if (stripe == null) {
+        continue;
+      }
       for (MemSeries s : stripe.snapshot()) {
         if (s.truncateBefore(mint)) {
           empty.add(s);
@@ -627,11 +671,11 @@ public final class Head {
         if (!s.markRemovedIfEmpty()) {
           continue;
         }
-        SeriesHashmap stripe = stripes[(int) s.hash() & (STRIPES - 1)];
+        SeriesHashmap stripe = stripe(s.hash()); // exists: s was created in it
         synchronized (stripe) {
           stripe.remove(s);
         }
-        SeriesRefMap refStripe = refStripes[(int) s.ref() & (REF_STRIPES - 1)];
+        SeriesRefMap refStripe = refStripe(s.ref());
         synchronized (refStripe) {
           refStripe.remove(s);
         }
