@@ -13,6 +13,7 @@ import io.sluice.tsdb.wal.WalReader;
 import io.sluice.tsdb.wal.WalRepair;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -20,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,7 @@ final class WalReplayer {
   // and one worker being slower for a while (~3 MB per worker).
   private static final int QUEUE = 32;
   private static final Batch POISON = new Batch(0);
+  private static final Pattern SEGMENT_NAME = Pattern.compile("[0-9]{8}");
 
   private final Head head;
   private final RecordDecoder dec = new RecordDecoder();
@@ -68,6 +72,10 @@ final class WalReplayer {
    * @throws IOException if the WAL cannot be read or repaired
    */
   static ReplayStats replay(Path walDir, Head head, int workers) throws IOException {
+    if (isEmpty(walDir)) {
+      // A new tenant: no threads, no batches (megabytes of them, sized for large replays).
+      return new ReplayStats(0, 0, 0, Optional.empty());
+    }
     WalReplayer r = new WalReplayer(head, workers, walDir.getFileName() + "");
     Optional<RepairResult> repair = Optional.empty();
     try {
@@ -92,6 +100,27 @@ final class WalReplayer {
       repair = Optional.of(rr);
     }
     return new ReplayStats(r.series, r.samples(), r.failed(), repair);
+  }
+
+  // No checkpoint and no segment with a byte in it (or no WAL directory yet).
+  private static boolean isEmpty(Path walDir) throws IOException {
+    if (!Files.isDirectory(walDir)) {
+      return true;
+    }
+    if (Checkpoint.lastCheckpoint(walDir).isPresent()) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(walDir)) {
+      return files.noneMatch(
+          f -> {
+            try {
+              return SEGMENT_NAME.matcher(f.getFileName().toString()).matches()
+                  && Files.size(f) > 0;
+            } catch (IOException e) {
+              return true; // let the replay read it and report
+            }
+          });
+    }
   }
 
   private WalReplayer(Head head, int n, String name) {

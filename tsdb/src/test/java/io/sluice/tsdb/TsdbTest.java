@@ -45,6 +45,27 @@ class TsdbTest {
     return tmp.resolve("tenant");
   }
 
+  @Test
+  void aNewOrEmptyWalOpensWithoutReplayThreadsAndStillReplaysOnceItHasRecords() throws Exception {
+    try (Tsdb db = Tsdb.open(db(), options(false, false))) {
+      assertThat(db.replayStats().series()).isZero();
+    }
+    // Reopened with only empty segments: still nothing to replay, and no replay worker started.
+    TsdbOptions options = options(false, false);
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
+    long started = threads.getTotalStartedThreadCount();
+    try (Tsdb db = Tsdb.open(db(), options)) {
+      assertThat(threads.getTotalStartedThreadCount() - started)
+          .isLessThan(options.replayWorkers());
+      write(db, Labels.of("__name__", "m"), T0, bits(1));
+    }
+    try (Tsdb db = Tsdb.open(db(), options)) {
+      assertThat(db.replayStats().series()).isEqualTo(1);
+      assertThat(db.replayStats().samples()).isEqualTo(1);
+    }
+  }
+
   @ParameterizedTest(name = "compression {0}")
   @ValueSource(booleans = {false, true})
   void reopeningRestoresSeriesRefsLabelsAndSamplesBitExactly(boolean compress) throws IOException {

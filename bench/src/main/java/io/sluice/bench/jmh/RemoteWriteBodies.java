@@ -45,6 +45,28 @@ final class RemoteWriteBodies {
         : encodeV2(series, from, count, pass);
   }
 
+  /**
+   * Encodes series {@code [0, count)} as an uncompressed remote-write 1.0 request with one sample
+   * each at {@code timestampMs} (for a receiver that checks samples against its clock).
+   */
+  static byte[] encodeV1At(BenchSeries series, int count, long timestampMs) {
+    RemoteWrite.WriteRequest.Builder request = RemoteWrite.WriteRequest.newBuilder();
+    for (int i = 0; i < count; i++) {
+      RemoteWrite.TimeSeries.Builder ts = RemoteWrite.TimeSeries.newBuilder();
+      Labels labels = series.labels(i);
+      for (int l = 0; l < labels.size(); l++) {
+        ts.addLabels(
+            RemoteWrite.Label.newBuilder().setName(labels.name(l)).setValue(labels.value(l)));
+      }
+      ts.addSamples(
+          RemoteWrite.Sample.newBuilder()
+              .setTimestamp(timestampMs)
+              .setValue(Double.longBitsToDouble(series.valueBits(i, 0))));
+      request.addTimeseries(ts);
+    }
+    return request.build().toByteArray();
+  }
+
   private static byte[] encodeV1(BenchSeries series, int from, int count, long pass) {
     RemoteWrite.WriteRequest.Builder request = RemoteWrite.WriteRequest.newBuilder();
     for (int i = from; i < from + count; i++) {

@@ -32,7 +32,7 @@ public final class TenantFootprint {
   /**
    * Runs the measurement.
    *
-   * @param args tenants (500), series per tenant (10)
+   * @param args tenants (500), series per tenant (10), optionally a remote-write URL
    */
   public static void main(String[] args) throws Exception {
     int tenants = args.length > 0 ? Integer.parseInt(args[0]) : 500;
@@ -41,6 +41,13 @@ public final class TenantFootprint {
     byte[] body =
         RemoteWriteBodies.snappy(
             RemoteWriteBodies.encode(RemoteWriteVersion.V1, fixture, 0, series, 0));
+    if (args.length > 2) {
+      byte[] now =
+          RemoteWriteBodies.snappy(
+              RemoteWriteBodies.encodeV1At(fixture, series, System.currentTimeMillis()));
+      send(java.net.URI.create(args[2]), tenants, now);
+      return;
+    }
     Path dir = Files.createTempDirectory("tenant-footprint");
     InstantSource clock = InstantSource.system();
     try (MultiTsdb tsdbs =
@@ -67,6 +74,27 @@ public final class TenantFootprint {
     } finally {
       deleteTree(dir);
     }
+  }
+
+  private static void send(java.net.URI url, int tenants, byte[] body) throws Exception {
+    try (java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient()) {
+      for (int t = 0; t < tenants; t++) {
+        java.net.http.HttpRequest request =
+            java.net.http.HttpRequest.newBuilder(url)
+                .header("Content-Encoding", "snappy")
+                .header("Content-Type", "application/x-protobuf")
+                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                .header("THANOS-TENANT", "tenant-" + t)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        int status =
+            client.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        if (status / 100 != 2) {
+          throw new IllegalStateException("tenant-" + t + ": HTTP " + status);
+        }
+      }
+    }
+    System.out.printf("sent one request to each of %d tenants%n", tenants);
   }
 
   private static long liveHeap() {
