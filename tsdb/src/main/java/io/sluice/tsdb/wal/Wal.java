@@ -55,7 +55,7 @@ import org.xerial.snappy.Snappy;
  * Wal} may write a directory at a time (the database holds the directory lock, as Prometheus'
  * lockfile does).
  *
- * <p>Memory: a reused staging buffer of up to 1 MiB (the largest call, capped) and, with
+ * <p>Memory: a reused staging buffer from 4 KiB up to 1 MiB (the largest call, capped) and, with
  * compression, a buffer the size of the largest record's worst-case compressed length.
  */
 public final class Wal implements Closeable {
@@ -76,7 +76,8 @@ public final class Wal implements Closeable {
   private SegmentFile file;
   private volatile int segment;
   private long written;
-  private byte[] staging = new byte[2 * PAGE_SIZE];
+  // Starts small, so that a tenant that writes a few series does not hold pages of it.
+  private byte[] staging = new byte[4096];
   private int staged;
   private byte[] snappyBuf = new byte[0];
   private boolean closed;
