@@ -279,11 +279,24 @@ public final class OtlpTranslator {
     String serviceName = null;
     String serviceNamespace = null;
     String instance = null;
+    // The first of repeated keys counts, as pcommon.Map.Get finds it.
     for (KeyValue kv : resource) {
       switch (kv.getKey()) {
-        case SERVICE_NAME -> serviceName = AttributeValues.asString(kv.getValue());
-        case SERVICE_NAMESPACE -> serviceNamespace = AttributeValues.asString(kv.getValue());
-        case SERVICE_INSTANCE_ID -> instance = AttributeValues.asString(kv.getValue());
+        case SERVICE_NAME -> {
+          if (serviceName == null) {
+            serviceName = AttributeValues.asString(kv.getValue());
+          }
+        }
+        case SERVICE_NAMESPACE -> {
+          if (serviceNamespace == null) {
+            serviceNamespace = AttributeValues.asString(kv.getValue());
+          }
+        }
+        case SERVICE_INSTANCE_ID -> {
+          if (instance == null) {
+            instance = AttributeValues.asString(kv.getValue());
+          }
+        }
         default -> {}
       }
     }

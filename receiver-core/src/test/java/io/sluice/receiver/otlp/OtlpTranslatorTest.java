@@ -230,6 +230,13 @@ class OtlpTranslatorTest {
   }
 
   @Test
+  void theFirstOfRepeatedServiceAttributesNamesTheJob() throws Exception {
+    List<KeyValue> res = List.of(attr("service.name", "first"), attr("service.name", "second"));
+    assertThat(translate(request(res, gauge("g", "", point(1)))))
+        .containsExactly("{__name__=\"g\", job=\"first\"} " + MS + "=1.0");
+  }
+
+  @Test
   void targetInfoTakesTheLatestTimestampOfTheResource() throws Exception {
     Metric early = gauge("a", "", point(1).setTimeUnixNano(1_000_000_000L));
     Metric late = gauge("b", "", point(2).setTimeUnixNano(5_000_000_000L));
