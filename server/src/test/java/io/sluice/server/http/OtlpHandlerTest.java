@@ -81,6 +81,11 @@ class OtlpHandlerTest {
   private final List<EmbeddedChannel> channels = new ArrayList<>();
 
   private RemoteWriteHandler handler(String splitLabel, WriteLimiter limiter, OtlpSettings otlp) {
+    return handler(MAX_DECODED, splitLabel, limiter, otlp);
+  }
+
+  private RemoteWriteHandler handler(
+      int maxDecoded, String splitLabel, WriteLimiter limiter, OtlpSettings otlp) {
     return new RemoteWriteHandler(
         new LocalWriter(tsdbs),
         Runnable::run,
@@ -88,7 +93,7 @@ class OtlpHandlerTest {
         () -> true,
         "THANOS-TENANT",
         "default-tenant",
-        MAX_DECODED,
+        maxDecoded,
         splitLabel,
         limiter,
         null,
@@ -348,6 +353,31 @@ class OtlpHandlerTest {
     assertThat(r.status().code()).isEqualTo(413);
     assertThat(body(r)).contains("write request too large");
     assertThat(ch.isOpen()).isFalse();
+  }
+
+  @Test
+  void aTranslationLargerThanTheDecodedSizeLimitIs413() {
+    Metric histogram =
+        Metric.newBuilder()
+            .setName("h")
+            .setHistogram(
+                io.opentelemetry.proto.metrics.v1.Histogram.newBuilder()
+                    .setAggregationTemporality(
+                        AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                    .addDataPoints(
+                        io.opentelemetry.proto.metrics.v1.HistogramDataPoint.newBuilder()
+                            .setTimeUnixNano(NOW_NS)
+                            .setCount(1)
+                            .addAllExplicitBounds(List.of(1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0))
+                            .addAllBucketCounts(List.of(1L, 0L, 0L, 0L, 0L, 0L, 0L, 0L, 0L))))
+            .build();
+    byte[] body = request(histogram).toByteArray();
+    // Eleven series that each repeat the resource's labels: several times the OTLP body.
+    int limit = body.length * 2;
+    FullHttpResponse r = send(channel(handler(limit, "", null, OtlpSettings.DEFAULTS)), post(body));
+    assertThat(r.status().code()).isEqualTo(413);
+    assertThat(body(r)).startsWith("write request too large");
+    assertThat(tsdbs.get("default-tenant")).isNull();
   }
 
   @Test
