@@ -254,6 +254,53 @@ class OtlpIT {
   }
 
   @Test
+  void thePackagedReceiverServesOtlpWithItsFlags(@TempDir Path dir) throws Exception {
+    RingNode n = RingNode.create(0, dir);
+    try (ExternalProcess p =
+        ExternalProcess.start(
+            ItFixtures.sluiceCommand(
+                n.receiveArgs(
+                    "--no-receive.otlp-enable-target-info",
+                    "--receive.otlp-promote-resource-attributes=cloud.region")),
+            dir.resolve("sluice.log"))) {
+      ItFixtures.awaitReady(p, n.web());
+      String json =
+          """
+          {"resourceMetrics":[{"resource":{"attributes":[
+            {"key":"service.name","value":{"stringValue":"svc"}},
+            {"key":"cloud.region","value":{"stringValue":"eu"}},
+            {"key":"host.name","value":{"stringValue":"h"}}]},
+           "scopeMetrics":[{"metrics":[{"name":"g","gauge":{"dataPoints":[
+            {"timeUnixNano":"%d","asDouble":7}]}}]}]}]}
+          """
+              .formatted(System.currentTimeMillis() * 1_000_000L);
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + n.rw() + "/api/v1/otlp"))
+                  .header("Content-Type", "application/json")
+                  .timeout(Duration.ofSeconds(60))
+                  .POST(HttpRequest.BodyPublishers.ofString(json))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+      try (StoreClient c = new StoreClient(new java.net.InetSocketAddress("127.0.0.1", n.grpc()))) {
+        LabelMatcher any =
+            LabelMatcher.newBuilder()
+                .setType(LabelMatcher.Type.RE)
+                .setName("__name__")
+                .setValue(".+")
+                .build();
+        // Promoted cloud.region; no target_info (host.name would be on it).
+        assertThat(frames(c.series(request(any))))
+            .extracting(StoreClient::text)
+            .containsExactly(
+                "{__name__=\"g\", cloud_region=\"eu\", job=\"svc\", replica=\"0\","
+                    + " tenant_id=\"default-tenant\"}");
+      }
+    }
+  }
+
+  @Test
   void aJsonBodySentByHandIsStoredAndADeltaSumIsRefused() throws Exception {
     long nowNs = System.currentTimeMillis() * 1_000_000L;
     String json =
