@@ -401,6 +401,68 @@ class OtlpTranslatorTest {
             "trace_id=0000000000000000000000000000000f", "span_id=00010203040506ab", "user=u1");
   }
 
+  @Test
+  void histogramExemplarsGoToTheFirstBucketThatHoldsTheirValue() throws Exception {
+    Metric m =
+        Metric.newBuilder()
+            .setName("h")
+            .setHistogram(
+                Histogram.newBuilder()
+                    .setAggregationTemporality(
+                        AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                    .addDataPoints(
+                        HistogramDataPoint.newBuilder()
+                            .setTimeUnixNano(NS)
+                            .setCount(3)
+                            .addAllExplicitBounds(List.of(1.0, 5.0))
+                            .addAllBucketCounts(List.of(1L, 1L, 1L))
+                            .addExemplars(Exemplar.newBuilder().setTimeUnixNano(NS).setAsDouble(3))
+                            .addExemplars(Exemplar.newBuilder().setTimeUnixNano(NS).setAsInt(10))))
+            .build();
+
+    RemoteWrite.WriteRequest w =
+        RemoteWrite.WriteRequest.parseFrom(
+            translator.translate(request(List.of(), m)).writeRequest());
+
+    java.util.Map<String, List<Double>> byLe = new java.util.TreeMap<>();
+    for (RemoteWrite.TimeSeries ts : w.getTimeseriesList()) {
+      for (RemoteWrite.Label l : ts.getLabelsList()) {
+        if (l.getName().equals("le")) {
+          byLe.put(
+              l.getValue(),
+              ts.getExemplarsList().stream().map(RemoteWrite.Exemplar::getValue).toList());
+        }
+      }
+    }
+    assertThat(byLe)
+        .containsExactlyInAnyOrderEntriesOf(
+            java.util.Map.of("1", List.of(), "5", List.of(3.0), "+Inf", List.of(10.0)));
+  }
+
+  @Test
+  void arrayAndMapAttributesAreWrittenAsGoJson() throws Exception {
+    AnyValue array =
+        AnyValue.newBuilder()
+            .setArrayValue(
+                io.opentelemetry.proto.common.v1.ArrayValue.newBuilder()
+                    .addValues(AnyValue.newBuilder().setStringValue("a<b"))
+                    .addValues(AnyValue.newBuilder().setIntValue(2)))
+            .build();
+    AnyValue map =
+        AnyValue.newBuilder()
+            .setKvlistValue(
+                io.opentelemetry.proto.common.v1.KeyValueList.newBuilder()
+                    .addValues(attr("z", "1"))
+                    .addValues(attr("a", AnyValue.newBuilder().setBoolValue(false).build())))
+            .build();
+    Metric m = gauge("g", "", point(1, attr("arr", array), attr("map", map)));
+    assertThat(translate(request(List.of(), m)))
+        .containsExactly(
+            "{__name__=\"g\", arr=\"[\"a\\u003cb\",2]\", map=\"{\"a\":false,\"z\":\"1\"}\"} "
+                + MS
+                + "=1.0");
+  }
+
   private static Metric expHistogram(ExponentialHistogramDataPoint.Builder p) {
     return Metric.newBuilder()
         .setName("latency")
