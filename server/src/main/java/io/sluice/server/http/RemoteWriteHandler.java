@@ -224,7 +224,6 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   /** What the response needs of the request, taken before Netty releases it. */
   private record Call(
       String handler,
-      boolean otlp,
       String method,
       String tenant,
       boolean keepAlive,
@@ -249,7 +248,6 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     Call call =
         new Call(
             handler,
-            otlp,
             method,
             tenant,
             HttpUtil.isKeepAlive(req),
