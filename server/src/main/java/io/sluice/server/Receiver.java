@@ -272,7 +272,8 @@ public final class Receiver implements AutoCloseable {
             cfg.requestBounds().maxDecodedBytes(),
             cfg.replication().splitTenantLabelName(),
             limits == null ? null : limits.limiter(),
-            cfg.relabel().isEmpty() ? null : new Relabeller(cfg.relabel().configs()));
+            cfg.relabel().isEmpty() ? null : new Relabeller(cfg.relabel().configs()),
+            cfg.otlp());
     TsdbStatusHandler tsdbStatus =
         new TsdbStatusHandler(
             tsdbs,

@@ -128,6 +128,36 @@ public final class RemoteWriteDecoder {
     }
   }
 
+  /**
+   * Decodes an uncompressed remote write 1.0 {@code WriteRequest}, such as the one the OTLP
+   * translator produces: the same walk as {@link #decode} without the snappy step.
+   *
+   * @param message the serialized request; only read, and referenced by the batch until the next
+   *     call
+   * @param len the length of the message in bytes
+   * @return this decoder's batch, filled; valid until the next call
+   * @throws ProtobufDecodeException if the message is not a valid request
+   */
+  public WriteBatch decodeUncompressedV1(byte[] message, int len) throws ProtobufDecodeException {
+    Objects.checkFromIndexSize(0, len, message.length);
+    batch.reset();
+    boolean decoded = false;
+    try {
+      batch.begin(message, len, RemoteWriteVersion.V1);
+      walkV1(CodedInputStream.newInstance(message, 0, len));
+      decoded = true;
+      return batch;
+    } catch (ProtobufDecodeException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new ProtobufDecodeException(e.getMessage(), e);
+    } finally {
+      if (!decoded) {
+        batch.reset();
+      }
+    }
+  }
+
   private int decompress(byte[] body, int off, int len) throws RemoteWriteDecodeException {
     long declared = declaredLength(body, off, len);
     if (declared < 0) {

@@ -4,12 +4,14 @@ package io.sluice.receiver.relabel;
 /**
  * Go's {@code %q} of a string ({@code strconv.Quote}), for messages that must read as Prometheus'
  * do: double quotes, backslash escapes for quotes, backslashes and control characters, printable
- * characters as they are. Stateless.
+ * characters as they are. Stateless. Public for the OTLP translator's messages, which quote as
+ * Prometheus' translator does.
  */
-final class GoQuote {
+public final class GoQuote {
   private GoQuote() {}
 
-  static String quote(String s) {
+  /** {@return {@code s} quoted as Go's {@code strconv.Quote} does} */
+  public static String quote(String s) {
     StringBuilder b = new StringBuilder(s.length() + 2).append('"');
     for (int i = 0; i < s.length(); ) {
       int cp = s.codePointAt(i);

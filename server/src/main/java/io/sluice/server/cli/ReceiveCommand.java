@@ -6,6 +6,7 @@ import io.sluice.objstore.BucketConfigException;
 import io.sluice.receiver.admission.MemoryLimits;
 import io.sluice.receiver.limits.LimitsConfig;
 import io.sluice.receiver.limits.LimitsConfigException;
+import io.sluice.receiver.otlp.OtlpSettings;
 import io.sluice.receiver.relabel.RelabelConfigException;
 import io.sluice.receiver.relabel.RelabelConfigs;
 import io.sluice.receiver.tenant.InvalidTenantException;
@@ -319,6 +320,25 @@ public final class ReceiveCommand implements Callable<Integer> {
   String relabelConfig;
 
   @Option(
+      names = "--receive.otlp-enable-target-info",
+      arity = "0..1",
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Translate each OTLP resource into a target_info series carrying its attributes"
+              + " (default: ${DEFAULT-VALUE}).")
+  boolean otlpEnableTargetInfo;
+
+  @Option(names = "--no-receive.otlp-enable-target-info", arity = "0", hidden = true)
+  boolean noOtlpEnableTargetInfo;
+
+  @Option(
+      names = "--receive.otlp-promote-resource-attributes",
+      paramLabel = "<attribute>",
+      description = "Resource attribute copied onto every series of an OTLP resource; repeatable.")
+  List<String> otlpPromoteResourceAttributes = new ArrayList<>();
+
+  @Option(
       names = "--receive-forward-timeout",
       defaultValue = "5s",
       description = "Deadline of a replicated write, detached from the client's.")
@@ -491,6 +511,7 @@ public final class ReceiveCommand implements Callable<Integer> {
       if (o.hidden()
           && !o.longestName().startsWith("--no-tsdb.wal-")
           && !o.longestName().equals("--no-shipper.skip-corrupted-blocks")
+          && !o.longestName().equals("--no-receive.otlp-enable-target-info")
           && !o.longestName().endsWith("-block-duration")
           && spec.commandLine().getParseResult().hasMatchedOption(o)) {
         ignored.add(o.names()[0]);
@@ -538,7 +559,10 @@ public final class ReceiveCommand implements Callable<Integer> {
         replication,
         limits,
         relabel,
-        memory);
+        memory,
+        new OtlpSettings(
+            otlpEnableTargetInfo && !noOtlpEnableTargetInfo,
+            otlpPromoteResourceAttributes.stream().filter(a -> !a.isEmpty()).toList()));
   }
 
   // As the objstore flags: both is an error; neither, or empty inline content, means no limits.

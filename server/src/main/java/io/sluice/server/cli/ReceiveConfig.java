@@ -2,6 +2,7 @@
 package io.sluice.server.cli;
 
 import io.sluice.objstore.BucketConfig;
+import io.sluice.receiver.otlp.OtlpSettings;
 import io.sluice.receiver.relabel.RelabelConfigs;
 import io.sluice.tsdb.head.HeadOptions;
 import java.nio.file.Path;
@@ -29,6 +30,8 @@ import java.util.Objects;
  *     --receive.relabel-config} or {@code --receive.relabel-config-file}); {@link
  *     RelabelConfigs#NONE} for none
  * @param memory the memory back-pressure flags (Sluice only)
+ * @param otlp the {@code /api/v1/otlp} translation flags ({@code
+ *     --receive.otlp-enable-target-info}, {@code --receive.otlp-promote-resource-attributes})
  */
 public record ReceiveConfig(
     Addresses addresses,
@@ -42,7 +45,8 @@ public record ReceiveConfig(
     ReplicationConfig replication,
     LimitsFlags limits,
     RelabelConfigs relabel,
-    MemoryConfig memory) {
+    MemoryConfig memory,
+    OtlpSettings otlp) {
 
   public ReceiveConfig {
     Objects.requireNonNull(addresses, "addresses");
@@ -56,6 +60,7 @@ public record ReceiveConfig(
     Objects.requireNonNull(replication, "replication");
     Objects.requireNonNull(relabel, "relabel");
     Objects.requireNonNull(memory, "memory");
+    Objects.requireNonNull(otlp, "otlp");
   }
 
   /**
@@ -75,7 +80,8 @@ public record ReceiveConfig(
         ReplicationConfig.none(),
         null,
         RelabelConfigs.NONE,
-        MemoryConfig.DEFAULT);
+        MemoryConfig.DEFAULT,
+        OtlpSettings.DEFAULTS);
   }
 
   /** {@return this configuration with {@code a} as its addresses} */
@@ -92,7 +98,8 @@ public record ReceiveConfig(
         replication,
         limits,
         relabel,
-        memory);
+        memory,
+        otlp);
   }
 
   /** {@return this configuration with {@code labels} as its {@code --label}s} */
@@ -109,7 +116,8 @@ public record ReceiveConfig(
         replication,
         limits,
         relabel,
-        memory);
+        memory,
+        otlp);
   }
 
   /** {@return this configuration with {@code t} as its tsdb flags} */
@@ -126,7 +134,8 @@ public record ReceiveConfig(
         replication,
         limits,
         relabel,
-        memory);
+        memory,
+        otlp);
   }
 
   /** {@return this configuration with {@code s} as its shipper flags} */
@@ -143,7 +152,26 @@ public record ReceiveConfig(
         replication,
         limits,
         relabel,
-        memory);
+        memory,
+        otlp);
+  }
+
+  /** {@return this configuration with {@code o} as its OTLP translation flags} */
+  public ReceiveConfig withOtlp(OtlpSettings o) {
+    return new ReceiveConfig(
+        addresses,
+        externalLabels,
+        tenancy,
+        tsdb,
+        requestBounds,
+        log,
+        ignoredFlags,
+        shipper,
+        replication,
+        limits,
+        relabel,
+        memory,
+        o);
   }
 
   /**

@@ -22,7 +22,6 @@ public final class ThanosFlags {
           "--tsdb.no-lockfile",
           "--tsdb.memory-snapshot-on-shutdown",
           "--tsdb.enable-native-histograms",
-          "--receive.otlp-enable-target-info",
           "--shipper.allow-out-of-order-uploads",
           "--enable-auto-gomemlimit");
 
@@ -67,7 +66,6 @@ public final class ThanosFlags {
           "--matcher-cache-size",
           "--receive.lazy-retrieval-max-buffered-responses",
           "--enable-feature",
-          "--receive.otlp-promote-resource-attributes",
           "--request.logging-config",
           "--request.logging-config-file",
           "--tracing.config",

@@ -21,6 +21,9 @@ import io.sluice.receiver.decode.RemoteWriteVersion;
 import io.sluice.receiver.decode.WriteBatch;
 import io.sluice.receiver.limits.LimitRejection;
 import io.sluice.receiver.limits.WriteLimiter;
+import io.sluice.receiver.otlp.OtlpRequestDecoder;
+import io.sluice.receiver.otlp.OtlpSettings;
+import io.sluice.receiver.otlp.OtlpTranslator;
 import io.sluice.receiver.relabel.BatchRelabeller;
 import io.sluice.receiver.relabel.Relabeller;
 import io.sluice.receiver.tenant.TenantValidator;
@@ -51,6 +54,17 @@ import org.slf4j.LoggerFactory;
  * WriteLimitHandler}. (Thanos checks the decoded size before the protobuf is parsed: a body over
  * that limit and also malformed gets 400 here, 413 there; both are dropped by the client.)
  *
+ * <p>{@code POST }{@value #OTLP_PATH} takes the same path with an OTLP body (Thanos' {@code
+ * handler_otlp.go}, reference §5.4): {@link OtlpRequestDecoder} decodes it (400 for an unsupported
+ * content type or encoding or a malformed body, 413 when gzip inflates it over the decoded size
+ * limit), {@link OtlpTranslator} turns it into a remote write 1.0 body (400 when a metric cannot be
+ * translated, delta temporality included), which is decoded, limited (the series and samples limits
+ * count translated series), relabelled, split and written as a remote write is; the tenant's
+ * decoded size limit does not apply (Thanos checks only {@code Content-Length} there), an invalid
+ * split-tenant label value is 500 (Thanos' OTLP handler has no validation branch), and the request
+ * metrics carry {@code handler="otlp"}. The translated body is itself held to the decoded size
+ * limit (413; Sluice only, Thanos has no bound).
+ *
  * <p>Decoding runs on the event loop, into a request context taken from a pool (decoder, batch,
  * body buffer, request and outcome); the write, which may wait on a WAL fsync or on peers, runs on
  * the write executor, and the response is sent from the event loop afterwards. The context goes
@@ -62,6 +76,9 @@ import org.slf4j.LoggerFactory;
 public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   /** The path Thanos serves remote write on. */
   public static final String PATH = "/api/v1/receive";
+
+  /** The path Thanos serves OTLP metrics on. */
+  public static final String OTLP_PATH = "/api/v1/otlp";
 
   private static final Logger LOG = LoggerFactory.getLogger(RemoteWriteHandler.class);
   private static final String DEFAULT_TENANT_HEADER = "THANOS-TENANT";
@@ -79,6 +96,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   private final byte[] splitTenantLabel;
   private final WriteLimiter limiter;
   private final Relabeller relabeller;
+  private final OtlpRequestDecoder otlpDecoder;
+  private final OtlpTranslator otlpTranslator;
   private final ConcurrentLinkedQueue<Context> pool = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pooled = new AtomicInteger();
 
@@ -126,6 +145,38 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       String splitLabel,
       WriteLimiter limiter,
       Relabeller relabeller) {
+    this(
+        writer,
+        executor,
+        metrics,
+        ready,
+        tenantHeader,
+        defaultTenant,
+        maxDecodedBytes,
+        splitLabel,
+        limiter,
+        relabeller,
+        OtlpSettings.DEFAULTS);
+  }
+
+  /**
+   * As the other constructor, with the translation settings of {@value #OTLP_PATH}.
+   *
+   * @param otlp {@code --receive.otlp-enable-target-info} and {@code
+   *     --receive.otlp-promote-resource-attributes}
+   */
+  public RemoteWriteHandler(
+      Writer writer,
+      Executor executor,
+      ReceiveMetrics metrics,
+      BooleanSupplier ready,
+      String tenantHeader,
+      String defaultTenant,
+      int maxDecodedBytes,
+      String splitLabel,
+      WriteLimiter limiter,
+      Relabeller relabeller,
+      OtlpSettings otlp) {
     this.splitTenantLabel =
         splitLabel == null || splitLabel.isEmpty()
             ? null
@@ -139,6 +190,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     this.maxDecodedBytes = maxDecodedBytes;
     this.limiter = limiter;
     this.relabeller = relabeller;
+    this.otlpDecoder = new OtlpRequestDecoder(maxDecodedBytes);
+    this.otlpTranslator = new OtlpTranslator(otlp);
   }
 
   /** The tenant of a request: the configured header, then Thanos' default header, then default. */
@@ -170,6 +223,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
 
   /** What the response needs of the request, taken before Netty releases it. */
   private record Call(
+      String handler,
       String method,
       String tenant,
       boolean keepAlive,
@@ -183,20 +237,23 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     String uri = req.uri();
     int q = uri.indexOf('?');
     String path = q < 0 ? uri : uri.substring(0, q);
-    if (!path.equals(PATH)) {
+    boolean otlp = path.equals(OTLP_PATH);
+    if (!otlp && !path.equals(PATH)) {
       respond(ctx, HttpUtil.isKeepAlive(req), HttpResponses.text(404, "404 page not found"));
       return;
     }
+    String handler = otlp ? "otlp" : "receive";
     String tenant = tenantOf(req.headers());
     String method = req.method().name().toLowerCase(java.util.Locale.ROOT);
     Call call =
         new Call(
+            handler,
             method,
             tenant,
             HttpUtil.isKeepAlive(req),
             req.content().readableBytes(),
             start,
-            metrics.inflight("receive", method, tenant));
+            metrics.inflight(handler, method, tenant));
     call.inflight().incrementAndGet();
     if (!req.method().equals(HttpMethod.POST)) {
       FullHttpResponse r = HttpResponses.text(405, "method not allowed, use POST");
@@ -207,7 +264,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     Context c = take();
     FullHttpResponse early;
     try {
-      early = decode(req, tenant, c);
+      early = decode(req, tenant, c, otlp);
     } catch (RuntimeException e) {
       LOG.atError().addKeyValue("tenant", tenant).setCause(e).log("internal server error");
       early = HttpResponses.text(500, "internal server error: " + e.getMessage());
@@ -297,7 +354,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
   }
 
   /** Validates and decodes into {@code c}; returns the response when there is nothing to write. */
-  private FullHttpResponse decode(FullHttpRequest req, String tenant, Context c) {
+  private FullHttpResponse decode(FullHttpRequest req, String tenant, Context c, boolean otlp) {
     try {
       TenantValidator.validate(tenant);
     } catch (io.sluice.receiver.tenant.InvalidTenantException e) {
@@ -311,21 +368,23 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     WriteBatch batch;
     try {
       version =
-          RemoteWriteVersion.negotiate(
-              h.get("X-Prometheus-Remote-Write-Version"), h.get(HttpHeaderNames.CONTENT_TYPE));
+          otlp
+              ? RemoteWriteVersion.V1
+              : RemoteWriteVersion.negotiate(
+                  h.get("X-Prometheus-Remote-Write-Version"), h.get(HttpHeaderNames.CONTENT_TYPE));
       ByteBuf content = req.content();
       int len = content.readableBytes();
       if (c.body.length < len) {
         c.body = new byte[Math.max(len, c.body.length * 2)];
       }
       content.getBytes(content.readerIndex(), c.body, 0, len);
-      batch = c.decoder.decode(c.body, 0, len, version);
+      batch = otlp ? decodeOtlp(h, c, len) : c.decoder.decode(c.body, 0, len, version);
       c.batch = batch;
     } catch (RemoteWriteDecodeException e) {
       return HttpResponses.text(e.httpStatus(), e.getMessage());
     }
     LimitRejection limited =
-        limiter == null ? null : limiter.checkBodySize(tenant, batch.bufferLength());
+        limiter == null || otlp ? null : limiter.checkBodySize(tenant, batch.bufferLength());
     if (limited != null) {
       return HttpResponses.text(limited.httpStatus(), limited.message());
     }
@@ -354,7 +413,26 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       // Thanos: a request relabelling drops entirely is a success with nothing written.
       return written(HttpResponses.text(200, ""), version, batch.totalSamples());
     }
-    return splitTenantLabel == null ? null : split(c, replica, batch);
+    return splitTenantLabel == null ? null : split(c, replica, batch, otlp);
+  }
+
+  // The OTLP body in c.body[0, len): decoded, translated, and its remote-write body decoded.
+  private WriteBatch decodeOtlp(HttpHeaders h, Context c, int len)
+      throws RemoteWriteDecodeException {
+    OtlpTranslator.Translation t =
+        otlpTranslator.translate(
+            otlpDecoder.decode(
+                c.body,
+                0,
+                len,
+                h.get(HttpHeaderNames.CONTENT_TYPE),
+                h.get(HttpHeaderNames.CONTENT_ENCODING)));
+    byte[] message = t.writeRequest();
+    if (message.length > maxDecodedBytes) {
+      throw new io.sluice.receiver.decode.DecodedBodyTooLargeException(
+          message.length, maxDecodedBytes);
+    }
+    return c.decoder.decodeUncompressedV1(message, message.length);
   }
 
   /**
@@ -363,7 +441,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
    * labels and what is forwarded); the others stay with the request's tenant. Splits the series of
    * {@code c.request} (after relabelling).
    */
-  private FullHttpResponse split(Context c, long replica, WriteBatch batch) {
+  private FullHttpResponse split(Context c, long replica, WriteBatch batch, boolean otlp) {
     java.util.Map<String, WriteRequest> byTenant = new java.util.LinkedHashMap<>();
     byte[] buf = batch.buffer();
     String tenant = c.request.tenant();
@@ -395,7 +473,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
           TenantValidator.validate(t);
         } catch (io.sluice.receiver.tenant.InvalidTenantException e) {
           WriteStatus st = WriteStatus.of(ErrorKind.INVALID_TENANT_LABEL, e.getMessage());
-          return HttpResponses.text(st.httpStatus(), st.message());
+          // Thanos' OTLP handler has no branch for validation errors: they are 500 there.
+          return HttpResponses.text(otlp ? 500 : st.httpStatus(), st.message());
         }
       }
       WriteRequest r = byTenant.get(t);
@@ -432,6 +511,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     respond(ctx, call.keepAlive(), resp);
     call.inflight().decrementAndGet();
     count(
+        call.handler(),
         call.method(),
         call.tenant(),
         resp.status().code(),
@@ -447,7 +527,10 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
    * BoundedAggregator.Rejections} of the remote-write pipeline.
    */
   public void rejected(HttpRequest req, FullHttpResponse resp) {
+    String uri = req.uri();
+    int q = uri.indexOf('?');
     count(
+        (q < 0 ? uri : uri.substring(0, q)).equals(OTLP_PATH) ? "otlp" : "receive",
         req.method().name().toLowerCase(java.util.Locale.ROOT),
         tenantOf(req.headers()),
         resp.status().code(),
@@ -459,6 +542,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
 
   // The one place that records the HTTP request metrics of the remote-write listener.
   private void count(
+      String handler,
       String method,
       String tenant,
       int code,
@@ -466,7 +550,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       long requestBytes,
       int series,
       int samples) {
-    metrics.request("receive", method, tenant, code, durationNanos, requestBytes, series, samples);
+    metrics.request(handler, method, tenant, code, durationNanos, requestBytes, series, samples);
   }
 
   private static void respond(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse r) {

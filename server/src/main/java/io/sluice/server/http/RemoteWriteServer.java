@@ -18,8 +18,9 @@ import java.util.List;
  * <p>The pipeline, in order: the HTTP codec and keep-alive; the write limits of {@code
  * --receive.limits-config} when configured; the memory admission; the {@link BoundedAggregator}
  * (413 before an oversized body is read); then the routes, with the {@link RemoteWriteHandler}
- * last, which answers 404 to any path but {@value RemoteWriteHandler#PATH}. Every request one of
- * the handlers before the routes answers itself is counted by {@link RemoteWriteHandler#rejected}.
+ * last, which answers 404 to any path but {@value RemoteWriteHandler#PATH} and {@value
+ * RemoteWriteHandler#OTLP_PATH}. Every request one of the handlers before the routes answers itself
+ * is counted by {@link RemoteWriteHandler#rejected}.
  *
  * <p>Lifecycle: {@link #bind}, then {@link #stopAccepting} (the port closes, connections already
  * open are still served), then {@link #close} once the writes the open requests wait for are done.

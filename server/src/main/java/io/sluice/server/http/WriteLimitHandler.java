@@ -45,10 +45,10 @@ import java.util.function.LongConsumer;
  * dropped so the connection stays usable, with 413 the connection is closed, as the aggregator does
  * for {@code --remote-write.max-body-bytes}.
  *
- * <p>Requests other than {@code POST /api/v1/receive}, and requests whose tenant is invalid (the
- * remote-write handler answers 400), pass untouched. With pipelining, each request takes its own
- * slot, in order. Not thread-safe: runs on the connection's event loop; the gate's callback hops
- * onto it.
+ * <p>Requests other than {@code POST /api/v1/receive} and {@code POST /api/v1/otlp} (which Thanos
+ * limits alike), and requests whose tenant is invalid (the remote-write handler answers 400), pass
+ * untouched. With pipelining, each request takes its own slot, in order. Not thread-safe: runs on
+ * the connection's event loop; the gate's callback hops onto it.
  */
 public final class WriteLimitHandler extends ChannelDuplexHandler {
   // What becomes of the current request's body.
@@ -168,7 +168,8 @@ public final class WriteLimitHandler extends ChannelDuplexHandler {
     }
     String uri = req.uri();
     int q = uri.indexOf('?');
-    if (!(q < 0 ? uri : uri.substring(0, q)).equals(RemoteWriteHandler.PATH)) {
+    String path = q < 0 ? uri : uri.substring(0, q);
+    if (!path.equals(RemoteWriteHandler.PATH) && !path.equals(RemoteWriteHandler.OTLP_PATH)) {
       return null;
     }
     String t = tenantOf.apply(req.headers());

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,30 @@ class ReceiveCommandTest {
     assertThat(r.hashringsFile()).isEqualTo(Path.of("/var/lib/thanos-receive/hashrings.json"));
     assertThat(r.localEndpoint()).isEqualTo("thanos-receive-0.thanos-receive.svc:10901");
     assertThat(r.mode()).isEqualTo(io.sluice.hashring.replication.ReceiveMode.ROUTER_INGESTOR);
+  }
+
+  @Test
+  void otlpFlagsHaveThanosNamesAndDefaults() {
+    assertThat(run("--label=a=\"1\"")).isZero();
+    assertThat(seen.get().otlp())
+        .isEqualTo(io.sluice.receiver.otlp.OtlpSettings.DEFAULTS)
+        .isEqualTo(new io.sluice.receiver.otlp.OtlpSettings(true, List.of()));
+    assertThat(
+            run(
+                "--label=a=\"1\"",
+                "--no-receive.otlp-enable-target-info",
+                "--receive.otlp-promote-resource-attributes=k8s.namespace.name",
+                "--receive.otlp-promote-resource-attributes",
+                "cloud.region"))
+        .as(err.toString())
+        .isZero();
+    assertThat(seen.get().otlp())
+        .isEqualTo(
+            new io.sluice.receiver.otlp.OtlpSettings(
+                false, List.of("k8s.namespace.name", "cloud.region")));
+    assertThat(seen.get().ignoredFlags()).isEmpty();
+    assertThat(run("--label=a=\"1\"", "--receive.otlp-enable-target-info=false")).isZero();
+    assertThat(seen.get().otlp().targetInfo()).isFalse();
   }
 
   @Test

@@ -186,6 +186,27 @@ class WriteLimitHandlerTest {
   }
 
   @Test
+  void otlpWritesAreLimitedAsRemoteWritesAre() {
+    Downstream d = new Downstream();
+    EmbeddedChannel ch = channel(d);
+    HttpRequest limited = post("limited", 20);
+    limited.setUri("/api/v1/otlp");
+    ch.writeInbound(limited, last(20));
+    FullHttpResponse r = ch.readOutbound();
+    assertThat(r.status().code()).isEqualTo(429);
+    r.release();
+    HttpRequest big = post("a", 101);
+    big.setUri("/api/v1/otlp");
+    ch.writeInbound(big);
+    r = ch.readOutbound();
+    assertThat(r.status().code()).isEqualTo(413);
+    assertThat(bodyOf(r)).isEqualTo("write request too large\n");
+    assertThat(d.received).isEmpty();
+    assertThat(gate.total()).isEqualTo(2);
+    assertThat(gate.inFlight()).isZero();
+  }
+
+  @Test
   void aContentLengthAtTheLimitPasses() {
     Downstream d = new Downstream();
     EmbeddedChannel ch = channel(d);
