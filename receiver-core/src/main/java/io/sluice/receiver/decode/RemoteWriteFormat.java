@@ -96,6 +96,21 @@ public final class RemoteWriteFormat {
   /** Sample.start_timestamp (3, VARINT), remote write 2.0-rc.4 only. */
   public static final int V2_SAMPLE_START_TIMESTAMP = (3 << 3) | VARINT;
 
+  /** Exemplar.labels (1, LEN), remote write 1.0. */
+  public static final int V1_EXEMPLAR_LABELS = (1 << 3) | LEN;
+
+  /** Exemplar.labels_refs, packed (1, LEN), remote write 2.0. */
+  public static final int V2_EXEMPLAR_LABELS_REFS_PACKED = (1 << 3) | LEN;
+
+  /** Exemplar.labels_refs, unpacked (1, VARINT), remote write 2.0. */
+  public static final int V2_EXEMPLAR_LABELS_REFS = (1 << 3) | VARINT;
+
+  /** Exemplar.value (2, I64), in both versions. */
+  public static final int EXEMPLAR_VALUE = (2 << 3) | I64;
+
+  /** Exemplar.timestamp (3, VARINT), in both versions. */
+  public static final int EXEMPLAR_TIMESTAMP = (3 << 3) | VARINT;
+
   /** Request.symbols (4, LEN). */
   public static final int V2_REQUEST_SYMBOLS = (4 << 3) | LEN;
 
