@@ -51,6 +51,7 @@ public final class CircularExemplarStorage {
   private int nextIndex;
   private HashMap<Key, Entry> index;
   private long appended;
+  private long outOfOrder;
 
   /**
    * Creates a storage of {@code maxExemplars} exemplars; 0 or less holds none (every call answers
@@ -148,6 +149,9 @@ public final class CircularExemplarStorage {
       Entry entry = index.get(key);
       ExemplarResult r = check(entry, e);
       if (r != ExemplarResult.OK) {
+        if (r == ExemplarResult.OUT_OF_ORDER) {
+          outOfOrder++;
+        }
         return r;
       }
       int slot = nextIndex;
@@ -323,6 +327,20 @@ public final class CircularExemplarStorage {
     lock.readLock().lock();
     try {
       return appended;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Exemplars {@link #add} refused as out of order since creation ({@code
+   * prometheus_tsdb_exemplar_out_of_order_exemplars_total}; as in Prometheus, not those {@link
+   * #validate} refused).
+   */
+  public long outOfOrderTotal() {
+    lock.readLock().lock();
+    try {
+      return outOfOrder;
     } finally {
       lock.readLock().unlock();
     }

@@ -60,6 +60,8 @@ class CircularExemplarStorageTest {
     assertThat(s.add(A.toKey(), ex("2", 1, 100))).isEqualTo(ExemplarResult.OUT_OF_ORDER);
     assertThat(s.add(A.toKey(), ex("2", 1, 99))).isEqualTo(ExemplarResult.OUT_OF_ORDER);
     assertThat(s.validate(A.toKey(), ex("2", 1, 50))).isEqualTo(ExemplarResult.OUT_OF_ORDER);
+    // Counted when add refuses them, not validate.
+    assertThat(s.outOfOrderTotal()).isEqualTo(2);
     // Order is per series.
     assertThat(s.add(B.toKey(), ex("2", 1, 50))).isEqualTo(ExemplarResult.OK);
     assertThat(dump(s)).containsExactly("a:100", "b:50");
