@@ -109,6 +109,7 @@ public final class Receiver implements AutoCloseable {
               metrics.headSeries(t.id(), t.head(), h -> h.numSeries());
               metrics.walCorruptions(t.id(), t.tsdb(), db -> db.corruptions());
               metrics.blocksLoaded(t.id(), () -> t.tsdb().blocks().size());
+              metrics.exemplars(t.id(), t.head().exemplars());
               metrics.samplesAppended(t.id(), 0);
             });
     this.clock = clock;

@@ -209,6 +209,11 @@ class ExemplarsIT {
                     .hasNext())
             .isFalse();
 
+        assertThat(ItFixtures.get(receiver.httpAddress().getPort(), "/metrics").body())
+            .contains(
+                "prometheus_tsdb_exemplar_exemplars_in_storage{tenant=\"default-tenant\"} 1.0")
+            .contains("prometheus_tsdb_exemplar_max_exemplars{tenant=\"default-tenant\"} 1000.0");
+
         // The agent counted its exemplars as sent, none failed.
         assertThat(agentMetric(agentPort, "prometheus_remote_storage_exemplars_total"))
             .isGreaterThanOrEqualTo(1);
