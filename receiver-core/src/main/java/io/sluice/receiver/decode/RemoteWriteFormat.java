@@ -27,6 +27,7 @@ import com.google.protobuf.WireFormat;
  * Sample         = { 1:I64 value | 2:VARINT timestamp }             ; value: little-endian IEEE
  *                                                                   ; bits; timestamp: ms, int64,
  *                                                                   ; not zigzag
+ * Exemplar       = { 1:LEN Label | 2:I64 value | 3:VARINT timestamp } ; labels may be empty
  * MetricMetadata = { 1:VARINT type | 2:LEN family | 4:LEN help | 5:LEN unit }
  * </pre>
  *
@@ -38,6 +39,8 @@ import com.google.protobuf.WireFormat;
  *                  | 2:LEN Sample | 3:LEN Histogram | 4:LEN Exemplar ; pairs; even count
  *                  | 5:LEN Metadata | 6:VARINT created_timestamp }  ; 6: rc.3 only
  * Sample         = { 1:I64 value | 2:VARINT timestamp | 3:VARINT start_timestamp }
+ * Exemplar       = { 1:LEN packed(uvarint ref)* | 1:VARINT ref      ; labels_refs as a series'
+ *                  | 2:I64 value | 3:VARINT timestamp }
  * Metadata       = { 1:VARINT type | 3:VARINT help_ref | 4:VARINT unit_ref }
  * </pre>
  *
