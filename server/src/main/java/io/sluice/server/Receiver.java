@@ -11,6 +11,7 @@ import io.sluice.receiver.HeadCompactor;
 import io.sluice.receiver.MultiTsdb;
 import io.sluice.receiver.limits.ActiveSeries;
 import io.sluice.receiver.relabel.Relabeller;
+import io.sluice.receiver.store.MultiTenantExemplars;
 import io.sluice.receiver.store.MultiTenantStore;
 import io.sluice.receiver.tenant.InvalidTenantException;
 import io.sluice.receiver.write.LocalWriter;
@@ -95,7 +96,8 @@ public final class Receiver implements AutoCloseable {
                       clock,
                       prefix,
                       flags.oooTimeWindowMs(),
-                      flags.oooCapMax()),
+                      flags.oooCapMax(),
+                      flags.maxExemplars()),
                   new WalOptions(WalFormat.DEFAULT_SEGMENT_SIZE, flags.walCompression()),
                   flags.walFsync(),
                   Runtime.getRuntime().availableProcessors(),
@@ -107,6 +109,7 @@ public final class Receiver implements AutoCloseable {
               metrics.headSeries(t.id(), t.head(), h -> h.numSeries());
               metrics.walCorruptions(t.id(), t.tsdb(), db -> db.corruptions());
               metrics.blocksLoaded(t.id(), () -> t.tsdb().blocks().size());
+              metrics.exemplars(t.id(), t.head().exemplars());
               metrics.samplesAppended(t.id(), 0);
             });
     this.clock = clock;
@@ -311,6 +314,7 @@ public final class Receiver implements AutoCloseable {
         GrpcServer.start(
             cfg.addresses().grpc().toSocketAddress(),
             MultiTenantStore.of(tsdbs, cfg.externalLabels(), cfg.tenancy().labelName()),
+            MultiTenantExemplars.of(tsdbs, cfg.externalLabels(), cfg.tenancy().labelName()),
             () -> ready,
             metrics.registry(),
             writer,

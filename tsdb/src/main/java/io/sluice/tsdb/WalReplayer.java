@@ -5,6 +5,7 @@ import io.sluice.tsdb.head.Head;
 import io.sluice.tsdb.head.ReplayAppender;
 import io.sluice.tsdb.record.CorruptRecordException;
 import io.sluice.tsdb.record.RecordDecoder;
+import io.sluice.tsdb.record.RefExemplar;
 import io.sluice.tsdb.wal.Checkpoint;
 import io.sluice.tsdb.wal.CorruptSegmentException;
 import io.sluice.tsdb.wal.RepairResult;
@@ -30,9 +31,11 @@ import org.slf4j.LoggerFactory;
  * Replays a WAL directory into a head, as Prometheus' {@code head_wal.go}: the last checkpoint,
  * then the segments after it. Series records are applied in WAL order by the reading thread (a
  * series keeps its ref; aliases of a series logged twice are resolved); samples are handed to
- * workers sharded by series ref. A corrupt or torn tail is cut back to the last good record with
- * {@link WalRepair} (never skipped over) and logged once; what was read before the damage stays in
- * the head.
+ * workers sharded by series ref; exemplars are stored by the reading thread, in WAL order, when the
+ * head keeps exemplars (Prometheus' replay: exemplars of unknown series and those older than the
+ * head's min valid time are dropped). A corrupt or torn tail is cut back to the last good record
+ * with {@link WalRepair} (never skipped over) and logged once; what was read before the damage
+ * stays in the head.
  *
  * <p>The workers' time is memory latency: each sample touches a series that is almost never in a
  * CPU cache. So each worker appends through its own {@link ReplayAppender}, which finds the series
@@ -154,8 +157,13 @@ final class WalReplayer {
               dec.samples(rec, 0, len, this::sample);
               dispatch();
             }
+            case EXEMPLARS -> {
+              if (head.exemplars().enabled()) {
+                exemplars(dec.exemplars(rec, 0, len));
+              }
+            }
             default -> {
-              // Exemplars, histograms, tombstones, metadata: the head does not hold them yet.
+              // Histograms, tombstones, metadata: the head does not hold them yet.
             }
           }
         } catch (CorruptRecordException e) {
@@ -163,6 +171,15 @@ final class WalReplayer {
               r.segmentDir(), r.segment(), r.offset(), "undecodable record: " + e.getMessage(), e);
         }
       }
+    }
+  }
+
+  // Only after the whole record decoded, as samples: a record cut by a repair adds nothing.
+  private void exemplars(List<RefExemplar> record) {
+    for (RefExemplar e : record) {
+      long ref = e.ref();
+      Long real = aliases.isEmpty() ? null : aliases.get(ref);
+      head.replayExemplar(real != null ? real : ref, e.t(), e.valueBits(), e.labels());
     }
   }
 

@@ -20,9 +20,10 @@ import java.util.Arrays;
  * its raw bytes — its split-tenant label is left out, or relabelling changed them ({@link
  * WriteBatch#labelsRewritten}) — gets its labels encoded from the batch, followed by every other
  * field of its raw bytes as they are. Series of a V2 batch are re-encoded from their resolved
- * labels (empty strings omitted) and float samples (both fields always written, so that {@code
- * -0.0} and NaN payloads survive); V2 histograms and exemplars are not decoded, so such series
- * cannot be forwarded ({@link #unsupported}).
+ * labels (empty strings omitted), float samples (both fields always written, so that {@code -0.0}
+ * and NaN payloads survive) and exemplars ({@code prometheus_copy.Exemplar}: labels, value and
+ * timestamp, likewise); V2 histograms are not decoded, so such series cannot be forwarded ({@link
+ * #unsupported}).
  *
  * <p>Not thread-safe: one encoder per thread. The buffer grows to the largest message and is kept;
  * in steady state an encode allocates nothing (a new tenant name costs its UTF-8 bytes once).
@@ -35,6 +36,9 @@ public final class ThanosWriteRequestEncoder {
   private static final int VALUE_TAG = (2 << 3) | 2;
   private static final int SAMPLE_VALUE_TAG = (1 << 3) | 1;
   private static final int SAMPLE_TIMESTAMP_TAG = 2 << 3;
+  private static final int EXEMPLAR_TAG = (3 << 3) | 2;
+  private static final int EXEMPLAR_VALUE_TAG = (2 << 3) | 1;
+  private static final int EXEMPLAR_TIMESTAMP_TAG = 3 << 3;
 
   private byte[] buf = new byte[4096];
   private int length;
@@ -46,8 +50,8 @@ public final class ThanosWriteRequestEncoder {
   public ThanosWriteRequestEncoder() {}
 
   /**
-   * Why the request cannot be forwarded, or null if it can: a V2 series with native histograms or
-   * exemplars, which this encoder would otherwise drop.
+   * Why the request cannot be forwarded, or null if it can: a V2 series with native histograms,
+   * which this encoder would otherwise drop.
    */
   public static String unsupported(WriteRequest request) {
     WriteBatch b = request.batch();
@@ -56,14 +60,12 @@ public final class ThanosWriteRequestEncoder {
     }
     for (int i = 0, n = request.seriesCount(); i < n; i++) {
       int s = request.series(i);
-      if (b.histogramCount(s) > 0 || b.exemplarCount(s) > 0) {
+      if (b.histogramCount(s) > 0) {
         return "series "
             + s
             + " of a remote write 2.0 request has "
             + b.histogramCount(s)
-            + " native histograms and "
-            + b.exemplarCount(s)
-            + " exemplars; forwarding remote write 2.0 histograms and exemplars is not supported";
+            + " native histograms; forwarding remote write 2.0 histograms is not supported";
       }
     }
     return null;
@@ -196,7 +198,63 @@ public final class ThanosWriteRequestEncoder {
       int ss = sampleSize(b.sampleTimestamp(s, i));
       size += 1 + varintSize(ss) + ss;
     }
+    for (int i = 0, n = b.exemplarCount(s); i < n; i++) {
+      int es = exemplarSize(b, s, i);
+      size += 1 + varintSize(es) + es;
+    }
     return size;
+  }
+
+  private static int exemplarLabelSize(WriteBatch b, int s, int i, int l) {
+    int name = b.exemplarLabelNameLength(s, i, l);
+    int value = b.exemplarLabelValueLength(s, i, l);
+    return (name > 0 ? 1 + varintSize(name) + name : 0)
+        + (value > 0 ? 1 + varintSize(value) + value : 0);
+  }
+
+  private static int exemplarSize(WriteBatch b, int s, int i) {
+    int size = 1 + 8 + 1 + varint64Size(b.exemplarTimestamp(s, i));
+    for (int l = 0, n = b.exemplarLabelCount(s, i); l < n; l++) {
+      int ls = exemplarLabelSize(b, s, i, l);
+      size += 1 + varintSize(ls) + ls;
+    }
+    return size;
+  }
+
+  private int putExemplars(WriteBatch b, int s, int p) {
+    byte[] src = b.buffer();
+    for (int i = 0, n = b.exemplarCount(s); i < n; i++) {
+      buf[p++] = (byte) EXEMPLAR_TAG;
+      p = putVarint(buf, p, exemplarSize(b, s, i));
+      for (int l = 0, m = b.exemplarLabelCount(s, i); l < m; l++) {
+        buf[p++] = (byte) LABEL_TAG;
+        p = putVarint(buf, p, exemplarLabelSize(b, s, i, l));
+        p =
+            putString(
+                buf,
+                p,
+                NAME_TAG,
+                src,
+                b.exemplarLabelNameOffset(s, i, l),
+                b.exemplarLabelNameLength(s, i, l));
+        p =
+            putString(
+                buf,
+                p,
+                VALUE_TAG,
+                src,
+                b.exemplarLabelValueOffset(s, i, l),
+                b.exemplarLabelValueLength(s, i, l));
+      }
+      buf[p++] = (byte) EXEMPLAR_VALUE_TAG;
+      long bits = b.exemplarValueBits(s, i);
+      for (int k = 0; k < 8; k++) {
+        buf[p++] = (byte) (bits >>> (8 * k));
+      }
+      buf[p++] = (byte) EXEMPLAR_TIMESTAMP_TAG;
+      p = putVarint64(buf, p, b.exemplarTimestamp(s, i));
+    }
+    return p;
   }
 
   private int putLabels(WriteBatch b, int s, int p, int skip) {
@@ -227,7 +285,7 @@ public final class ThanosWriteRequestEncoder {
       buf[p++] = (byte) SAMPLE_TIMESTAMP_TAG;
       p = putVarint64(buf, p, ts);
     }
-    return p;
+    return putExemplars(b, s, p);
   }
 
   // ---- The fields of a raw V1 TimeSeries other than its labels (field 1) ----

@@ -271,7 +271,46 @@ class ThanosWriteRequestEncoderTest {
   }
 
   @Test
-  void v2HistogramsAndExemplarsAreRefusedRatherThanDropped() {
+  void v2ExemplarsAreReencodedWithTheirLabelsValueBitsAndTimestamps() throws Exception {
+    RemoteWriteV2.Request v2 =
+        RemoteWriteV2.Request.newBuilder()
+            .addAllSymbols(List.of("", "__name__", "m", "trace_id", "abc123", "span_id"))
+            .addTimeseries(
+                RemoteWriteV2.TimeSeries.newBuilder()
+                    .addAllLabelsRefs(List.of(1, 2))
+                    .addSamples(RemoteWriteV2.Sample.newBuilder().setTimestamp(10).setValue(1))
+                    .addExemplars(
+                        RemoteWriteV2.Exemplar.newBuilder()
+                            .addAllLabelsRefs(List.of(3, 4, 5, 0))
+                            .setValue(0.5)
+                            .setTimestamp(9))
+                    .addExemplars(
+                        RemoteWriteV2.Exemplar.newBuilder()
+                            .setValue(Double.longBitsToDouble(STALE_NAN))
+                            .setTimestamp(-1)))
+            .build();
+    WriteRequest req = new WriteRequest().resetAll("t", 0, Batches.v2(v2));
+    assertThat(ThanosWriteRequestEncoder.unsupported(req)).isNull();
+    StoreRpc.WriteRequest got = encodeAndParse(req);
+
+    PromTypes.TimeSeries ts = got.getTimeseries(0);
+    assertThat(ts.getSamplesCount()).isOne();
+    assertThat(ts.getExemplarsCount()).isEqualTo(2);
+    PromTypes.Exemplar first = ts.getExemplars(0);
+    assertThat(first.getLabelsList())
+        .extracting(l -> l.getName() + "=" + l.getValue())
+        .containsExactly("trace_id=abc123", "span_id=");
+    assertThat(first.getValue()).isEqualTo(0.5);
+    assertThat(first.getTimestamp()).isEqualTo(9);
+    assertThat(Double.doubleToRawLongBits(ts.getExemplars(1).getValue())).isEqualTo(STALE_NAN);
+    assertThat(ts.getExemplars(1).getTimestamp()).isEqualTo(-1);
+    assertThat(ts.getExemplars(1).getLabelsCount()).isZero();
+    // The receiving side decodes the same exemplars.
+    assertThat(StoreRpc.WriteRequest.parseFrom(got.toByteArray())).isEqualTo(got);
+  }
+
+  @Test
+  void v2HistogramsAreRefusedRatherThanDropped() {
     RemoteWriteV2.Request v2 =
         RemoteWriteV2.Request.newBuilder()
             .addSymbols("")

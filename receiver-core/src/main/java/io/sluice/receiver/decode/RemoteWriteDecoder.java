@@ -1,16 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.receiver.decode;
 
+import static io.sluice.receiver.decode.RemoteWriteFormat.EXEMPLAR_TIMESTAMP;
+import static io.sluice.receiver.decode.RemoteWriteFormat.EXEMPLAR_VALUE;
 import static io.sluice.receiver.decode.RemoteWriteFormat.LABEL_NAME;
 import static io.sluice.receiver.decode.RemoteWriteFormat.LABEL_VALUE;
 import static io.sluice.receiver.decode.RemoteWriteFormat.SAMPLE_TIMESTAMP;
 import static io.sluice.receiver.decode.RemoteWriteFormat.SAMPLE_VALUE;
+import static io.sluice.receiver.decode.RemoteWriteFormat.V1_EXEMPLAR_LABELS;
 import static io.sluice.receiver.decode.RemoteWriteFormat.V1_SERIES_EXEMPLARS;
 import static io.sluice.receiver.decode.RemoteWriteFormat.V1_SERIES_HISTOGRAMS;
 import static io.sluice.receiver.decode.RemoteWriteFormat.V1_SERIES_LABELS;
 import static io.sluice.receiver.decode.RemoteWriteFormat.V1_SERIES_SAMPLES;
 import static io.sluice.receiver.decode.RemoteWriteFormat.V1_WRITE_REQUEST_METADATA;
 import static io.sluice.receiver.decode.RemoteWriteFormat.V1_WRITE_REQUEST_TIMESERIES;
+import static io.sluice.receiver.decode.RemoteWriteFormat.V2_EXEMPLAR_LABELS_REFS;
+import static io.sluice.receiver.decode.RemoteWriteFormat.V2_EXEMPLAR_LABELS_REFS_PACKED;
 import static io.sluice.receiver.decode.RemoteWriteFormat.V2_REQUEST_SYMBOLS;
 import static io.sluice.receiver.decode.RemoteWriteFormat.V2_REQUEST_TIMESERIES;
 import static io.sluice.receiver.decode.RemoteWriteFormat.V2_SAMPLE_START_TIMESTAMP;
@@ -37,8 +42,9 @@ import org.xerial.snappy.Snappy;
  * limit before anything is allocated for the body; the body is decompressed into a buffer the
  * decoder keeps; a hand-written protobuf walker ({@link CodedInputStream}, no generated message
  * objects) records label byte ranges and sample values in the batch. Remote write 2.0 label refs
- * are resolved to symbol byte ranges after the walk, so symbols may follow the series. Histograms,
- * exemplars and metadata are counted, not decoded.
+ * are resolved to symbol byte ranges after the walk, so symbols may follow the series. Exemplars
+ * are decoded (their labels as byte ranges, like series labels); histograms and metadata are
+ * counted, not decoded.
  *
  * <p>Not thread-safe: use one decoder per thread. The decoder owns its decompression buffer and its
  * batch; both are reused by the next {@link #decode} call. The buffer grows to the largest decoded
@@ -56,6 +62,7 @@ public final class RemoteWriteDecoder {
   private static final long V2_SERIES_FIELDS =
       1L << 1 | 1L << 2 | 1L << 3 | 1L << 4 | 1L << 5 | 1L << 6;
   private static final long V2_SAMPLE_FIELDS = 1L << 1 | 1L << 2 | 1L << 3;
+  private static final long EXEMPLAR_FIELDS = 1L << 1 | 1L << 2 | 1L << 3;
 
   private final int maxDecodedBytes;
   private final WriteBatch batch = new WriteBatch();
@@ -252,7 +259,7 @@ public final class RemoteWriteDecoder {
         case V1_SERIES_LABELS -> readLabel(in, batch);
         case V1_SERIES_SAMPLES -> readSample(in, batch, V1_SAMPLE_FIELDS);
         case V1_SERIES_EXEMPLARS -> {
-          skipLengthDelimited(in);
+          readExemplarV1(in, batch);
           exemplars++;
         }
         case V1_SERIES_HISTOGRAMS -> {
@@ -267,6 +274,11 @@ public final class RemoteWriteDecoder {
   }
 
   private static void readLabel(CodedInputStream in, WriteBatch batch) throws IOException {
+    readLabel(in, batch, false);
+  }
+
+  private static void readLabel(CodedInputStream in, WriteBatch batch, boolean ofExemplar)
+      throws IOException {
     int limit = in.pushLimit(in.readRawVarint32());
     int nameOffset = 0;
     int nameLength = 0;
@@ -288,7 +300,28 @@ public final class RemoteWriteDecoder {
       }
     }
     in.popLimit(limit);
-    batch.addLabel(nameOffset, nameLength, valueOffset, valueLength);
+    if (ofExemplar) {
+      batch.addExemplarLabel(nameOffset, nameLength, valueOffset, valueLength);
+    } else {
+      batch.addLabel(nameOffset, nameLength, valueOffset, valueLength);
+    }
+  }
+
+  // An exemplar's labels are kept as byte ranges, its value as raw bits (as a sample's).
+  private static void readExemplarV1(CodedInputStream in, WriteBatch batch) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    long timestamp = 0;
+    long valueBits = 0;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (tag) {
+        case V1_EXEMPLAR_LABELS -> readLabel(in, batch, true);
+        case EXEMPLAR_VALUE -> valueBits = in.readRawLittleEndian64();
+        case EXEMPLAR_TIMESTAMP -> timestamp = in.readRawVarint64();
+        default -> skipUnknown(in, tag, EXEMPLAR_FIELDS, "Exemplar");
+      }
+    }
+    in.popLimit(limit);
+    batch.addExemplar(timestamp, valueBits);
   }
 
   private static void readSample(CodedInputStream in, WriteBatch batch, long knownFields)
@@ -368,7 +401,7 @@ public final class RemoteWriteDecoder {
           histograms++;
         }
         case V2_SERIES_EXEMPLARS -> {
-          skipLengthDelimited(in);
+          readExemplarV2(in);
           exemplars++;
         }
         case V2_SERIES_METADATA -> {
@@ -388,6 +421,48 @@ public final class RemoteWriteDecoder {
       batch.addMetadata();
     }
     batch.endSeries(histograms, exemplars);
+  }
+
+  // Label refs are paired as the series' are, and resolved with them after the walk.
+  private void readExemplarV2(CodedInputStream in) throws IOException {
+    int limit = in.pushLimit(in.readRawVarint32());
+    long timestamp = 0;
+    long valueBits = 0;
+    int refs = 0;
+    int nameRef = 0;
+    for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+      switch (tag) {
+        case V2_EXEMPLAR_LABELS_REFS_PACKED -> {
+          int refsLimit = in.pushLimit(in.readRawVarint32());
+          while (!in.isAtEnd()) {
+            int ref = in.readRawVarint32();
+            if ((refs++ & 1) == 0) {
+              nameRef = ref;
+            } else {
+              batch.addExemplarLabel(nameRef, 0, ref, 0);
+            }
+          }
+          in.popLimit(refsLimit);
+        }
+        case V2_EXEMPLAR_LABELS_REFS -> {
+          int ref = in.readRawVarint32();
+          if ((refs++ & 1) == 0) {
+            nameRef = ref;
+          } else {
+            batch.addExemplarLabel(nameRef, 0, ref, 0);
+          }
+        }
+        case EXEMPLAR_VALUE -> valueBits = in.readRawLittleEndian64();
+        case EXEMPLAR_TIMESTAMP -> timestamp = in.readRawVarint64();
+        default -> skipUnknown(in, tag, EXEMPLAR_FIELDS, "Exemplar");
+      }
+    }
+    in.popLimit(limit);
+    if ((refs & 1) != 0) {
+      throw new ProtobufDecodeException(
+          "series " + batch.seriesCount() + ": exemplar labels_refs has odd length " + refs);
+    }
+    batch.addExemplar(timestamp, valueBits);
   }
 
   /** Pairs refs into labels; the batch holds the refs until {@link #walkV2} resolves them. */

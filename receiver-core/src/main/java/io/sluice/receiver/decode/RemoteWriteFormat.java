@@ -27,6 +27,7 @@ import com.google.protobuf.WireFormat;
  * Sample         = { 1:I64 value | 2:VARINT timestamp }             ; value: little-endian IEEE
  *                                                                   ; bits; timestamp: ms, int64,
  *                                                                   ; not zigzag
+ * Exemplar       = { 1:LEN Label | 2:I64 value | 3:VARINT timestamp } ; labels may be empty
  * MetricMetadata = { 1:VARINT type | 2:LEN family | 4:LEN help | 5:LEN unit }
  * </pre>
  *
@@ -38,6 +39,8 @@ import com.google.protobuf.WireFormat;
  *                  | 2:LEN Sample | 3:LEN Histogram | 4:LEN Exemplar ; pairs; even count
  *                  | 5:LEN Metadata | 6:VARINT created_timestamp }  ; 6: rc.3 only
  * Sample         = { 1:I64 value | 2:VARINT timestamp | 3:VARINT start_timestamp }
+ * Exemplar       = { 1:LEN packed(uvarint ref)* | 1:VARINT ref      ; labels_refs as a series'
+ *                  | 2:I64 value | 3:VARINT timestamp }
  * Metadata       = { 1:VARINT type | 3:VARINT help_ref | 4:VARINT unit_ref }
  * </pre>
  *
@@ -95,6 +98,21 @@ public final class RemoteWriteFormat {
 
   /** Sample.start_timestamp (3, VARINT), remote write 2.0-rc.4 only. */
   public static final int V2_SAMPLE_START_TIMESTAMP = (3 << 3) | VARINT;
+
+  /** Exemplar.labels (1, LEN), remote write 1.0. */
+  public static final int V1_EXEMPLAR_LABELS = (1 << 3) | LEN;
+
+  /** Exemplar.labels_refs, packed (1, LEN), remote write 2.0. */
+  public static final int V2_EXEMPLAR_LABELS_REFS_PACKED = (1 << 3) | LEN;
+
+  /** Exemplar.labels_refs, unpacked (1, VARINT), remote write 2.0. */
+  public static final int V2_EXEMPLAR_LABELS_REFS = (1 << 3) | VARINT;
+
+  /** Exemplar.value (2, I64), in both versions. */
+  public static final int EXEMPLAR_VALUE = (2 << 3) | I64;
+
+  /** Exemplar.timestamp (3, VARINT), in both versions. */
+  public static final int EXEMPLAR_TIMESTAMP = (3 << 3) | VARINT;
 
   /** Request.symbols (4, LEN). */
   public static final int V2_REQUEST_SYMBOLS = (4 << 3) | LEN;

@@ -21,6 +21,10 @@ import java.util.Objects;
  * each takes at least 2 bytes of body, so a hostile body of empty messages makes the arrays at most
  * about 12 times the decoded body size (24 times with the doubling slack).
  *
+ * <p>Exemplars are decoded too (labels as byte ranges, value bits, timestamp), into arrays of their
+ * own that a request without exemplars never touches: exemplar {@code i} of a series has labels
+ * {@code 0..exemplarLabelCount(series, i)-1}.
+ *
  * <p>Label strings are not validated: they may be any bytes, empty, duplicated or unsorted; see
  * {@link io.sluice.receiver.validate.LabelValidator}.
  */
@@ -54,6 +58,17 @@ public final class WriteBatch {
 
   private int histogramTotal;
   private int exemplarTotal;
+
+  // Exemplar e's labels are [exLabelStart[e], exLabelStart[e + 1]); allocated at the first one.
+  private int exemplarsDecoded;
+  private long[] exTimestamps = new long[0];
+  private long[] exValueBits = new long[0];
+  private int[] exLabelStart = new int[1];
+  private int exLabelTotal;
+  private int[] exNameOffset = new int[0];
+  private int[] exNameLength = new int[0];
+  private int[] exValueOffset = new int[0];
+  private int[] exValueLength = new int[0];
   private int metadataCount;
 
   // Set by LabelRewriter: series whose labels no longer are those of their raw bytes.
@@ -74,6 +89,8 @@ public final class WriteBatch {
     sampleTotal = 0;
     histogramTotal = 0;
     exemplarTotal = 0;
+    exemplarsDecoded = 0;
+    exLabelTotal = 0;
     metadataCount = 0;
     anyRewritten = false;
   }
@@ -235,11 +252,93 @@ public final class WriteBatch {
 
   /**
    * @param series the series index
-   * @return the number of exemplars of the series (counted, not decoded)
+   * @return the number of exemplars of the series
    */
   public int exemplarCount(int series) {
     Objects.checkIndex(series, seriesCount);
     return exemplarStart[series + 1] - exemplarStart[series];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the exemplar index within the series
+   * @return the exemplar's timestamp in milliseconds since the epoch
+   */
+  public long exemplarTimestamp(int series, int i) {
+    return exTimestamps[exemplarIndex(series, i)];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the exemplar index within the series
+   * @return the exemplar's value as raw IEEE-754 bits, exactly as sent
+   */
+  public long exemplarValueBits(int series, int i) {
+    return exValueBits[exemplarIndex(series, i)];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the exemplar index within the series
+   * @return the number of labels of the exemplar, as sent (0 is possible)
+   */
+  public int exemplarLabelCount(int series, int i) {
+    int e = exemplarIndex(series, i);
+    return exLabelStart[e + 1] - exLabelStart[e];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the exemplar index within the series
+   * @param l the label index within the exemplar
+   * @return the offset of the label's name in {@link #buffer()}
+   */
+  public int exemplarLabelNameOffset(int series, int i, int l) {
+    return exNameOffset[exemplarLabelIndex(series, i, l)];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the exemplar index within the series
+   * @param l the label index within the exemplar
+   * @return the length in bytes of the label's UTF-8 name
+   */
+  public int exemplarLabelNameLength(int series, int i, int l) {
+    return exNameLength[exemplarLabelIndex(series, i, l)];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the exemplar index within the series
+   * @param l the label index within the exemplar
+   * @return the offset of the label's value in {@link #buffer()}
+   */
+  public int exemplarLabelValueOffset(int series, int i, int l) {
+    return exValueOffset[exemplarLabelIndex(series, i, l)];
+  }
+
+  /**
+   * @param series the series index
+   * @param i the exemplar index within the series
+   * @param l the label index within the exemplar
+   * @return the length in bytes of the label's UTF-8 value
+   */
+  public int exemplarLabelValueLength(int series, int i, int l) {
+    return exValueLength[exemplarLabelIndex(series, i, l)];
+  }
+
+  private int exemplarIndex(int series, int i) {
+    Objects.checkIndex(series, seriesCount);
+    int start = exemplarStart[series];
+    Objects.checkIndex(i, exemplarStart[series + 1] - start);
+    return start + i;
+  }
+
+  private int exemplarLabelIndex(int series, int i, int l) {
+    int e = exemplarIndex(series, i);
+    int start = exLabelStart[e];
+    Objects.checkIndex(l, exLabelStart[e + 1] - start);
+    return start + l;
   }
 
   /** {@return the number of float samples in the request} */
@@ -319,6 +418,17 @@ public final class WriteBatch {
     System.arraycopy(other.sampleValueBits, 0, sampleValueBits, 0, sampleTotal);
     histogramTotal = other.histogramTotal;
     exemplarTotal = other.exemplarTotal;
+    exemplarsDecoded = other.exemplarsDecoded;
+    exLabelTotal = other.exLabelTotal;
+    if (exemplarsDecoded > 0) {
+      exTimestamps = copy(other.exTimestamps, exTimestamps, exemplarsDecoded);
+      exValueBits = copy(other.exValueBits, exValueBits, exemplarsDecoded);
+      exLabelStart = copy(other.exLabelStart, exLabelStart, exemplarsDecoded + 1);
+      exNameOffset = copy(other.exNameOffset, exNameOffset, exLabelTotal);
+      exNameLength = copy(other.exNameLength, exNameLength, exLabelTotal);
+      exValueOffset = copy(other.exValueOffset, exValueOffset, exLabelTotal);
+      exValueLength = copy(other.exValueLength, exValueLength, exLabelTotal);
+    }
     metadataCount = other.metadataCount;
     anyRewritten = other.anyRewritten;
     if (anyRewritten) {
@@ -332,6 +442,12 @@ public final class WriteBatch {
 
   private static int[] copy(int[] from, int[] to, int n) {
     int[] dst = to.length >= n ? to : new int[grownLength(to.length, n)];
+    System.arraycopy(from, 0, dst, 0, n);
+    return dst;
+  }
+
+  private static long[] copy(long[] from, long[] to, int n) {
+    long[] dst = to.length >= n ? to : new long[grownLength(to.length, n)];
     System.arraycopy(from, 0, dst, 0, n);
     return dst;
   }
@@ -454,6 +570,43 @@ public final class WriteBatch {
   }
 
   /**
+   * Adds a label to the exemplar being decoded. For V2, offsets hold symbol refs until resolved.
+   */
+  void addExemplarLabel(int nameOff, int nameLen, int valueOff, int valueLen) {
+    int l = exLabelTotal;
+    if (l == exNameOffset.length) {
+      int n = grownLength(l, l + 1);
+      exNameOffset = Arrays.copyOf(exNameOffset, n);
+      exNameLength = Arrays.copyOf(exNameLength, n);
+      exValueOffset = Arrays.copyOf(exValueOffset, n);
+      exValueLength = Arrays.copyOf(exValueLength, n);
+    }
+    exNameOffset[l] = nameOff;
+    exNameLength[l] = nameLen;
+    exValueOffset[l] = valueOff;
+    exValueLength[l] = valueLen;
+    exLabelTotal = l + 1;
+  }
+
+  /**
+   * Ends an exemplar of the open series: its labels are those added since the previous one. The
+   * decoder still counts it in {@link #endSeries}.
+   */
+  void addExemplar(long timestamp, long valueBits) {
+    int e = exemplarsDecoded;
+    if (e == exTimestamps.length) {
+      int n = grownLength(e, e + 1);
+      exTimestamps = Arrays.copyOf(exTimestamps, n);
+      exValueBits = Arrays.copyOf(exValueBits, n);
+      exLabelStart = Arrays.copyOf(exLabelStart, n + 1);
+    }
+    exTimestamps[e] = timestamp;
+    exValueBits[e] = valueBits;
+    exLabelStart[e + 1] = exLabelTotal;
+    exemplarsDecoded = e + 1;
+  }
+
+  /**
    * Replaces the symbol refs that V2 decoding stored in the label offsets by the byte ranges of the
    * symbols they name.
    *
@@ -461,6 +614,16 @@ public final class WriteBatch {
    */
   void resolveSymbolRefs(int[] symbolOffsets, int[] symbolLengths, int symbolCount)
       throws ProtobufDecodeException {
+    for (int l = 0; l < exLabelTotal; l++) {
+      int nameRef = exNameOffset[l];
+      int valueRef = exValueOffset[l];
+      checkExemplarRef(nameRef, symbolCount);
+      checkExemplarRef(valueRef, symbolCount);
+      exNameOffset[l] = symbolOffsets[nameRef];
+      exNameLength[l] = symbolLengths[nameRef];
+      exValueOffset[l] = symbolOffsets[valueRef];
+      exValueLength[l] = symbolLengths[valueRef];
+    }
     for (int s = 0; s < seriesCount; s++) {
       for (int l = labelStart[s], end = labelStart[s + 1]; l < end; l++) {
         int nameRef = nameOffset[l];
@@ -483,6 +646,17 @@ public final class WriteBatch {
           "series "
               + series
               + ": labels_refs "
+              + Integer.toUnsignedString(ref)
+              + " outside of symbols table (size "
+              + symbolCount
+              + ")");
+    }
+  }
+
+  private static void checkExemplarRef(int ref, int symbolCount) throws ProtobufDecodeException {
+    if (Integer.compareUnsigned(ref, symbolCount) >= 0) {
+      throw new ProtobufDecodeException(
+          "exemplar labels_refs "
               + Integer.toUnsignedString(ref)
               + " outside of symbols table (size "
               + symbolCount

@@ -74,18 +74,22 @@ public final class MultiTenantStore {
    */
   public static MultiTenantStore of(
       MultiTsdb tsdbs, Map<String, String> external, String tenantLabelName) {
-    Map<String, String> ext = Map.copyOf(external);
     return new MultiTenantStore(
-        () -> {
-          List<TenantStore> out = new ArrayList<>();
-          for (MultiTsdb.Tenant t : tsdbs.tenants()) {
-            out.add(
-                new TenantStore(t.id(), t.tsdb(), externalLabels(ext, tenantLabelName, t.id())));
-          }
-          out.sort(Comparator.comparing(TenantStore::tenant, Utf8.ORDER));
-          return out;
-        },
-        SeriesStream.FRAME_BYTES);
+        tenantStores(tsdbs, external, tenantLabelName), SeriesStream.FRAME_BYTES);
+  }
+
+  /** The open tenants of {@code tsdbs} with their external labels, sorted by tenant, per call. */
+  static Supplier<List<TenantStore>> tenantStores(
+      MultiTsdb tsdbs, Map<String, String> external, String tenantLabelName) {
+    Map<String, String> ext = Map.copyOf(external);
+    return () -> {
+      List<TenantStore> out = new ArrayList<>();
+      for (MultiTsdb.Tenant t : tsdbs.tenants()) {
+        out.add(new TenantStore(t.id(), t.tsdb(), externalLabels(ext, tenantLabelName, t.id())));
+      }
+      out.sort(Comparator.comparing(TenantStore::tenant, Utf8.ORDER));
+      return out;
+    };
   }
 
   /** {@code external} plus {@code tenantLabelName=tenant} (the tenant label wins). */

@@ -8,7 +8,8 @@ package io.sluice.receiver.write;
 public enum ErrorKind {
   /**
    * Data that can never be written: duplicate, out-of-order, out-of-bounds or too old samples,
-   * invalid label sets, gRPC {@code AlreadyExists}. Not retried (409).
+   * out-of-order exemplars or exemplar labels over 128 runes, invalid label sets, gRPC {@code
+   * AlreadyExists}. Not retried (409).
    */
   CONFLICT,
   /** The receiver (or a peer) is not ready yet, or gRPC {@code Unavailable}. Retryable (503). */

@@ -30,6 +30,12 @@ import java.util.Arrays;
  * lookups prefetched ({@link HeadAppender#prefetch}), then each series is looked up and appended
  * to.
  *
+ * <p>Exemplars are appended as Thanos' writer appends them ({@link ExemplarAppends}): after the
+ * series' samples, only if the series exists then (a series sent with exemplars and no samples is
+ * looked up, not created) and its last sample was accepted; they reach the WAL in the same write.
+ * With the tenant's exemplar storage disabled ({@code --tsdb.max-exemplars=0}) they are dropped
+ * silently. A request without exemplars takes none of these steps.
+ *
  * <p>Thread-safe: scratch space is per thread.
  */
 public final class LocalWriter implements Writer {
@@ -74,6 +80,7 @@ public final class LocalWriter implements Writer {
     Scratch sc = SCRATCH.get();
     HeadAppender app = t.tsdb().appender();
     try {
+      sc.exemplars = request.batch().totalExemplars() > 0 && t.head().exemplars().enabled();
       appendSeries(app, t.hashPrefix(), request, outcome, sc);
       app.commit();
     } catch (IOException | RuntimeException e) {
@@ -113,7 +120,9 @@ public final class LocalWriter implements Writer {
         outcome.seriesFailed(r, ErrorKind.CONFLICT);
       }
       int samples = batch.sampleCount(s);
-      if (samples == 0) {
+      // A series of exemplars only is validated and looked up (Thanos' GetRef), never created;
+      // the exemplars of a histogram series follow its histograms, rejected above.
+      if (samples == 0 && (batch.exemplarCount(s) == 0 || batch.histogramCount(s) > 0)) {
         continue;
       }
       int skip = request.skippedLabel(r);
@@ -150,13 +159,28 @@ public final class LocalWriter implements Writer {
     for (int j = 0; j < valid; j++) {
       int r = sc.rows[j];
       int s = request.series(r);
-      app.series(sc.hashes[j], sc.keys, sc.keyAt[j] + prefixLength, sc.keyLength[j] - prefixLength);
-      for (int i = 0, samples = batch.sampleCount(s); i < samples; i++) {
-        AppendResult res = app.append(batch.sampleTimestamp(s, i), batch.sampleValueBits(s, i));
+      int samples = batch.sampleCount(s);
+      int keyAt = sc.keyAt[j] + prefixLength;
+      int keyLength = sc.keyLength[j] - prefixLength;
+      if (samples == 0) {
+        if (sc.exemplars && app.existingSeries(sc.hashes[j], sc.keys, keyAt, keyLength)) {
+          ExemplarAppends.append(app, request, r, outcome);
+        }
+        continue;
+      }
+      app.series(sc.hashes[j], sc.keys, keyAt, keyLength);
+      AppendResult res = AppendResult.OK;
+      for (int i = 0; i < samples; i++) {
+        res = app.append(batch.sampleTimestamp(s, i), batch.sampleValueBits(s, i));
         outcome.sample(res);
         if (res != AppendResult.OK) {
           outcome.seriesFailed(r, ErrorKind.CONFLICT);
         }
+      }
+      // Thanos appends a series' exemplars to the ref its last sample append returned: none after
+      // a rejected sample.
+      if (sc.exemplars && res == AppendResult.OK && batch.exemplarCount(s) > 0) {
+        ExemplarAppends.append(app, request, r, outcome);
       }
     }
   }
@@ -169,5 +193,7 @@ public final class LocalWriter implements Writer {
     final int[] keyAt = new int[GROUP];
     final int[] keyLength = new int[GROUP];
     final long[] hashes = new long[GROUP];
+    // Whether the request has exemplars and the tenant's storage keeps them.
+    boolean exemplars;
   }
 }

@@ -2,6 +2,7 @@
 package io.sluice.receiver.write;
 
 import io.sluice.receiver.validate.LabelValidator.LabelError;
+import io.sluice.tsdb.exemplar.ExemplarResult;
 import io.sluice.tsdb.head.AppendResult;
 
 /**
@@ -20,6 +21,7 @@ public final class WriteOutcome {
   private final long[] invalidSeries = new long[LabelError.values().length];
   private long invalidSeriesSamples;
   private long histogramsRejected;
+  private final long[] exemplars = new long[ExemplarResult.values().length];
   private Exception failure;
   private byte[] seriesErrors = new byte[64];
   private int seriesCount;
@@ -45,6 +47,7 @@ public final class WriteOutcome {
     java.util.Arrays.fill(invalidSeries, 0);
     invalidSeriesSamples = 0;
     histogramsRejected = 0;
+    java.util.Arrays.fill(exemplars, 0);
     failure = null;
   }
 
@@ -66,6 +69,11 @@ public final class WriteOutcome {
   /** Counts native histogram samples that the head cannot store yet. */
   public void histogramsRejected(int n) {
     histogramsRejected += n;
+  }
+
+  /** Counts one exemplar's result (duplicates and a disabled storage are no errors). */
+  public void exemplar(ExemplarResult r) {
+    exemplars[r.ordinal()]++;
   }
 
   /** Records an error that is not the data's fault (storage failure); the request is retryable. */
@@ -154,6 +162,22 @@ public final class WriteOutcome {
     return histogramsRejected;
   }
 
+  /** Exemplars with result {@code r}. */
+  public long exemplars(ExemplarResult r) {
+    return exemplars[r.ordinal()];
+  }
+
+  /** Exemplars taken without an error: stored, duplicates, or dropped by a disabled storage. */
+  public long exemplarsAppended() {
+    long n = 0;
+    for (ExemplarResult r : ExemplarResult.values()) {
+      if (!r.isError()) {
+        n += exemplars[r.ordinal()];
+      }
+    }
+    return n;
+  }
+
   /** The storage failure, or null. */
   public Exception failure() {
     return failure;
@@ -171,6 +195,11 @@ public final class WriteOutcome {
     }
     for (long n : rejected) {
       if (n > 0) {
+        return true;
+      }
+    }
+    for (ExemplarResult r : ExemplarResult.values()) {
+      if (r.isError() && exemplars[r.ordinal()] > 0) {
         return true;
       }
     }

@@ -2,6 +2,7 @@
 package io.sluice.receiver.write;
 
 import io.sluice.receiver.validate.LabelValidator.LabelError;
+import io.sluice.tsdb.exemplar.ExemplarResult;
 import io.sluice.tsdb.head.AppendResult;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,7 +51,10 @@ public record WriteStatus(int httpStatus, String grpcCode, String message) {
     return of(o.errorKind(), o.errorMessage());
   }
 
-  /** Thanos' text for the conflicts of an outcome: "add N samples: reason", sorted, counted. */
+  /**
+   * Thanos' text for the conflicts of an outcome: "add N samples: reason", "add N exemplars: out of
+   * order exemplar", sorted, counted.
+   */
   static String conflictMessage(WriteOutcome o) {
     List<String> reasons = new ArrayList<>();
     for (AppendResult r : AppendResult.values()) {
@@ -70,6 +74,11 @@ public record WriteStatus(int httpStatus, String grpcCode, String message) {
     for (LabelError e : LabelError.values()) {
       if (e != LabelError.NONE && o.invalidSeries(e) > 0) {
         reasons.add("add " + o.invalidSeries(e) + " series: " + e.message());
+      }
+    }
+    for (ExemplarResult r : ExemplarResult.values()) {
+      if (r.isError() && o.exemplars(r) > 0) {
+        reasons.add("add " + o.exemplars(r) + " exemplars: " + r.message());
       }
     }
     if (o.histogramsRejected() > 0) {

@@ -4,6 +4,7 @@ package io.sluice.receiver.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.receiver.validate.LabelValidator.LabelError;
+import io.sluice.tsdb.exemplar.ExemplarResult;
 import io.sluice.tsdb.head.AppendResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,31 @@ class WriteStatusTest {
                 + LabelError.DUPLICATE_NAME.message()
                 + "; add 2 samples: out of"
                 + " order sample");
+  }
+
+  @Test
+  void exemplarErrorsAreConflictsWordedAsThanosWriter() {
+    WriteOutcome o = new WriteOutcome();
+    o.reset(1);
+    o.exemplar(ExemplarResult.OK);
+    o.exemplar(ExemplarResult.DUPLICATE);
+    o.exemplar(ExemplarResult.DISABLED);
+    assertThat(WriteStatus.of(o)).isEqualTo(WriteStatus.ok());
+    assertThat(o.exemplarsAppended()).isEqualTo(3);
+    o.exemplar(ExemplarResult.OUT_OF_ORDER);
+    o.exemplar(ExemplarResult.OUT_OF_ORDER);
+    WriteStatus s = WriteStatus.of(o);
+    assertThat(s.httpStatus()).isEqualTo(409);
+    assertThat(s.grpcCode()).isEqualTo("AlreadyExists");
+    assertThat(s.message()).isEqualTo("add 2 exemplars: out of order exemplar");
+    o.exemplar(ExemplarResult.LABEL_LENGTH);
+    o.sample(AppendResult.DUPLICATE_SAMPLE);
+    assertThat(WriteStatus.of(o).message())
+        .isEqualTo(
+            "3 errors: add 1 exemplars: label length for exemplar exceeds maximum of 128 UTF-8"
+                + " characters; add 1 samples: duplicate sample for timestamp; add 2 exemplars:"
+                + " out of order exemplar");
+    assertThat(o.exemplarsAppended()).isEqualTo(3);
   }
 
   @Test

@@ -124,6 +124,15 @@ public final class ReceiveCommand implements Callable<Integer> {
               + " 0 means 32 (default: ${DEFAULT-VALUE}).")
   String oooCapMax;
 
+  @Option(
+      names = "--tsdb.max-exemplars",
+      defaultValue = "0",
+      description =
+          "Enables support for ingesting exemplars and sets the maximum number of exemplars that"
+              + " will be stored per tenant. Once the storage is full, a new exemplar evicts the"
+              + " oldest one; 0 (or less) disables exemplar storage (default: ${DEFAULT-VALUE}).")
+  long maxExemplars;
+
   // picocli derives no --no- form for names with a dot: the negations are options of their own.
   @Option(
       names = "--tsdb.wal-compression",
@@ -551,7 +560,8 @@ public final class ReceiveCommand implements Callable<Integer> {
             walFsync && !noWalFsync,
             minBlockMs,
             maxBlockMs,
-            retentionMs),
+            retentionMs,
+            Math.max(0, maxExemplars)),
         new ReceiveConfig.RequestBounds(maxBodyBytes, maxDecodedBytes),
         new ReceiveConfig.Log(logLevel, logFormat),
         new ArrayList<>(ignored),

@@ -240,6 +240,8 @@ public record ReceiveConfig(
    * @param maxBlockDurationMs {@code --tsdb.max-block-duration}: how often the head is checked for
    *     blocks to cut, at most
    * @param retentionMs {@code --tsdb.retention}: how long blocks stay on local storage; 0 disables
+   * @param maxExemplars {@code --tsdb.max-exemplars}: exemplars kept per tenant (a negative flag
+   *     value already resolved to 0); 0 discards every exemplar
    */
   public record Tsdb(
       Path path,
@@ -250,7 +252,8 @@ public record ReceiveConfig(
       boolean walFsync,
       long minBlockDurationMs,
       long maxBlockDurationMs,
-      long retentionMs) {
+      long retentionMs,
+      long maxExemplars) {
     private static final long TWO_HOURS_MS = 2 * 3_600_000L;
 
     public Tsdb {
@@ -274,11 +277,14 @@ public record ReceiveConfig(
       if (retentionMs < 0) {
         throw new IllegalArgumentException("retentionMs must be >= 0: " + retentionMs);
       }
+      if (maxExemplars < 0) {
+        throw new IllegalArgumentException("maxExemplars must be >= 0: " + maxExemplars);
+      }
     }
 
     /**
      * Thanos' defaults under {@code path}: no future window, no out-of-order window, WAL
-     * compression on, no fsync, 2h blocks, 15d retention.
+     * compression on, no fsync, 2h blocks, 15d retention, no exemplars.
      */
     public static Tsdb defaults(Path path) {
       return new Tsdb(
@@ -290,7 +296,8 @@ public record ReceiveConfig(
           false,
           TWO_HOURS_MS,
           TWO_HOURS_MS,
-          15 * 24 * 3_600_000L);
+          15 * 24 * 3_600_000L,
+          0);
     }
 
     /** {@return these flags with {@code --tsdb.wal-fsync=fsync}} */
@@ -304,7 +311,8 @@ public record ReceiveConfig(
           fsync,
           minBlockDurationMs,
           maxBlockDurationMs,
-          retentionMs);
+          retentionMs,
+          maxExemplars);
     }
 
     /** {@return these flags with an out-of-order window of {@code ms}} */
@@ -318,7 +326,23 @@ public record ReceiveConfig(
           walFsync,
           minBlockDurationMs,
           maxBlockDurationMs,
-          retentionMs);
+          retentionMs,
+          maxExemplars);
+    }
+
+    /** {@return these flags with {@code --tsdb.max-exemplars=n}} */
+    public Tsdb withMaxExemplars(long n) {
+      return new Tsdb(
+          path,
+          tooFarInFutureMs,
+          oooTimeWindowMs,
+          oooCapMax,
+          walCompression,
+          walFsync,
+          minBlockDurationMs,
+          maxBlockDurationMs,
+          retentionMs,
+          n);
     }
 
     /** {@return these flags with both block durations {@code ms}} */
@@ -332,7 +356,8 @@ public record ReceiveConfig(
           walFsync,
           ms,
           ms,
-          retentionMs);
+          retentionMs,
+          maxExemplars);
     }
   }
 

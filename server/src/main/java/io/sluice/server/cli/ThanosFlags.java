@@ -57,7 +57,6 @@ public final class ThanosFlags {
           "--tsdb.max-retention-bytes",
           "--tsdb.head.expanded-postings-cache-size",
           "--tsdb.block.expanded-postings-cache-size",
-          "--tsdb.max-exemplars",
           "--tsdb.write-queue-size",
           "--hash-func",
           "--shipper.upload-concurrency",

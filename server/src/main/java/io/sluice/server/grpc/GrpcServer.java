@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.hashring.replication.SnappyCodec;
 import io.sluice.receiver.admission.BodyBudget;
 import io.sluice.receiver.decode.ThanosWriteFormat;
+import io.sluice.receiver.store.MultiTenantExemplars;
 import io.sluice.receiver.store.MultiTenantStore;
 import io.sluice.receiver.write.Writer;
 import java.io.IOException;
@@ -28,8 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC listener of a receiver ({@code --grpc-address}): {@code thanos.Store}, {@code
- * thanos.info.Info}, {@code thanos.WriteableStore} (when given a writer), {@code
- * grpc.health.v1.Health} and server reflection ({@code grpc.reflection.v1}).
+ * thanos.Exemplars}, {@code thanos.info.Info}, {@code thanos.WriteableStore} (when given a writer),
+ * {@code grpc.health.v1.Health} and server reflection ({@code grpc.reflection.v1}).
  *
  * <p>Server settings as Thanos' ({@code pkg/server/grpc}): clients may ping every 10 s, also
  * without calls in flight (Go queriers and peers do; a stricter server answers with {@code
@@ -72,6 +73,7 @@ public final class GrpcServer implements AutoCloseable {
    *
    * @param address where to listen
    * @param store the answers
+   * @param exemplars the answers of {@code thanos.Exemplars}
    * @param ready whether the receiver is ready; {@code Info} fails while it is not
    * @param registry where the {@code grpc_server_*} metrics go
    * @param writer where forwarded writes ({@code thanos.WriteableStore/RemoteWrite}) go; null
@@ -82,6 +84,7 @@ public final class GrpcServer implements AutoCloseable {
   public static GrpcServer start(
       InetSocketAddress address,
       MultiTenantStore store,
+      MultiTenantExemplars exemplars,
       BooleanSupplier ready,
       MeterRegistry registry,
       Writer writer,
@@ -118,6 +121,7 @@ public final class GrpcServer implements AutoCloseable {
             .maxInboundMessageSize(Integer.MAX_VALUE)
             .maxConnectionAge(60, TimeUnit.MINUTES)
             .addService(ServerInterceptors.intercept(new StoreService(store), metrics))
+            .addService(ServerInterceptors.intercept(new ExemplarsService(exemplars), metrics))
             .addService(ServerInterceptors.intercept(new InfoService(store, ready), metrics))
             .addService(ServerInterceptors.intercept(health.getHealthService(), metrics))
             .addService(

@@ -301,10 +301,15 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
             .setCause(c.outcome.failure())
             .log("failed to handle request");
       }
-      long written = status.httpStatus() == 200 ? batch.totalSamples() : c.outcome.appended();
+      boolean ok = status.httpStatus() == 200;
+      long written = ok ? batch.totalSamples() : c.outcome.appended();
+      long exemplars = ok ? batch.totalExemplars() : c.outcome.exemplarsAppended();
       resp =
           written(
-              HttpResponses.text(status.httpStatus(), status.message()), batch.version(), written);
+              HttpResponses.text(status.httpStatus(), status.message()),
+              batch.version(),
+              written,
+              exemplars);
       if (memory) {
         resp.headers().setInt("Retry-After", MemoryAdmission.RETRY_AFTER_SECONDS);
       }
@@ -398,7 +403,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       }
     }
     if (batch.seriesCount() == 0) {
-      return written(HttpResponses.text(200, ""), version, batch.totalSamples());
+      return written(
+          HttpResponses.text(200, ""), version, batch.totalSamples(), batch.totalExemplars());
     }
     limited =
         limiter == null
@@ -411,7 +417,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       c.request.resetAll(tenant, replica, batch);
     } else if (c.relabel.relabel(batch, c.request.reset(tenant, replica, batch)) == 0) {
       // Thanos: a request relabelling drops entirely is a success with nothing written.
-      return written(HttpResponses.text(200, ""), version, batch.totalSamples());
+      return written(
+          HttpResponses.text(200, ""), version, batch.totalSamples(), batch.totalExemplars());
     }
     return splitTenantLabel == null ? null : split(c, replica, batch, otlp);
   }
@@ -495,13 +502,14 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     return null;
   }
 
+  // On success the whole request's counts, as Thanos; otherwise what this receiver took.
   private static FullHttpResponse written(
-      FullHttpResponse r, RemoteWriteVersion version, long samples) {
+      FullHttpResponse r, RemoteWriteVersion version, long samples, long exemplars) {
     if (version == RemoteWriteVersion.V2) {
       r.headers()
           .set("X-Prometheus-Remote-Write-Samples-Written", samples)
           .set("X-Prometheus-Remote-Write-Histograms-Written", 0)
-          .set("X-Prometheus-Remote-Write-Exemplars-Written", 0);
+          .set("X-Prometheus-Remote-Write-Exemplars-Written", exemplars);
     }
     return r;
   }

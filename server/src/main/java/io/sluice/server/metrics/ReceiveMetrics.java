@@ -220,6 +220,46 @@ public final class ReceiveMetrics {
         .register(registry);
   }
 
+  /**
+   * Registers Prometheus' exemplar storage metrics of {@code tenant}'s head ({@code
+   * prometheus_tsdb_exemplar_*{tenant}}): exemplars appended and refused as out of order, exemplars
+   * and series in storage, and the storage's size ({@code --tsdb.max-exemplars}).
+   *
+   * @param exemplars the tenant's exemplar storage; lives as long as the tenant
+   */
+  public void exemplars(String tenant, io.sluice.tsdb.exemplar.CircularExemplarStorage exemplars) {
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "prometheus.tsdb.exemplar.exemplars.appended", exemplars, e -> e.appendedTotal())
+        .description("Total number of appended exemplars.")
+        .tag("tenant", tenant)
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "prometheus.tsdb.exemplar.out.of.order.exemplars", exemplars, e -> e.outOfOrderTotal())
+        .description("Total number of out of order exemplar ingestion failed attempts.")
+        .tag("tenant", tenant)
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "prometheus.tsdb.exemplar.exemplars.in.storage", exemplars, e -> e.size())
+        .description("Number of exemplars currently in circular storage.")
+        .tag("tenant", tenant)
+        .strongReference(true)
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "prometheus.tsdb.exemplar.series.with.exemplars.in.storage",
+            exemplars,
+            e -> e.seriesCount())
+        .description("Number of series with exemplars currently in circular storage.")
+        .tag("tenant", tenant)
+        .strongReference(true)
+        .register(registry);
+    io.micrometer.core.instrument.Gauge.builder(
+            "prometheus.tsdb.exemplar.max.exemplars", exemplars, e -> e.capacity())
+        .description("Total number of exemplars the exemplar storage can store, resizeable.")
+        .tag("tenant", tenant)
+        .strongReference(true)
+        .register(registry);
+  }
+
   /** The exposition in the Prometheus text format. */
   public String scrape() {
     return registry.scrape();

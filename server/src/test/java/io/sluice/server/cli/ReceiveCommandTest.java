@@ -399,6 +399,19 @@ class ReceiveCommandTest {
   }
 
   @Test
+  void maxExemplarsIsARealOptionOffByDefaultAndNegativeMeansOff() {
+    assertThat(run("--label=a=\"1\"")).as(err.toString()).isZero();
+    assertThat(seen.get().tsdb().maxExemplars()).isZero();
+    assertThat(run("--label=a=\"1\"", "--tsdb.max-exemplars=1000")).as(err.toString()).isZero();
+    assertThat(seen.get().tsdb().maxExemplars()).isEqualTo(1000);
+    assertThat(seen.get().ignoredFlags()).isEmpty();
+    assertThat(run("--label=a=\"1\"", "--tsdb.max-exemplars", "-5")).as(err.toString()).isZero();
+    assertThat(seen.get().tsdb().maxExemplars()).isZero();
+    assertThat(run("--label=a=\"1\"", "--tsdb.max-exemplars=lots")).isEqualTo(2);
+    assertThat(err.toString()).contains("--tsdb.max-exemplars");
+  }
+
+  @Test
   void blockDurationsAndRetentionAreRealOptionsWithThanosDefaults() {
     assertThat(run("--label=a=\"1\"")).as(err.toString()).isZero();
     assertThat(seen.get().tsdb().minBlockDurationMs()).isEqualTo(7_200_000);

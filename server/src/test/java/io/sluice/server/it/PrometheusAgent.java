@@ -24,6 +24,17 @@ final class PrometheusAgent {
    */
   static ExternalProcess start(Path dir, int scrapePort, int remoteWritePort, int agentPort)
       throws IOException {
+    return start(dir, scrapePort, remoteWritePort, agentPort, false);
+  }
+
+  /**
+   * {@link #start(Path, int, int, int)}, remote-writing the exemplars it scrapes too ({@code
+   * send_exemplars}) when {@code sendExemplars}. An agent scrapes exemplars from OpenMetrics
+   * targets without {@code --enable-feature=exemplar-storage}, which only a server's TSDB reads.
+   */
+  static ExternalProcess start(
+      Path dir, int scrapePort, int remoteWritePort, int agentPort, boolean sendExemplars)
+      throws IOException {
     Path prometheus = PrometheusTools.require("prometheus");
     Path cfg = dir.resolve("agent.yml");
     Files.writeString(
@@ -38,8 +49,9 @@ final class PrometheusAgent {
         remote_write:
           - url: http://127.0.0.1:%d/api/v1/receive
             queue_config: {batch_send_deadline: 1s, min_backoff: 30ms, max_backoff: 1s}
+            send_exemplars: %b
         """
-            .formatted(scrapePort, remoteWritePort));
+            .formatted(scrapePort, remoteWritePort, sendExemplars));
     return ExternalProcess.start(
         List.of(
             prometheus.toString(),

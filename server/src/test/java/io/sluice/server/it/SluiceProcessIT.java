@@ -74,7 +74,7 @@ class SluiceProcessIT {
                 "--grpc-address=127.0.0.1:" + ItFixtures.freePort(),
                 "--tsdb.path=" + dir.resolve("data"),
                 "--label=replica=\"a\"",
-                "--tsdb.max-exemplars=0",
+                "--tsdb.max-retention-bytes=0",
                 "--log.format=json"),
             dir.resolve("sluice.log"))) {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
@@ -106,7 +106,7 @@ class SluiceProcessIT {
           .contains("jvm_memory_used_bytes");
 
       assertThat(sluice.output())
-          .contains("\"flag\":\"--tsdb.max-exemplars\"")
+          .contains("\"flag\":\"--tsdb.max-retention-bytes\"")
           .contains("receiver ready");
 
       ProcessHandle.of(sluice.pid()).orElseThrow().destroy();

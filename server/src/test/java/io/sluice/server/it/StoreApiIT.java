@@ -38,6 +38,7 @@ import io.sluice.receiver.proto.thanos.StoreTypes.PartialResponseStrategy;
 import io.sluice.receiver.proto.thanos.StoreTypes.Series;
 import io.sluice.receiver.proto.thanos.info.InfoRpc.InfoRequest;
 import io.sluice.receiver.proto.thanos.info.InfoRpc.InfoResponse;
+import io.sluice.receiver.store.MultiTenantExemplars;
 import io.sluice.receiver.store.MultiTenantStore;
 import io.sluice.receiver.store.SeriesStream;
 import io.sluice.server.Receiver;
@@ -175,6 +176,7 @@ class StoreApiIT {
             GrpcServer.start(
                 new InetSocketAddress("127.0.0.1", 0),
                 new MultiTenantStore(List::of, SeriesStream.FRAME_BYTES),
+                new MultiTenantExemplars(List::of),
                 () -> false,
                 registry,
                 null,

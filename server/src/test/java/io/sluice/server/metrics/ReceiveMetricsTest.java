@@ -18,6 +18,22 @@ class ReceiveMetricsTest {
   }
 
   @Test
+  void exposesTheExemplarStorageMetricsOfATenantWithPrometheusNames() {
+    var storage = new io.sluice.tsdb.exemplar.CircularExemplarStorage(3);
+    byte[] key = io.sluice.tsdb.labels.Labels.of("__name__", "m").toKey();
+    var trace = io.sluice.tsdb.labels.Labels.of("trace_id", "a");
+    storage.add(key, io.sluice.tsdb.exemplar.Exemplar.of(trace, 1, 10));
+    storage.add(key, io.sluice.tsdb.exemplar.Exemplar.of(trace, 2, 5));
+    metrics.exemplars("a", storage);
+    assertThat(metrics.scrape())
+        .contains("prometheus_tsdb_exemplar_exemplars_appended_total{tenant=\"a\"} 1.0")
+        .contains("prometheus_tsdb_exemplar_out_of_order_exemplars_total{tenant=\"a\"} 1.0")
+        .contains("prometheus_tsdb_exemplar_exemplars_in_storage{tenant=\"a\"} 1.0")
+        .contains("prometheus_tsdb_exemplar_series_with_exemplars_in_storage{tenant=\"a\"} 1.0")
+        .contains("prometheus_tsdb_exemplar_max_exemplars{tenant=\"a\"} 3.0");
+  }
+
+  @Test
   void countsAppendedSamplesPerTenantAndTracksInflightRequests() {
     metrics.samplesAppended("a", 0);
     assertThat(metrics.scrape())

@@ -121,7 +121,8 @@ class EffectiveFlagsTest {
         .containsEntry("tsdb.minBlockDurationMs", "7200000 (2h)")
         .containsEntry("requestBounds.maxBodyBytes", "33554432 (32 MiB)")
         .containsEntry("externalLabels", "replica=\"a\"")
-        .containsEntry("tsdb.walCompression", "true");
+        .containsEntry("tsdb.walCompression", "true")
+        .containsEntry("tsdb.maxExemplars", "0");
   }
 
   @Test

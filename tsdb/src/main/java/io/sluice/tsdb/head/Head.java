@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.head;
 
+import io.sluice.tsdb.exemplar.CircularExemplarStorage;
+import io.sluice.tsdb.exemplar.Exemplar;
+import io.sluice.tsdb.exemplar.ExemplarResult;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.labels.XxHash64;
 import io.sluice.tsdb.query.Cancellation;
@@ -96,6 +99,7 @@ public final class Head {
   private final SeriesRefMap[] refStripes = new SeriesRefMap[REF_STRIPES];
   private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
   private final Postings postings = new Postings();
+  private final CircularExemplarStorage exemplars;
   private final AtomicLong lastRef = new AtomicLong();
   private final AtomicLong numSeries = new AtomicLong();
   // Readers: requests between lookup and append. Writer: raising minValidTime, removing series.
@@ -124,6 +128,7 @@ public final class Head {
     this.tooFarInFuture = options.tooFarInFutureMs();
     this.oooTimeWindow = options.oooTimeWindowMs();
     this.oooCapMax = options.oooCapMax();
+    this.exemplars = new CircularExemplarStorage(options.maxExemplars());
   }
 
   // The stripe of this hash, or null if no series of it was ever created.
@@ -386,6 +391,32 @@ public final class Head {
    */
   public ReplayAppender replayAppender(int index, int stride) {
     return new ReplayAppender(this, index, stride);
+  }
+
+  /**
+   * The head's exemplars ({@link HeadOptions#maxExemplars()} of them at most), appended through
+   * {@link HeadAppender#appendExemplar} and read by queries. Thread-safe.
+   */
+  public CircularExemplarStorage exemplars() {
+    return exemplars;
+  }
+
+  /**
+   * Replay only: stores an exemplar read from the WAL, as Prometheus' replay does: dropped when the
+   * head has no series with this ref or the exemplar is older than {@link #minValidTime()}; the
+   * replayed exemplar has no timestamp of its own ({@link Exemplar#hasTimestamp()}).
+   *
+   * @return what the exemplar storage answered, or null when the series is unknown
+   */
+  public ExemplarResult replayExemplar(long ref, long t, long valueBits, Labels labels) {
+    MemSeries s = getByRef(ref);
+    if (s == null) {
+      return null;
+    }
+    if (t < minValidTime) {
+      return ExemplarResult.OK;
+    }
+    return exemplars.add(s.key(), new Exemplar(labels, valueBits, t, false));
   }
 
   private String intern(String s) {

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.head;
 
+import io.sluice.tsdb.exemplar.CircularExemplarStorage;
+import io.sluice.tsdb.exemplar.Exemplar;
+import io.sluice.tsdb.exemplar.ExemplarResult;
+import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.record.RecordEncoder;
 import java.io.IOException;
 import java.util.Arrays;
@@ -92,6 +96,13 @@ public final class HeadAppender implements AutoCloseable {
 
   private MemSeries[] candidates = new MemSeries[64];
 
+  // Exemplars accepted in this transaction; allocated at the first one.
+  private MemSeries[] exSeries;
+  private long[] exTs;
+  private long[] exBits;
+  private Labels[] exLabels;
+  private int exCount;
+
   // Written so that prefetch's reads are not optimised away; never read.
   @SuppressWarnings("unused")
   private int sink;
@@ -169,7 +180,29 @@ public final class HeadAppender implements AutoCloseable {
    */
   public void series(long hash, byte[] key, int off, int len) {
     checkOpen();
-    MemSeries s = head.getOrCreate(hash, key, off, len);
+    select(head.getOrCreate(hash, key, off, len), key, off, len);
+  }
+
+  /**
+   * Selects the series with this key for the next {@link #appendExemplar}s if the head has it,
+   * without creating it: an exemplar is stored only for a series that exists, as Thanos' writer
+   * does for a series sent without samples. Allocation-free.
+   *
+   * @return whether the head has the series; if not, no series is selected
+   * @throws IllegalStateException if the transaction has ended
+   */
+  public boolean existingSeries(long hash, byte[] key, int off, int len) {
+    checkOpen();
+    MemSeries s = head.get(hash, key, off, len);
+    if (s == null) {
+      current = null;
+      return false;
+    }
+    select(s, key, off, len);
+    return true;
+  }
+
+  private void select(MemSeries s, byte[] key, int off, int len) {
     current = s;
     if (log != null && !s.walLogged()) {
       if (freshCount == 0) {
@@ -219,6 +252,49 @@ public final class HeadAppender implements AutoCloseable {
     return r;
   }
 
+  /**
+   * Appends an exemplar to the series selected by {@link #series} or {@link #existingSeries}, as
+   * Prometheus' {@code AppendExemplar}: checked now against the head's exemplar storage, logged and
+   * stored at {@link #commit()}. {@link ExemplarResult#DISABLED} (the head keeps no exemplars) and
+   * {@link ExemplarResult#DUPLICATE} are not errors: nothing is logged or stored for them.
+   *
+   * @param timestampMs the exemplar's time in ms
+   * @param valueBits raw IEEE-754 bits of its value
+   * @param labels its labels, without empty values
+   * @throws IllegalStateException if no series is selected or the transaction has ended
+   */
+  public ExemplarResult appendExemplar(long timestampMs, long valueBits, Labels labels) {
+    checkOpen();
+    MemSeries s = current;
+    if (s == null) {
+      throw new IllegalStateException("exemplar before series");
+    }
+    CircularExemplarStorage storage = head.exemplars();
+    Exemplar e = new Exemplar(labels, valueBits, timestampMs, true);
+    ExemplarResult r = storage.validate(s.key(), e);
+    if (r != ExemplarResult.OK) {
+      return r;
+    }
+    if (exSeries == null) {
+      exSeries = new MemSeries[16];
+      exTs = new long[16];
+      exBits = new long[16];
+      exLabels = new Labels[16];
+    } else if (exCount == exSeries.length) {
+      int n = exCount * 2;
+      exSeries = Arrays.copyOf(exSeries, n);
+      exTs = Arrays.copyOf(exTs, n);
+      exBits = Arrays.copyOf(exBits, n);
+      exLabels = Arrays.copyOf(exLabels, n);
+    }
+    exSeries[exCount] = s;
+    exTs[exCount] = timestampMs;
+    exBits[exCount] = valueBits;
+    exLabels[exCount] = labels;
+    exCount++;
+    return r;
+  }
+
   private void logSample(long ref, long t, long v) {
     if (sampleCount == refs.length) {
       refs = Arrays.copyOf(refs, sampleCount * 2);
@@ -245,9 +321,9 @@ public final class HeadAppender implements AutoCloseable {
   /**
    * Ends the transaction: publishes the newest sample time appended here as the head's max time (if
    * newer), ends the writer span, then logs the transaction's records with one write to its {@link
-   * RecordLog} (nothing if it appended nothing and found no unlogged series) and marks its series
-   * logged. Returns once the log has returned, so a request may be acknowledged then. Does nothing
-   * if the transaction has ended.
+   * RecordLog} (nothing if it appended nothing and found no unlogged series), marks its series
+   * logged and stores its exemplars. Returns once the log has returned, so a request may be
+   * acknowledged then. Does nothing if the transaction has ended.
    *
    * @throws IOException if the log fails: the samples stay in the head, unlogged, and the request
    *     must not be acknowledged; the transaction has ended all the same
@@ -261,6 +337,7 @@ public final class HeadAppender implements AutoCloseable {
       if (log != null) {
         writeLog();
       }
+      storeExemplars();
     } finally {
       release();
     }
@@ -274,12 +351,30 @@ public final class HeadAppender implements AutoCloseable {
         e.sample(refs[i], ts[i], vs[i]);
       }
     }
+    if (exCount > 0) {
+      e.beginExemplars();
+      for (int i = 0; i < exCount; i++) {
+        e.exemplar(exSeries[i].ref(), exTs[i], exBits[i], exLabels[i]);
+      }
+    }
     if (e.recordCount() == 0) {
       return;
     }
     log.log(e.buffer(), e.bounds(), e.recordCount());
     for (int i = 0; i < freshCount; i++) {
       fresh[i].markWalLogged();
+    }
+  }
+
+  // As Prometheus' commit: what the storage refuses now (a later exemplar of the same series in
+  // this transaction) is dropped.
+  private void storeExemplars() {
+    if (exCount == 0) {
+      return;
+    }
+    CircularExemplarStorage storage = head.exemplars();
+    for (int i = 0; i < exCount; i++) {
+      storage.add(exSeries[i].key(), new Exemplar(exLabels[i], exBits[i], exTs[i], true));
     }
   }
 
@@ -301,6 +396,11 @@ public final class HeadAppender implements AutoCloseable {
     log = null;
     current = null;
     sampleCount = 0;
+    if (exCount > 0) {
+      Arrays.fill(exSeries, 0, exCount, null);
+      Arrays.fill(exLabels, 0, exCount, null);
+      exCount = 0;
+    }
     if (freshCount > 0) {
       Arrays.fill(fresh, 0, freshCount, null);
       freshCount = 0;

@@ -25,6 +25,9 @@ import java.util.Objects;
  *     is {@link AppendResult#TOO_OLD}
  * @param oooCapMax at most this many samples in one chunk the head encodes from out-of-order data
  *     (Thanos' {@code --tsdb.out-of-order.cap-max}), in [1, 255]
+ * @param maxExemplars exemplars the head keeps, over all series (Thanos' {@code
+ *     --tsdb.max-exemplars}, Prometheus' {@code max_exemplars}); 0 keeps none and drops every
+ *     exemplar appended
  */
 public record HeadOptions(
     long chunkRangeMs,
@@ -33,7 +36,8 @@ public record HeadOptions(
     InstantSource clock,
     byte[] hashPrefix,
     long oooTimeWindowMs,
-    int oooCapMax) {
+    int oooCapMax,
+    long maxExemplars) {
 
   /** Prometheus' default block range: 2 h in ms. */
   public static final long DEFAULT_CHUNK_RANGE_MS = 7_200_000L;
@@ -52,7 +56,7 @@ public record HeadOptions(
    *
    * @throws IllegalArgumentException if chunkRangeMs &lt; 1, samplesPerChunk is not in [1, 32767]
    *     (twice it must fit the chunk's uint16 count), tooFarInFutureMs &lt; 0, oooTimeWindowMs &lt;
-   *     0, or oooCapMax is not in [1, 255]
+   *     0, oooCapMax is not in [1, 255], or maxExemplars &lt; 0
    */
   public HeadOptions {
     if (chunkRangeMs < 1) {
@@ -71,11 +75,34 @@ public record HeadOptions(
     if (oooCapMax < 1 || oooCapMax > MAX_OOO_CAP_MAX) {
       throw new IllegalArgumentException("oooCapMax must be in [1, 255]: " + oooCapMax);
     }
+    if (maxExemplars < 0) {
+      throw new IllegalArgumentException("maxExemplars must be >= 0: " + maxExemplars);
+    }
     Objects.requireNonNull(clock, "clock");
     hashPrefix = Objects.requireNonNull(hashPrefix, "hashPrefix").clone();
   }
 
-  /** Options with out-of-order ingestion disabled (window 0, cap-max 32). */
+  /** Options without exemplar storage. */
+  public HeadOptions(
+      long chunkRangeMs,
+      int samplesPerChunk,
+      long tooFarInFutureMs,
+      InstantSource clock,
+      byte[] hashPrefix,
+      long oooTimeWindowMs,
+      int oooCapMax) {
+    this(
+        chunkRangeMs,
+        samplesPerChunk,
+        tooFarInFutureMs,
+        clock,
+        hashPrefix,
+        oooTimeWindowMs,
+        oooCapMax,
+        0);
+  }
+
+  /** Options with out-of-order ingestion disabled (window 0, cap-max 32) and no exemplars. */
   public HeadOptions(
       long chunkRangeMs,
       int samplesPerChunk,
@@ -104,13 +131,27 @@ public record HeadOptions(
   /** The same options with another hash prefix. */
   public HeadOptions withHashPrefix(byte[] prefix) {
     return new HeadOptions(
-        chunkRangeMs, samplesPerChunk, tooFarInFutureMs, clock, prefix, oooTimeWindowMs, oooCapMax);
+        chunkRangeMs,
+        samplesPerChunk,
+        tooFarInFutureMs,
+        clock,
+        prefix,
+        oooTimeWindowMs,
+        oooCapMax,
+        maxExemplars);
   }
 
   /** The same options with another future window (0 disables). */
   public HeadOptions withTooFarInFutureMs(long ms) {
     return new HeadOptions(
-        chunkRangeMs, samplesPerChunk, ms, clock, hashPrefix, oooTimeWindowMs, oooCapMax);
+        chunkRangeMs,
+        samplesPerChunk,
+        ms,
+        clock,
+        hashPrefix,
+        oooTimeWindowMs,
+        oooCapMax,
+        maxExemplars);
   }
 
   /**
@@ -121,7 +162,27 @@ public record HeadOptions(
    */
   public HeadOptions withOutOfOrder(long windowMs, int capMax) {
     return new HeadOptions(
-        chunkRangeMs, samplesPerChunk, tooFarInFutureMs, clock, hashPrefix, windowMs, capMax);
+        chunkRangeMs,
+        samplesPerChunk,
+        tooFarInFutureMs,
+        clock,
+        hashPrefix,
+        windowMs,
+        capMax,
+        maxExemplars);
+  }
+
+  /** The same options keeping at most {@code n} exemplars (0: none). */
+  public HeadOptions withMaxExemplars(long n) {
+    return new HeadOptions(
+        chunkRangeMs,
+        samplesPerChunk,
+        tooFarInFutureMs,
+        clock,
+        hashPrefix,
+        oooTimeWindowMs,
+        oooCapMax,
+        n);
   }
 
   // Package-private: the head reads the prefix without copying.
@@ -137,6 +198,7 @@ public record HeadOptions(
         && h.tooFarInFutureMs == tooFarInFutureMs
         && h.oooTimeWindowMs == oooTimeWindowMs
         && h.oooCapMax == oooCapMax
+        && h.maxExemplars == maxExemplars
         && h.clock.equals(clock)
         && Arrays.equals(h.hashPrefix, hashPrefix);
   }
@@ -144,7 +206,13 @@ public record HeadOptions(
   @Override
   public int hashCode() {
     return Objects.hash(
-            chunkRangeMs, samplesPerChunk, tooFarInFutureMs, clock, oooTimeWindowMs, oooCapMax)
+            chunkRangeMs,
+            samplesPerChunk,
+            tooFarInFutureMs,
+            clock,
+            oooTimeWindowMs,
+            oooCapMax,
+            maxExemplars)
         + 31 * Arrays.hashCode(hashPrefix);
   }
 
@@ -164,6 +232,8 @@ public record HeadOptions(
         + oooTimeWindowMs
         + ", oooCapMax="
         + oooCapMax
+        + ", maxExemplars="
+        + maxExemplars
         + "]";
   }
 }

@@ -84,6 +84,11 @@ final class MemSeries extends XorAppender {
     return Labels.fromKey(key, 0, key.length);
   }
 
+  /** The series key, the series' own array: callers must not modify it. */
+  byte[] key() {
+    return key;
+  }
+
   /** The hash the series was created with (xxHash64 of hash prefix and key). */
   long hash() {
     return hash;
