@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.chunkenc;
 
+import io.sluice.tsdb.chunks.ChunkSegmentReader;
+import io.sluice.tsdb.head.AppendResult;
+import io.sluice.tsdb.head.Head;
+import io.sluice.tsdb.head.HeadAppender;
+import io.sluice.tsdb.index.ChunkRef;
+import io.sluice.tsdb.index.IndexReader;
+import io.sluice.tsdb.index.IndexSeries;
+import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.record.FloatHistogram;
 import io.sluice.tsdb.record.Histogram;
 import io.sluice.tsdb.record.HistogramSpan;
@@ -11,6 +19,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +34,67 @@ public final class HistogramGolden {
   /** One sample sent: a {@link Histogram}, a {@link FloatHistogram} or the bits of a float. */
   public record Sample(long t, Object value) {}
 
+  /** A chunk as stored: encoding byte and data as hex (for readable assertion failures). */
+  public record StoredChunk(byte encoding, String hex) {
+    /** The chunk of these bytes. */
+    public static StoredChunk of(byte encoding, byte[] data) {
+      return new StoredChunk(encoding, HexFormat.of().formatHex(data));
+    }
+  }
+
   private HistogramGolden() {}
+
+  /** Every chunk of the golden block, by series name, in time order. */
+  public static Map<String, List<StoredChunk>> blockChunks() {
+    Path block = block();
+    Map<String, List<StoredChunk>> out = new LinkedHashMap<>();
+    try (IndexReader index = IndexReader.open(block.resolve("index"));
+        ChunkSegmentReader chunks = ChunkSegmentReader.open(block.resolve("chunks"))) {
+      for (long ref : index.allPostings()) {
+        IndexSeries s = index.series(ref);
+        List<StoredChunk> list = new ArrayList<>();
+        for (ChunkRef c : s.chunks()) {
+          ChunkSegmentReader.Chunk chunk = chunks.read(c.ref());
+          list.add(StoredChunk.of(chunk.encoding(), chunk.data()));
+        }
+        out.put(s.labels().get("__name__"), list);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** The golden block's max time (exclusive), from its meta.json. */
+  public static long blockMaxTime() {
+    return 1_700_013_600_000L;
+  }
+
+  /**
+   * Appends every golden sample, series by series in the order sent, through {@code app} of {@code
+   * head}; each must be accepted.
+   */
+  public static void appendAll(Head head, HeadAppender app) {
+    samples()
+        .forEach(
+            (name, list) -> {
+              byte[] key = Labels.of("__name__", name).toKey();
+              app.series(head.hash(key, 0, key.length), key, 0, key.length);
+              for (Sample x : list) {
+                AppendResult r;
+                if (x.value() instanceof Long bits) {
+                  r = app.append(x.t(), bits);
+                } else if (x.value() instanceof Histogram h) {
+                  r = app.appendHistogram(x.t(), h);
+                } else {
+                  r = app.appendFloatHistogram(x.t(), (FloatHistogram) x.value());
+                }
+                if (r != AppendResult.OK) {
+                  throw new AssertionError(name + " at " + x.t() + ": " + r);
+                }
+              }
+            });
+  }
 
   /** The samples sent, by series name, in the order sent. */
   public static Map<String, List<Sample>> samples() {
