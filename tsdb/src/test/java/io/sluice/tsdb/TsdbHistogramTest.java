@@ -4,6 +4,7 @@ package io.sluice.tsdb;
 import static io.sluice.tsdb.TsdbFixtures.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.tsdb.block.BlockMeta;
 import io.sluice.tsdb.chunkenc.HistogramGolden;
 import io.sluice.tsdb.chunkenc.HistogramGolden.StoredChunk;
 import io.sluice.tsdb.head.HeadAppender;
@@ -65,6 +66,24 @@ class TsdbHistogramTest {
       assertThat(db.replayStats().samples()).isEqualTo(sampleCount());
       assertThat(db.replayStats().failedSamples()).isZero();
       assertThat(chunks(db, Long.MAX_VALUE)).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void headCompactionCutsTheChunksOfPrometheusBlock() throws IOException {
+    Path dir = tmp.resolve("t");
+    try (Tsdb db = Tsdb.open(dir, options(false, false))) {
+      try (HeadAppender app = db.appender()) {
+        HistogramGolden.appendAll(db.head(), app);
+        app.commit();
+      }
+      List<BlockMeta> cut = db.compactHead();
+      assertThat(cut).hasSize(1);
+      BlockMeta m = cut.get(0);
+      assertThat(m.minTime()).isEqualTo(1_700_006_400_000L);
+      assertThat(m.maxTime()).isEqualTo(HistogramGolden.blockMaxTime());
+      assertThat(HistogramGolden.blockChunks(dir.resolve(m.ulid().toString())))
+          .isEqualTo(HistogramGolden.blockChunks());
     }
   }
 

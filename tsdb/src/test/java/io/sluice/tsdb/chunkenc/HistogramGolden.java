@@ -46,7 +46,11 @@ public final class HistogramGolden {
 
   /** Every chunk of the golden block, by series name, in time order. */
   public static Map<String, List<StoredChunk>> blockChunks() {
-    Path block = block();
+    return blockChunks(block());
+  }
+
+  /** Every chunk of a block directory, by series name, in time order. */
+  public static Map<String, List<StoredChunk>> blockChunks(Path block) {
     Map<String, List<StoredChunk>> out = new LinkedHashMap<>();
     try (IndexReader index = IndexReader.open(block.resolve("index"));
         ChunkSegmentReader chunks = ChunkSegmentReader.open(block.resolve("chunks"))) {
