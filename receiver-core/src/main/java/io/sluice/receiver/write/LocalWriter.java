@@ -108,18 +108,14 @@ public final class LocalWriter implements Writer {
     int at = 0;
     for (int r = from; r < to; r++) {
       int s = request.series(r);
-      if (batch.histogramCount(s) > 0) {
-        outcome.histogramsRejected(batch.histogramCount(s));
-        outcome.seriesFailed(r, ErrorKind.CONFLICT);
-      }
       int samples = batch.sampleCount(s);
-      if (samples == 0) {
+      if (samples == 0 && batch.histogramCount(s) == 0) {
         continue;
       }
       int skip = request.skippedLabel(r);
       LabelError err = LabelValidator.validate(batch, s, skip);
       if (err != LabelError.NONE) {
-        outcome.invalidSeries(err, samples);
+        outcome.invalidSeries(err, samples + batch.histogramCount(s));
         outcome.seriesFailed(r, ErrorKind.CONFLICT);
         continue;
       }
@@ -157,6 +153,9 @@ public final class LocalWriter implements Writer {
         if (res != AppendResult.OK) {
           outcome.seriesFailed(r, ErrorKind.CONFLICT);
         }
+      }
+      if (batch.histogramCount(s) > 0) {
+        HistogramAppends.append(app, batch, s, r, outcome);
       }
     }
   }

@@ -19,7 +19,8 @@ public final class WriteOutcome {
   private final long[] rejected = new long[AppendResult.values().length];
   private final long[] invalidSeries = new long[LabelError.values().length];
   private long invalidSeriesSamples;
-  private long histogramsRejected;
+  private long histogramsAppended;
+  private long histogramsDropped;
   private Exception failure;
   private byte[] seriesErrors = new byte[64];
   private int seriesCount;
@@ -44,7 +45,8 @@ public final class WriteOutcome {
     java.util.Arrays.fill(rejected, 0);
     java.util.Arrays.fill(invalidSeries, 0);
     invalidSeriesSamples = 0;
-    histogramsRejected = 0;
+    histogramsAppended = 0;
+    histogramsDropped = 0;
     failure = null;
   }
 
@@ -63,9 +65,21 @@ public final class WriteOutcome {
     invalidSeriesSamples += samples;
   }
 
-  /** Counts native histogram samples that the head cannot store yet. */
-  public void histogramsRejected(int n) {
-    histogramsRejected += n;
+  /**
+   * Counts one native histogram's append result; a rejection counts as a float sample's does (the
+   * same conflict reasons, as in Thanos).
+   */
+  public void histogram(AppendResult r) {
+    if (r == AppendResult.OK) {
+      histogramsAppended++;
+    } else {
+      rejected[r.ordinal()]++;
+    }
+  }
+
+  /** Counts a native histogram dropped as undecodable or invalid (not a conflict, as in Thanos). */
+  public void histogramDropped() {
+    histogramsDropped++;
   }
 
   /** Records an error that is not the data's fault (storage failure); the request is retryable. */
@@ -149,9 +163,14 @@ public final class WriteOutcome {
     return invalidSeriesSamples;
   }
 
-  /** Native histogram samples rejected. */
-  public long histogramsRejected() {
-    return histogramsRejected;
+  /** Native histograms appended with result OK. */
+  public long histogramsAppended() {
+    return histogramsAppended;
+  }
+
+  /** Native histograms dropped as undecodable or invalid. */
+  public long histogramsDropped() {
+    return histogramsDropped;
   }
 
   /** The storage failure, or null. */
@@ -161,7 +180,7 @@ public final class WriteOutcome {
 
   /** Whether some data of the request can never be written (Thanos: a conflict). */
   public boolean conflict() {
-    if (invalidSeriesSamples > 0 || histogramsRejected > 0) {
+    if (invalidSeriesSamples > 0) {
       return true;
     }
     for (long n : invalidSeries) {

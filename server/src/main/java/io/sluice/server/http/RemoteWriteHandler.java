@@ -244,10 +244,15 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
             .setCause(c.outcome.failure())
             .log("failed to handle request");
       }
-      long written = status.httpStatus() == 200 ? batch.totalSamples() : c.outcome.appended();
+      boolean ok = status.httpStatus() == 200;
+      long written = ok ? batch.totalSamples() : c.outcome.appended();
+      long histograms = ok ? batch.totalHistograms() : c.outcome.histogramsAppended();
       resp =
           written(
-              HttpResponses.text(status.httpStatus(), status.message()), batch.version(), written);
+              HttpResponses.text(status.httpStatus(), status.message()),
+              batch.version(),
+              written,
+              histograms);
       if (memory) {
         resp.headers().setInt("Retry-After", MemoryAdmission.RETRY_AFTER_SECONDS);
       }
@@ -339,7 +344,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       }
     }
     if (batch.seriesCount() == 0) {
-      return written(HttpResponses.text(200, ""), version, batch.totalSamples());
+      return written(
+          HttpResponses.text(200, ""), version, batch.totalSamples(), batch.totalHistograms());
     }
     limited =
         limiter == null
@@ -352,7 +358,8 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       c.request.resetAll(tenant, replica, batch);
     } else if (c.relabel.relabel(batch, c.request.reset(tenant, replica, batch)) == 0) {
       // Thanos: a request relabelling drops entirely is a success with nothing written.
-      return written(HttpResponses.text(200, ""), version, batch.totalSamples());
+      return written(
+          HttpResponses.text(200, ""), version, batch.totalSamples(), batch.totalHistograms());
     }
     return splitTenantLabel == null ? null : split(c, replica, batch);
   }
@@ -416,12 +423,13 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     return null;
   }
 
+  // As Thanos: on success the counts of the whole request, else what was appended here.
   private static FullHttpResponse written(
-      FullHttpResponse r, RemoteWriteVersion version, long samples) {
+      FullHttpResponse r, RemoteWriteVersion version, long samples, long histograms) {
     if (version == RemoteWriteVersion.V2) {
       r.headers()
           .set("X-Prometheus-Remote-Write-Samples-Written", samples)
-          .set("X-Prometheus-Remote-Write-Histograms-Written", 0)
+          .set("X-Prometheus-Remote-Write-Histograms-Written", histograms)
           .set("X-Prometheus-Remote-Write-Exemplars-Written", 0);
     }
     return r;
