@@ -206,7 +206,8 @@ final class MemSeries extends XorAppender {
           this + " was removed by head truncation; append within Head#beginAppend spans");
     }
     if (hist != null && hist.open != XorChunkFormat.ENCODING) {
-      return appendAfterHistograms(t, valueBits, samplesPerChunk, chunkRange, minValidTime);
+      return appendAfterHistograms(
+          t, valueBits, samplesPerChunk, chunkRange, minValidTime, oooEnabled, oooMinTime);
     }
     if (t >= minValidTime) {
       if (xorNumSamples() == 0) {
@@ -230,17 +231,28 @@ final class MemSeries extends XorAppender {
 
   // A float sample while a histogram chunk is open: in order it closes that chunk.
   private AppendResult appendAfterHistograms(
-      long t, long valueBits, int samplesPerChunk, long chunkRange, long minValidTime) {
+      long t,
+      long valueBits,
+      int samplesPerChunk,
+      long chunkRange,
+      long minValidTime,
+      boolean oooEnabled,
+      long oooMinTime) {
     long last = hist.openLastTimestamp();
-    if (t > last && t >= minValidTime) {
-      closeHistogramChunk();
-      appendInOrder(t, valueBits, samplesPerChunk, chunkRange);
-      return AppendResult.OK;
+    if (t >= minValidTime) {
+      if (t > last) {
+        closeHistogramChunk();
+        appendInOrder(t, valueBits, samplesPerChunk, chunkRange);
+        return AppendResult.OK;
+      }
+      if (t == last) {
+        return AppendResult.DUPLICATE_SAMPLE;
+      }
     }
-    if (t < minValidTime) {
-      return AppendResult.OUT_OF_BOUNDS;
+    if (oooEnabled) {
+      return t >= oooMinTime ? insertOutOfOrder(t, valueBits) : AppendResult.TOO_OLD;
     }
-    return t == last ? AppendResult.DUPLICATE_SAMPLE : AppendResult.OUT_OF_ORDER;
+    return t < minValidTime ? AppendResult.OUT_OF_BOUNDS : AppendResult.OUT_OF_ORDER;
   }
 
   /**
@@ -486,21 +498,36 @@ final class MemSeries extends XorAppender {
   synchronized List<ChunkMeta> chunks(long mint, long maxt, int oooCapMax) {
     List<ChunkMeta> inOrder = inOrderChunks(mint, maxt);
     OutOfOrder ooo = this.ooo;
-    if (ooo == null || hist != null) {
-      // Out-of-order floats of a series with histograms are not merged (a known limit).
+    if (ooo == null) {
       return inOrder;
     }
     int from = lowerBound(mint);
     if (from == ooo.count || ooo.ts[from] > maxt) {
       return inOrder;
     }
+    List<ChunkMeta> floats = inOrder;
+    List<ChunkMeta> histograms = List.of();
+    if (hist != null) {
+      // Out-of-order floats merge with the float chunks; histogram chunks are returned as stored.
+      floats = new ArrayList<>();
+      histograms = new ArrayList<>();
+      for (ChunkMeta c : inOrder) {
+        (c.encoding() == XorChunkFormat.ENCODING ? floats : histograms).add(c);
+      }
+    }
     long lo = mint;
     long hi = maxt;
-    for (ChunkMeta c : inOrder) {
+    for (ChunkMeta c : floats) {
       lo = Math.min(lo, c.minTime());
       hi = Math.max(hi, c.maxTime());
     }
-    return merge(inOrder, lowerBound(lo), hi, oooCapMax);
+    List<ChunkMeta> merged = merge(floats, lowerBound(lo), hi, oooCapMax);
+    if (histograms.isEmpty()) {
+      return merged;
+    }
+    merged.addAll(histograms);
+    merged.sort(Comparator.comparingLong(ChunkMeta::minTime));
+    return merged;
   }
 
   // Index of the first out-of-order sample at or after t; ooo is not null.

@@ -15,7 +15,10 @@ import io.sluice.tsdb.record.HistogramSpan;
 import io.sluice.tsdb.testing.Golden;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,17 +142,42 @@ public final class HistogramGolden {
     return out;
   }
 
-  /** The block directory Prometheus cut. */
-  public static Path block() {
+  private static Path block;
+
+  /**
+   * The block directory Prometheus cut; when the golden files are inside a jar (another module's
+   * tests), a copy in a temporary directory, as the readers map files.
+   */
+  public static synchronized Path block() {
+    if (block != null) {
+      return block;
+    }
     try {
-      Path dir =
-          Path.of(
-              HistogramGolden.class
-                  .getResource("/golden/prometheus-2.42-histograms/block")
-                  .toURI());
-      try (Stream<Path> s = Files.list(dir)) {
-        return s.filter(Files::isDirectory).findFirst().orElseThrow();
+      URI uri =
+          HistogramGolden.class.getResource("/golden/prometheus-2.42-histograms/block").toURI();
+      Path dir;
+      if ("file".equals(uri.getScheme())) {
+        dir = Path.of(uri);
+      } else {
+        Path tmp = Files.createTempDirectory("golden-histograms");
+        try (FileSystem zip = FileSystems.newFileSystem(uri, Map.of());
+            Stream<Path> all = Files.walk(zip.provider().getPath(uri))) {
+          Path root = zip.provider().getPath(uri);
+          for (Path p : all.toList()) {
+            Path q = tmp.resolve(root.relativize(p).toString());
+            if (Files.isDirectory(p)) {
+              Files.createDirectories(q);
+            } else {
+              Files.copy(p, q);
+            }
+          }
+        }
+        dir = tmp;
       }
+      try (Stream<Path> s = Files.list(dir)) {
+        block = s.filter(Files::isDirectory).findFirst().orElseThrow();
+      }
+      return block;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (URISyntaxException e) {

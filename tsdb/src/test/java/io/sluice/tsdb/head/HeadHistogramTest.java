@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sluice.tsdb.chunkenc.HistogramChunkFormat;
 import io.sluice.tsdb.chunkenc.HistogramGolden;
 import io.sluice.tsdb.chunkenc.HistogramGolden.StoredChunk;
+import io.sluice.tsdb.chunkenc.XorChunk;
 import io.sluice.tsdb.chunkenc.XorChunkFormat;
+import io.sluice.tsdb.chunkenc.XorIterator;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.record.FloatHistogram;
@@ -123,6 +125,31 @@ class HeadHistogramTest {
       assertThat(app.appendHistogram(T0 + 7_000_000L, hist(1, 1)))
           .isEqualTo(AppendResult.OUT_OF_ORDER);
     }
+  }
+
+  @Test
+  void outOfOrderFloatsOfASeriesWithHistogramsAreMergedWithItsFloatChunks() {
+    Head ooo = new Head(HeadOptions.defaults(new MutableClock(0)).withOutOfOrder(3_600_000L, 32));
+    byte[] key = Labels.of("__name__", "m").toKey();
+    try (HeadAppender app = ooo.appender()) {
+      app.series(ooo.hash(key, 0, key.length), key, 0, key.length);
+      assertThat(app.append(T0, Double.doubleToRawLongBits(1))).isEqualTo(AppendResult.OK);
+      assertThat(app.append(T0 + 20, Double.doubleToRawLongBits(2))).isEqualTo(AppendResult.OK);
+      assertThat(app.appendHistogram(T0 + 30, hist(1, 1))).isEqualTo(AppendResult.OK);
+      assertThat(app.append(T0 + 10, Double.doubleToRawLongBits(3))).isEqualTo(AppendResult.OK);
+    }
+    MemSeries s = HeadFixtures.series(ooo, "__name__", "m");
+    List<ChunkMeta> chunks = s.chunks(Long.MIN_VALUE, Long.MAX_VALUE, ooo.oooCapMax());
+    assertThat(chunks)
+        .extracting(ChunkMeta::encoding)
+        .containsExactly(XorChunkFormat.ENCODING, HistogramChunkFormat.ENCODING);
+    byte[] d = chunks.get(0).data();
+    XorIterator it = XorChunk.iterator(d, 0, d.length);
+    List<Long> ts = new ArrayList<>();
+    while (it.next()) {
+      ts.add(it.timestamp());
+    }
+    assertThat(ts).containsExactly(T0, T0 + 10, T0 + 20);
   }
 
   @Test
