@@ -6,6 +6,8 @@ import io.sluice.tsdb.head.ReplayAppender;
 import io.sluice.tsdb.record.CorruptRecordException;
 import io.sluice.tsdb.record.RecordDecoder;
 import io.sluice.tsdb.record.RefExemplar;
+import io.sluice.tsdb.record.RefFloatHistogramSample;
+import io.sluice.tsdb.record.RefHistogramSample;
 import io.sluice.tsdb.wal.Checkpoint;
 import io.sluice.tsdb.wal.CorruptSegmentException;
 import io.sluice.tsdb.wal.RepairResult;
@@ -64,6 +66,7 @@ final class WalReplayer {
   private long[] ts = new long[BATCH];
   private long[] vs = new long[BATCH];
   private int decoded;
+  private List<?> decodedHistograms = List.of();
   private long series;
   private WalReader reader;
   private CorruptSegmentException seriesFailure;
@@ -162,8 +165,16 @@ final class WalReplayer {
                 exemplars(dec.exemplars(rec, 0, len));
               }
             }
+            case HISTOGRAM_SAMPLES -> {
+              decodedHistograms = dec.histogramSamples(rec, 0, len);
+              dispatchHistograms();
+            }
+            case FLOAT_HISTOGRAM_SAMPLES -> {
+              decodedHistograms = dec.floatHistogramSamples(rec, 0, len);
+              dispatchHistograms();
+            }
             default -> {
-              // Histograms, tombstones, metadata: the head does not hold them yet.
+              // Tombstones, metadata: the head does not hold them yet.
             }
           }
         } catch (CorruptRecordException e) {
@@ -236,6 +247,40 @@ final class WalReplayer {
         filling[w] = handOff(w, b);
       }
     }
+  }
+
+  // Histograms take the float samples' path to the workers, so that a series' samples of both
+  // kinds reach it in WAL order.
+  private void dispatchHistograms() throws InterruptedIOException {
+    boolean haveAliases = !aliases.isEmpty();
+    for (Object o : decodedHistograms) {
+      long ref;
+      long t;
+      Object h;
+      if (o instanceof RefHistogramSample r) {
+        ref = r.ref();
+        t = r.t();
+        h = r.histogram();
+      } else {
+        RefFloatHistogramSample r = (RefFloatHistogramSample) o;
+        ref = r.ref();
+        t = r.t();
+        h = r.histogram();
+      }
+      if (haveAliases) {
+        Long real = aliases.get(ref);
+        if (real != null) {
+          ref = real;
+        }
+      }
+      int w = (int) Math.floorMod(ref, (long) workers.length);
+      Batch b = filling[w];
+      b.addHistogram(ref, t, h);
+      if (b.n == BATCH) {
+        filling[w] = handOff(w, b);
+      }
+    }
+    decodedHistograms = List.of();
   }
 
   // Queues a full batch and returns an empty one; waits while the worker is QUEUE batches behind.
@@ -335,7 +380,7 @@ final class WalReplayer {
             return;
           }
           apply(b);
-          b.n = 0;
+          b.clear();
           free.put(b);
         }
       } catch (InterruptedException e) {
@@ -352,7 +397,11 @@ final class WalReplayer {
     private void apply(Batch b) {
       counts[0] = 0;
       counts[1] = 0;
-      appender.append(b.refs, b.ts, b.vs, b.n, counts);
+      if (b.histograms > 0) {
+        appender.appendWithHistograms(b.refs, b.ts, b.vs, b.hs, b.n, counts);
+      } else {
+        appender.append(b.refs, b.ts, b.vs, b.n, counts);
+      }
       appended += counts[0];
       failed += counts[1];
     }
@@ -361,7 +410,7 @@ final class WalReplayer {
       try {
         Batch b;
         while ((b = queue.take()) != POISON) {
-          b.n = 0;
+          b.clear();
           free.put(b);
         }
       } catch (InterruptedException e) {
@@ -374,6 +423,9 @@ final class WalReplayer {
     final long[] refs;
     final long[] ts;
     final long[] vs;
+    // Histograms of the batch at their positions (null for float samples); allocated by the first.
+    Object[] hs;
+    int histograms;
     int n;
 
     Batch(int capacity) {
@@ -386,7 +438,32 @@ final class WalReplayer {
       refs[n] = ref;
       ts[n] = t;
       vs[n] = v;
+      if (histograms > 0) {
+        hs[n] = null;
+      }
       n++;
+    }
+
+    void addHistogram(long ref, long t, Object h) {
+      if (hs == null) {
+        hs = new Object[refs.length];
+      } else if (histograms == 0) {
+        Arrays.fill(hs, 0, n, null);
+      }
+      refs[n] = ref;
+      ts[n] = t;
+      vs[n] = 0;
+      hs[n] = h;
+      histograms++;
+      n++;
+    }
+
+    void clear() {
+      if (histograms > 0) {
+        Arrays.fill(hs, 0, n, null);
+        histograms = 0;
+      }
+      n = 0;
     }
   }
 }

@@ -263,7 +263,7 @@ public final class RemoteWriteDecoder {
           exemplars++;
         }
         case V1_SERIES_HISTOGRAMS -> {
-          skipLengthDelimited(in);
+          markHistogram(in, batch, histograms);
           histograms++;
         }
         default -> skipUnknown(in, tag, V1_SERIES_FIELDS, "TimeSeries");
@@ -397,7 +397,7 @@ public final class RemoteWriteDecoder {
         case V2_SERIES_LABELS_REFS -> addRef(in.readRawVarint32());
         case V2_SERIES_SAMPLES -> readSample(in, batch, V2_SAMPLE_FIELDS);
         case V2_SERIES_HISTOGRAMS -> {
-          skipLengthDelimited(in);
+          markHistogram(in, batch, histograms);
           histograms++;
         }
         case V2_SERIES_EXEMPLARS -> {
@@ -475,6 +475,15 @@ public final class RemoteWriteDecoder {
   }
 
   // ---- Both ----
+
+  // Histograms are not decoded here (they take a slower path, HistogramDecoder): their bytes are
+  // noted and skipped.
+  private static void markHistogram(CodedInputStream in, WriteBatch batch, int inSeries)
+      throws IOException {
+    int length = in.readRawVarint32();
+    batch.addHistogram(inSeries, in.getTotalBytesRead(), length);
+    in.skipRawBytes(length);
+  }
 
   static void skipLengthDelimited(CodedInputStream in) throws IOException {
     in.skipRawBytes(in.readRawVarint32());

@@ -57,6 +57,9 @@ public final class WriteBatch {
   private long[] sampleValueBits = new long[INITIAL_SAMPLES];
 
   private int histogramTotal;
+  // Where each histogram message lies in the buffer, in request order.
+  private int[] histogramOffset = new int[0];
+  private int[] histogramLength = new int[0];
   private int exemplarTotal;
 
   // Exemplar e's labels are [exLabelStart[e], exLabelStart[e + 1]); allocated at the first one.
@@ -251,6 +254,27 @@ public final class WriteBatch {
   }
 
   /**
+   * The offset in {@link #buffer()} of the {@code i}-th native histogram message of a series (its
+   * bytes, after the length prefix); decode it with {@link HistogramDecoder}.
+   *
+   * @param series the series index
+   * @param i the histogram index within the series
+   */
+  public int histogramOffset(int series, int i) {
+    return histogramOffset[histogramIndex(series, i)];
+  }
+
+  /** The length in bytes of the message at {@link #histogramOffset}. */
+  public int histogramLength(int series, int i) {
+    return histogramLength[histogramIndex(series, i)];
+  }
+
+  private int histogramIndex(int series, int i) {
+    Objects.checkIndex(i, histogramCount(series));
+    return histogramStart[series] + i;
+  }
+
+  /**
    * @param series the series index
    * @return the number of exemplars of the series
    */
@@ -417,6 +441,8 @@ public final class WriteBatch {
     System.arraycopy(other.sampleTimestamps, 0, sampleTimestamps, 0, sampleTotal);
     System.arraycopy(other.sampleValueBits, 0, sampleValueBits, 0, sampleTotal);
     histogramTotal = other.histogramTotal;
+    histogramOffset = copy(other.histogramOffset, histogramOffset, histogramTotal);
+    histogramLength = copy(other.histogramLength, histogramLength, histogramTotal);
     exemplarTotal = other.exemplarTotal;
     exemplarsDecoded = other.exemplarsDecoded;
     exLabelTotal = other.exLabelTotal;
@@ -522,6 +548,20 @@ public final class WriteBatch {
     }
     seriesOffset[s] = offset;
     seriesLength[s] = length;
+  }
+
+  /**
+   * Notes the {@code inSeries}-th histogram of the open series, at {@code buffer[offset, +length)}.
+   */
+  void addHistogram(int inSeries, int offset, int length) {
+    int h = histogramTotal + inSeries;
+    if (h >= histogramOffset.length) {
+      int n = grownLength(histogramOffset.length, h + 1);
+      histogramOffset = Arrays.copyOf(histogramOffset, n);
+      histogramLength = Arrays.copyOf(histogramLength, n);
+    }
+    histogramOffset[h] = offset;
+    histogramLength[h] = length;
   }
 
   /** Closes the series opened by {@link #startSeries}. */

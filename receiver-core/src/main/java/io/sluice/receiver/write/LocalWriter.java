@@ -115,20 +115,15 @@ public final class LocalWriter implements Writer {
     int at = 0;
     for (int r = from; r < to; r++) {
       int s = request.series(r);
-      if (batch.histogramCount(s) > 0) {
-        outcome.histogramsRejected(batch.histogramCount(s));
-        outcome.seriesFailed(r, ErrorKind.CONFLICT);
-      }
       int samples = batch.sampleCount(s);
-      // A series of exemplars only is validated and looked up (Thanos' GetRef), never created;
-      // the exemplars of a histogram series follow its histograms, rejected above.
-      if (samples == 0 && (batch.exemplarCount(s) == 0 || batch.histogramCount(s) > 0)) {
+      // A series of exemplars only is validated and looked up (Thanos' GetRef), never created.
+      if (samples == 0 && batch.histogramCount(s) == 0 && batch.exemplarCount(s) == 0) {
         continue;
       }
       int skip = request.skippedLabel(r);
       LabelError err = LabelValidator.validate(batch, s, skip);
       if (err != LabelError.NONE) {
-        outcome.invalidSeries(err, samples);
+        outcome.invalidSeries(err, samples + batch.histogramCount(s));
         outcome.seriesFailed(r, ErrorKind.CONFLICT);
         continue;
       }
@@ -162,7 +157,7 @@ public final class LocalWriter implements Writer {
       int samples = batch.sampleCount(s);
       int keyAt = sc.keyAt[j] + prefixLength;
       int keyLength = sc.keyLength[j] - prefixLength;
-      if (samples == 0) {
+      if (samples == 0 && batch.histogramCount(s) == 0) {
         if (sc.exemplars && app.existingSeries(sc.hashes[j], sc.keys, keyAt, keyLength)) {
           ExemplarAppends.append(app, request, r, outcome);
         }
@@ -177,9 +172,13 @@ public final class LocalWriter implements Writer {
           outcome.seriesFailed(r, ErrorKind.CONFLICT);
         }
       }
-      // Thanos appends a series' exemplars to the ref its last sample append returned: none after
-      // a rejected sample.
-      if (sc.exemplars && res == AppendResult.OK && batch.exemplarCount(s) > 0) {
+      boolean appended = res == AppendResult.OK;
+      if (batch.histogramCount(s) > 0) {
+        appended = HistogramAppends.append(app, batch, s, r, outcome);
+      }
+      // Thanos appends a series' exemplars to the ref its last sample or histogram append
+      // returned: none after a rejected one.
+      if (sc.exemplars && appended && batch.exemplarCount(s) > 0) {
         ExemplarAppends.append(app, request, r, outcome);
       }
     }

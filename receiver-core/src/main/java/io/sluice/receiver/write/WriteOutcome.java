@@ -20,7 +20,8 @@ public final class WriteOutcome {
   private final long[] rejected = new long[AppendResult.values().length];
   private final long[] invalidSeries = new long[LabelError.values().length];
   private long invalidSeriesSamples;
-  private long histogramsRejected;
+  private long histogramsAppended;
+  private long histogramsDropped;
   private final long[] exemplars = new long[ExemplarResult.values().length];
   private Exception failure;
   private byte[] seriesErrors = new byte[64];
@@ -46,7 +47,8 @@ public final class WriteOutcome {
     java.util.Arrays.fill(rejected, 0);
     java.util.Arrays.fill(invalidSeries, 0);
     invalidSeriesSamples = 0;
-    histogramsRejected = 0;
+    histogramsAppended = 0;
+    histogramsDropped = 0;
     java.util.Arrays.fill(exemplars, 0);
     failure = null;
   }
@@ -66,9 +68,21 @@ public final class WriteOutcome {
     invalidSeriesSamples += samples;
   }
 
-  /** Counts native histogram samples that the head cannot store yet. */
-  public void histogramsRejected(int n) {
-    histogramsRejected += n;
+  /**
+   * Counts one native histogram's append result; a rejection counts as a float sample's does (the
+   * same conflict reasons, as in Thanos).
+   */
+  public void histogram(AppendResult r) {
+    if (r == AppendResult.OK) {
+      histogramsAppended++;
+    } else {
+      rejected[r.ordinal()]++;
+    }
+  }
+
+  /** Counts a native histogram dropped as undecodable or invalid (not a conflict, as in Thanos). */
+  public void histogramDropped() {
+    histogramsDropped++;
   }
 
   /** Counts one exemplar's result (duplicates and a disabled storage are no errors). */
@@ -157,9 +171,14 @@ public final class WriteOutcome {
     return invalidSeriesSamples;
   }
 
-  /** Native histogram samples rejected. */
-  public long histogramsRejected() {
-    return histogramsRejected;
+  /** Native histograms appended with result OK. */
+  public long histogramsAppended() {
+    return histogramsAppended;
+  }
+
+  /** Native histograms dropped as undecodable or invalid. */
+  public long histogramsDropped() {
+    return histogramsDropped;
   }
 
   /** Exemplars with result {@code r}. */
@@ -185,7 +204,7 @@ public final class WriteOutcome {
 
   /** Whether some data of the request can never be written (Thanos: a conflict). */
   public boolean conflict() {
-    if (invalidSeriesSamples > 0 || histogramsRejected > 0) {
+    if (invalidSeriesSamples > 0) {
       return true;
     }
     for (long n : invalidSeries) {

@@ -81,10 +81,6 @@ public record WriteStatus(int httpStatus, String grpcCode, String message) {
         reasons.add("add " + o.exemplars(r) + " exemplars: " + r.message());
       }
     }
-    if (o.histogramsRejected() > 0) {
-      reasons.add(
-          "add " + o.histogramsRejected() + " histograms: native histograms are not supported");
-    }
     return join(reasons);
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sluice.receiver.proto.thanos.LabelTypes.Label;
 import io.sluice.receiver.proto.thanos.StoreRpc.TimeSeriesTenantTuple;
 import io.sluice.receiver.proto.thanos.StoreRpc.WriteRequest;
+import io.sluice.receiver.proto.thanos.prompb.PromTypes;
 import io.sluice.receiver.proto.thanos.prompb.PromTypes.Sample;
 import io.sluice.receiver.proto.thanos.prompb.PromTypes.TimeSeries;
 import java.nio.charset.StandardCharsets;
@@ -50,6 +51,35 @@ class ThanosWriteRequestDecoderTest {
   private int decode(WriteRequest r) throws ProtobufDecodeException {
     byte[] bytes = r.toByteArray();
     return decoder.decode(bytes, bytes.length);
+  }
+
+  @Test
+  void aForwardedHistogramIsNotedWithItsBytesAndDecodes() throws Exception {
+    TimeSeries ts =
+        TimeSeries.newBuilder()
+            .addLabels(Label.newBuilder().setName("__name__").setValue("lat"))
+            .addHistograms(
+                PromTypes.Histogram.newBuilder()
+                    .setCountInt(4)
+                    .setSum(2.5)
+                    .setZeroCountInt(4)
+                    .setTimestamp(1800))
+            .build();
+    decode(
+        WriteRequest.newBuilder()
+            .addTimeseriesTenantData(
+                TimeSeriesTenantTuple.newBuilder().setTenant("t").addTimeseries(ts))
+            .build());
+    WriteBatch b = decoder.batch();
+    int s = decoder.firstSeries(0);
+    assertThat(b.histogramCount(s)).isOne();
+    HistogramDecoder.Decoded h =
+        HistogramDecoder.decode(b.buffer(), b.histogramOffset(s, 0), b.histogramLength(s, 0));
+    assertThat(h.timestamp()).isEqualTo(1800);
+    assertThat(h.histogram().count()).isEqualTo(4);
+    assertThat(h.histogram().zeroCount()).isEqualTo(4);
+    assertThat(h.histogram().sum()).isEqualTo(2.5);
+    assertThat(h.floatHistogram()).isNull();
   }
 
   @Test

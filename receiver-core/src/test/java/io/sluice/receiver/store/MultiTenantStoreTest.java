@@ -16,6 +16,9 @@ import io.sluice.receiver.proto.thanos.StoreTypes.LabelMatcher;
 import io.sluice.receiver.proto.thanos.StoreTypes.PartialResponseStrategy;
 import io.sluice.receiver.proto.thanos.StoreTypes.Series;
 import io.sluice.receiver.proto.thanos.info.InfoRpc.InfoResponse;
+import io.sluice.tsdb.chunkenc.HistogramGolden;
+import io.sluice.tsdb.chunkenc.HistogramGolden.StoredChunk;
+import io.sluice.tsdb.head.HeadAppender;
 import io.sluice.tsdb.labels.XxHash64;
 import io.sluice.tsdb.query.Cancellation;
 import io.sluice.tsdb.query.ChunkMeta;
@@ -27,6 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -246,6 +250,35 @@ class MultiTenantStoreTest {
       assertThat(a.getRaw().getType()).isEqualTo(Chunk.Encoding.XOR);
       assertThat(a.getRaw().getData().toByteArray()).isEqualTo(c.data());
       assertThat(a.getRaw().getHash()).isEqualTo(XxHash64.hash(c.data(), 0, c.data().length));
+    }
+  }
+
+  @Test
+  void histogramChunksAreReturnedAsStoredAsHistogramAndFloatHistogram() throws Exception {
+    try (HeadAppender app = tenants.tsdbs.getOrCreate("a").tsdb().appender()) {
+      HistogramGolden.appendAll(tenants.tsdbs.get("a").head(), app);
+      app.commit();
+    }
+    Map<String, List<StoredChunk>> golden = HistogramGolden.blockChunks();
+    for (String name : List.of("golden_h_new_buckets", "golden_fh_gauge", "golden_mixed")) {
+      List<StoredChunk> sent = new ArrayList<>();
+      for (Series f : frames(responses(req(eq("__name__", name))))) {
+        for (AggrChunk a : f.getChunksList()) {
+          byte enc =
+              switch (a.getRaw().getType()) {
+                case XOR -> 1;
+                case HISTOGRAM -> 2;
+                case FLOAT_HISTOGRAM -> 3;
+                default -> throw new AssertionError(a.getRaw().getType());
+              };
+          byte[] data = a.getRaw().getData().toByteArray();
+          assertThat(a.getRaw().getHash()).isEqualTo(XxHash64.hash(data, 0, data.length));
+          if (a.getMaxTime() < HistogramGolden.blockMaxTime()) {
+            sent.add(StoredChunk.of(enc, data));
+          }
+        }
+      }
+      assertThat(sent).as(name).containsExactlyElementsOf(golden.get(name));
     }
   }
 

@@ -303,12 +303,14 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
       }
       boolean ok = status.httpStatus() == 200;
       long written = ok ? batch.totalSamples() : c.outcome.appended();
+      long histograms = ok ? batch.totalHistograms() : c.outcome.histogramsAppended();
       long exemplars = ok ? batch.totalExemplars() : c.outcome.exemplarsAppended();
       resp =
           written(
               HttpResponses.text(status.httpStatus(), status.message()),
               batch.version(),
               written,
+              histograms,
               exemplars);
       if (memory) {
         resp.headers().setInt("Retry-After", MemoryAdmission.RETRY_AFTER_SECONDS);
@@ -404,7 +406,11 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     }
     if (batch.seriesCount() == 0) {
       return written(
-          HttpResponses.text(200, ""), version, batch.totalSamples(), batch.totalExemplars());
+          HttpResponses.text(200, ""),
+          version,
+          batch.totalSamples(),
+          batch.totalHistograms(),
+          batch.totalExemplars());
     }
     limited =
         limiter == null
@@ -418,7 +424,11 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     } else if (c.relabel.relabel(batch, c.request.reset(tenant, replica, batch)) == 0) {
       // Thanos: a request relabelling drops entirely is a success with nothing written.
       return written(
-          HttpResponses.text(200, ""), version, batch.totalSamples(), batch.totalExemplars());
+          HttpResponses.text(200, ""),
+          version,
+          batch.totalSamples(),
+          batch.totalHistograms(),
+          batch.totalExemplars());
     }
     return splitTenantLabel == null ? null : split(c, replica, batch, otlp);
   }
@@ -504,11 +514,15 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
 
   // On success the whole request's counts, as Thanos; otherwise what this receiver took.
   private static FullHttpResponse written(
-      FullHttpResponse r, RemoteWriteVersion version, long samples, long exemplars) {
+      FullHttpResponse r,
+      RemoteWriteVersion version,
+      long samples,
+      long histograms,
+      long exemplars) {
     if (version == RemoteWriteVersion.V2) {
       r.headers()
           .set("X-Prometheus-Remote-Write-Samples-Written", samples)
-          .set("X-Prometheus-Remote-Write-Histograms-Written", 0)
+          .set("X-Prometheus-Remote-Write-Histograms-Written", histograms)
           .set("X-Prometheus-Remote-Write-Exemplars-Written", exemplars);
     }
     return r;

@@ -32,6 +32,7 @@ import io.sluice.server.metrics.ReceiveMetrics;
 import io.sluice.tsdb.TsdbOptions;
 import io.sluice.tsdb.head.HeadOptions;
 import io.sluice.tsdb.labels.Labels;
+import io.sluice.tsdb.query.ChunkMeta;
 import io.sluice.tsdb.query.Matcher;
 import io.sluice.tsdb.query.Querier;
 import io.sluice.tsdb.query.Series;
@@ -273,6 +274,31 @@ class RemoteWriteHandlerTest {
     // "small" has no series limit.
     assertThat(send(ch, post(v1(a, b, c), "THANOS-TENANT", "small")).status().code())
         .isEqualTo(200);
+  }
+
+  @Test
+  void remoteWrite2HistogramsAreStoredAndCountedInTheWrittenHeader() throws Exception {
+    RemoteWriteV2.Histogram.Builder h =
+        RemoteWriteV2.Histogram.newBuilder().setCountInt(2).setZeroCountInt(2).setSum(0.5);
+    RemoteWriteV2.Request req =
+        RemoteWriteV2.Request.newBuilder()
+            .addAllSymbols(List.of("", "__name__", "lat"))
+            .addTimeseries(
+                RemoteWriteV2.TimeSeries.newBuilder()
+                    .addAllLabelsRefs(List.of(1, 2))
+                    .addHistograms(h.clone().setTimestamp(NOW))
+                    .addHistograms(h.clone().setTimestamp(NOW + 15_000)))
+            .build();
+    FullHttpResponse r = send(postV2(req));
+    assertThat(r.status().code()).isEqualTo(200);
+    assertThat(r.headers().get("X-Prometheus-Remote-Write-Samples-Written")).isEqualTo("0");
+    assertThat(r.headers().get("X-Prometheus-Remote-Write-Histograms-Written")).isEqualTo("2");
+    r.release();
+    try (Querier q = tsdbs.get("default-tenant").head().querier()) {
+      SeriesSet set = q.select(Long.MIN_VALUE, Long.MAX_VALUE, List.of());
+      assertThat(set.hasNext()).isTrue();
+      assertThat(set.next().chunks()).extracting(ChunkMeta::encoding).containsExactly((byte) 2);
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.block;
 
+import io.sluice.tsdb.chunkenc.HistogramChunkFormat;
 import io.sluice.tsdb.chunkenc.XorChunk;
 import io.sluice.tsdb.chunkenc.XorChunkFormat;
 import io.sluice.tsdb.chunkenc.XorIterator;
@@ -162,6 +163,10 @@ public final class BlockWriter {
   }
 
   private static ChunkMeta reencode(ChunkMeta c, long mint, long maxt) {
+    if (c.encoding() == HistogramChunkFormat.ENCODING
+        || c.encoding() == HistogramChunkFormat.FLOAT_ENCODING) {
+      return HistogramChunkTrim.trim(c, mint, maxt);
+    }
     if (c.encoding() != XorChunkFormat.ENCODING) {
       throw new IllegalArgumentException("cannot cut a chunk of encoding " + c.encoding());
     }
@@ -184,7 +189,7 @@ public final class BlockWriter {
     return new ChunkMeta(first, out.lastTimestamp(), XorChunkFormat.ENCODING, out.bytes());
   }
 
-  // The sample count of an XOR chunk is its first two bytes, big-endian.
+  // The sample count of an XOR or histogram chunk is its first two bytes, big-endian.
   private static int numSamples(ChunkMeta c) {
     byte[] d = c.data();
     return (d[0] & 0xFF) << 8 | d[1] & 0xFF;

@@ -538,6 +538,41 @@ public final class Head {
     return r;
   }
 
+  /**
+   * Appends a native histogram ({@link io.sluice.tsdb.record.Histogram} or {@link
+   * io.sluice.tsdb.record.FloatHistogram}, already validated) with Prometheus 2.42's checks: out of
+   * bounds below {@code minValid} (also with the out-of-order window on, as histograms are never
+   * out of order), then per series out of order / duplicate. There is no future check for
+   * histograms, as in Thanos. Does not raise the head's max time.
+   */
+  AppendResult appendHistogram(MemSeries s, long timestampMs, Object h, long floor, long minValid) {
+    if (timestampMs < floor || timestampMs < minValid) {
+      return AppendResult.OUT_OF_BOUNDS;
+    }
+    AppendResult r = s.appendHistogram(timestampMs, h, samplesPerChunk, chunkRange, minValid);
+    if (r == AppendResult.OK) {
+      lowerMinTime(timestampMs);
+    }
+    return r;
+  }
+
+  /**
+   * Replay only: {@link #appendHistogram} of a histogram read from the WAL, without the head-wide
+   * bounds; one older than {@link #minValidTime()} is skipped with OUT_OF_BOUNDS (already in a
+   * block).
+   */
+  AppendResult appendReplayedHistogram(MemSeries s, long timestampMs, Object h) {
+    if (timestampMs < minValidTime) {
+      return AppendResult.OUT_OF_BOUNDS;
+    }
+    AppendResult r = s.appendHistogram(timestampMs, h, samplesPerChunk, chunkRange, Long.MIN_VALUE);
+    if (r == AppendResult.OK) {
+      raiseMaxTime(timestampMs);
+      lowerMinTime(timestampMs);
+    }
+    return r;
+  }
+
   private long oooMinTime(long headMax) {
     return headMax < Long.MIN_VALUE + oooTimeWindow ? Long.MIN_VALUE : headMax - oooTimeWindow;
   }

@@ -5,6 +5,8 @@ import io.sluice.tsdb.exemplar.CircularExemplarStorage;
 import io.sluice.tsdb.exemplar.Exemplar;
 import io.sluice.tsdb.exemplar.ExemplarResult;
 import io.sluice.tsdb.labels.Labels;
+import io.sluice.tsdb.record.FloatHistogram;
+import io.sluice.tsdb.record.Histogram;
 import io.sluice.tsdb.record.RecordEncoder;
 import java.io.IOException;
 import java.util.Arrays;
@@ -91,6 +93,13 @@ public final class HeadAppender implements AutoCloseable {
   private long[] ts;
   private long[] vs;
   private int sampleCount;
+  // Histograms appended (Histogram or FloatHistogram); allocated by the first one.
+  private long[] histRefs;
+  private long[] histTs;
+  // Number of float samples logged before each histogram: records keep the append order.
+  private int[] histAt;
+  private Object[] hists;
+  private int histCount;
   private MemSeries[] fresh;
   private int freshCount;
 
@@ -295,6 +304,63 @@ public final class HeadAppender implements AutoCloseable {
     return r;
   }
 
+  /**
+   * Appends an integer native histogram to the series selected by {@link #series}, with Prometheus
+   * 2.42's head rules (see {@link AppendResult}; histograms are never out of order, and there is no
+   * future check for them). The histogram must be valid ({@link HistogramValidation}); it is logged
+   * as a histogram samples record (type 7) at commit, in the same write as the float samples. Not
+   * on the float hot path: it allocates.
+   *
+   * @throws IllegalStateException if no series is selected or the transaction has ended
+   */
+  public AppendResult appendHistogram(long timestampMs, Histogram h) {
+    return appendAnyHistogram(timestampMs, h);
+  }
+
+  /**
+   * As {@link #appendHistogram}, for a float native histogram (logged as a float histogram samples
+   * record, type 8).
+   */
+  public AppendResult appendFloatHistogram(long timestampMs, FloatHistogram h) {
+    return appendAnyHistogram(timestampMs, h);
+  }
+
+  private AppendResult appendAnyHistogram(long timestampMs, Object h) {
+    MemSeries s = current;
+    checkOpen();
+    if (s == null) {
+      throw new IllegalStateException("append before series");
+    }
+    if (!bounded) {
+      head.initBounds(this, timestampMs);
+    }
+    AppendResult r = head.appendHistogram(s, timestampMs, h, floor, minValid);
+    if (r == AppendResult.OK) {
+      if (timestampMs > maxt) {
+        maxt = timestampMs;
+      }
+      if (log != null) {
+        if (histRefs == null) {
+          histRefs = new long[16];
+          histTs = new long[16];
+          histAt = new int[16];
+          hists = new Object[16];
+        } else if (histCount == histRefs.length) {
+          histRefs = Arrays.copyOf(histRefs, histCount * 2);
+          histTs = Arrays.copyOf(histTs, histCount * 2);
+          histAt = Arrays.copyOf(histAt, histCount * 2);
+          hists = Arrays.copyOf(hists, histCount * 2);
+        }
+        histRefs[histCount] = s.ref();
+        histTs[histCount] = timestampMs;
+        histAt[histCount] = sampleCount;
+        hists[histCount] = h;
+        histCount++;
+      }
+    }
+    return r;
+  }
+
   private void logSample(long ref, long t, long v) {
     if (sampleCount == refs.length) {
       refs = Arrays.copyOf(refs, sampleCount * 2);
@@ -345,7 +411,9 @@ public final class HeadAppender implements AutoCloseable {
 
   private void writeLog() throws IOException {
     RecordEncoder e = enc;
-    if (sampleCount > 0) {
+    if (histCount > 0) {
+      logWithHistograms(e);
+    } else if (sampleCount > 0) {
       e.beginSamples();
       for (int i = 0; i < sampleCount; i++) {
         e.sample(refs[i], ts[i], vs[i]);
@@ -378,6 +446,47 @@ public final class HeadAppender implements AutoCloseable {
     }
   }
 
+  /**
+   * Samples and histogram records in the order of the appends: a run of float samples, then a run
+   * of histograms of one kind, and so on. Prometheus logs all float samples of a commit before its
+   * histograms, so that a series that changes kind within one commit replays out of order (its
+   * histograms are dropped); a record per run keeps the order through replay, and Prometheus reads
+   * such a WAL just the same.
+   */
+  private void logWithHistograms(RecordEncoder e) {
+    int logged = 0;
+    int i = 0;
+    while (i < histCount) {
+      int at = histAt[i];
+      logged = logSamples(e, logged, at);
+      boolean integer = hists[i] instanceof Histogram;
+      if (integer) {
+        e.beginHistogramSamples();
+      } else {
+        e.beginFloatHistogramSamples();
+      }
+      for (; i < histCount && histAt[i] == at && (hists[i] instanceof Histogram) == integer; i++) {
+        if (integer) {
+          e.histogramSample(histRefs[i], histTs[i], (Histogram) hists[i]);
+        } else {
+          e.floatHistogramSample(histRefs[i], histTs[i], (FloatHistogram) hists[i]);
+        }
+      }
+    }
+    logSamples(e, logged, sampleCount);
+  }
+
+  // One samples record of the float samples [from, to), if any; returns to.
+  private int logSamples(RecordEncoder e, int from, int to) {
+    if (to > from) {
+      e.beginSamples();
+      for (int k = from; k < to; k++) {
+        e.sample(refs[k], ts[k], vs[k]);
+      }
+    }
+    return to;
+  }
+
   // Publishes the max time and ends the span.
   private void end() {
     open = false;
@@ -400,6 +509,10 @@ public final class HeadAppender implements AutoCloseable {
       Arrays.fill(exSeries, 0, exCount, null);
       Arrays.fill(exLabels, 0, exCount, null);
       exCount = 0;
+    }
+    if (histCount > 0) {
+      Arrays.fill(hists, 0, histCount, null);
+      histCount = 0;
     }
     if (freshCount > 0) {
       Arrays.fill(fresh, 0, freshCount, null);

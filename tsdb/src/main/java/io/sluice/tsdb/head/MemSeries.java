@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.head;
 
+import io.sluice.tsdb.chunkenc.FloatHistogramChunk;
+import io.sluice.tsdb.chunkenc.FloatHistogramChunkCutter;
+import io.sluice.tsdb.chunkenc.HistogramChunk;
+import io.sluice.tsdb.chunkenc.HistogramChunkCutter;
+import io.sluice.tsdb.chunkenc.HistogramChunkFormat;
 import io.sluice.tsdb.chunkenc.XorAppender;
 import io.sluice.tsdb.chunkenc.XorChunk;
 import io.sluice.tsdb.chunkenc.XorChunkFormat;
 import io.sluice.tsdb.chunkenc.XorIterator;
 import io.sluice.tsdb.labels.Labels;
 import io.sluice.tsdb.query.ChunkMeta;
+import io.sluice.tsdb.record.FloatHistogram;
+import io.sluice.tsdb.record.Histogram;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -32,6 +39,12 @@ import java.util.List;
  * {@link OutOfOrder} holder that exists only while there are such samples. A query whose range
  * holds one of them gets the in-order and out-of-order samples merged into one time-ordered stream,
  * re-encoded as XOR chunks; only then are the returned chunks not the stored ones.
+ *
+ * <p>Native histograms ({@link #appendHistogram}) live in integer or float histogram chunks, cut by
+ * Prometheus 2.42's rules ({@link HistogramChunkCutter}); a change between float samples and either
+ * kind of histogram starts a new chunk. Their state is in a {@link Histograms} holder that exists
+ * only for a series that has had a histogram, so a float-only series pays one null reference.
+ * Histograms are never out of order: an older histogram is {@link AppendResult#OUT_OF_ORDER}.
  */
 final class MemSeries extends XorAppender {
   /** Orders series by their labels, as {@link Labels#compareTo}, comparing keys. */
@@ -56,7 +69,43 @@ final class MemSeries extends XorAppender {
   private long[] closedTimes;
   private int closedCount;
   private OutOfOrder ooo;
+  private Histograms hist;
   private boolean removed;
+
+  /** The histogram side of a series that has had a histogram sample. */
+  private static final class Histograms {
+    // Encoding of each closed chunk, parallel to closedData.
+    byte[] closedEncodings = new byte[4];
+    // Encoding of the open chunk: XOR (the inherited appender), or a histogram chunk's.
+    byte open = XorChunkFormat.ENCODING;
+    final HistogramChunkCutter ints = new HistogramChunkCutter();
+    final FloatHistogramChunkCutter floats = new FloatHistogramChunkCutter();
+    // The newest histogram appended, for the duplicate check.
+    Object last;
+
+    int openSamples() {
+      if (open == HistogramChunkFormat.ENCODING) {
+        return ints.chunk() == null ? 0 : ints.chunk().numSamples();
+      }
+      return floats.chunk() == null ? 0 : floats.chunk().numSamples();
+    }
+
+    long openLastTimestamp() {
+      return open == HistogramChunkFormat.ENCODING
+          ? ints.chunk().lastTimestamp()
+          : floats.chunk().lastTimestamp();
+    }
+
+    byte[] openBytes() {
+      return open == HistogramChunkFormat.ENCODING ? ints.chunk().bytes() : floats.chunk().bytes();
+    }
+
+    void forget() {
+      ints.forget();
+      floats.forget();
+      open = XorChunkFormat.ENCODING;
+    }
+  }
 
   /** The out-of-order samples, sorted by time; only while there is at least one. */
   private static final class OutOfOrder {
@@ -161,6 +210,10 @@ final class MemSeries extends XorAppender {
       throw new IllegalStateException(
           this + " was removed by head truncation; append within Head#beginAppend spans");
     }
+    if (hist != null && hist.open != XorChunkFormat.ENCODING) {
+      return appendAfterHistograms(
+          t, valueBits, samplesPerChunk, chunkRange, minValidTime, oooEnabled, oooMinTime);
+    }
     if (t >= minValidTime) {
       if (xorNumSamples() == 0) {
         appendInOrder(t, valueBits, samplesPerChunk, chunkRange);
@@ -179,6 +232,175 @@ final class MemSeries extends XorAppender {
       return t >= oooMinTime ? insertOutOfOrder(t, valueBits) : AppendResult.TOO_OLD;
     }
     return t < minValidTime ? AppendResult.OUT_OF_BOUNDS : AppendResult.OUT_OF_ORDER;
+  }
+
+  // A float sample while a histogram chunk is open: in order it closes that chunk.
+  private AppendResult appendAfterHistograms(
+      long t,
+      long valueBits,
+      int samplesPerChunk,
+      long chunkRange,
+      long minValidTime,
+      boolean oooEnabled,
+      long oooMinTime) {
+    long last = hist.openLastTimestamp();
+    if (t >= minValidTime) {
+      if (t > last) {
+        closeHistogramChunk();
+        appendInOrder(t, valueBits, samplesPerChunk, chunkRange);
+        return AppendResult.OK;
+      }
+      if (t == last) {
+        return AppendResult.DUPLICATE_SAMPLE;
+      }
+    }
+    if (oooEnabled) {
+      return t >= oooMinTime ? insertOutOfOrder(t, valueBits) : AppendResult.TOO_OLD;
+    }
+    return t < minValidTime ? AppendResult.OUT_OF_BOUNDS : AppendResult.OUT_OF_ORDER;
+  }
+
+  /**
+   * Appends a native histogram ({@link Histogram} or {@link FloatHistogram}, already validated)
+   * under this series' lock, with Prometheus 2.42's {@code appendableHistogram} rules and chunk
+   * cutting: older than {@code minValidTime} is out of bounds, older than the series' newest sample
+   * out of order, the same time a duplicate unless the histogram is equal to the newest one (an
+   * idempotent OK that stores nothing).
+   *
+   * @return OK, DUPLICATE_SAMPLE, OUT_OF_ORDER or OUT_OF_BOUNDS
+   */
+  synchronized AppendResult appendHistogram(
+      long t, Object h, int samplesPerChunk, long chunkRange, long minValidTime) {
+    if (removed) {
+      throw new IllegalStateException(
+          this + " was removed by head truncation; append within Head#beginAppend spans");
+    }
+    if (t < minValidTime) {
+      return AppendResult.OUT_OF_BOUNDS;
+    }
+    byte kind =
+        h instanceof Histogram
+            ? HistogramChunkFormat.ENCODING
+            : HistogramChunkFormat.FLOAT_ENCODING;
+    Histograms hs = hist;
+    boolean any = openSamples() > 0 || closedCount > 0;
+    if (any) {
+      long last = lastTimestamp();
+      if (t < last) {
+        return AppendResult.OUT_OF_ORDER;
+      }
+      if (t == last) {
+        return hs != null && hs.open == kind && sameHistogram(h, hs.last)
+            ? AppendResult.OK
+            : AppendResult.DUPLICATE_SAMPLE;
+      }
+    }
+    if (hs == null) {
+      hs = hist = new Histograms();
+      if (closedCount > hs.closedEncodings.length) {
+        hs.closedEncodings = new byte[closedData.length];
+      }
+      Arrays.fill(hs.closedEncodings, XorChunkFormat.ENCODING);
+    }
+    boolean cut;
+    int n = openSamples();
+    if (n == 0) {
+      cut = true;
+    } else if (hs.open != kind) {
+      cut = true;
+      if (hs.open == XorChunkFormat.ENCODING) {
+        closeHeadChunk();
+        xorRelease();
+      } else {
+        closeHistogramChunk();
+      }
+    } else {
+      if (n == samplesPerChunk / 4) {
+        nextAt = chunkEndTime(headMinTime, hs.openLastTimestamp(), nextAt);
+      }
+      cut = t >= nextAt || n >= 2 * samplesPerChunk;
+    }
+    int after;
+    if (kind == HistogramChunkFormat.ENCODING) {
+      HistogramChunk closed = hs.ints.append(t, (Histogram) h, cut);
+      if (closed != null) {
+        addClosed(closed.bytes(), headMinTime, closed.lastTimestamp(), kind);
+      }
+      after = hs.ints.chunk().numSamples();
+    } else {
+      FloatHistogramChunk closed = hs.floats.append(t, (FloatHistogram) h, cut);
+      if (closed != null) {
+        addClosed(closed.bytes(), headMinTime, closed.lastTimestamp(), kind);
+      }
+      after = hs.floats.chunk().numSamples();
+    }
+    hs.open = kind;
+    hs.last = h;
+    if (after == 1) {
+      startChunk(t, chunkRange);
+    }
+    return AppendResult.OK;
+  }
+
+  private static boolean sameHistogram(Object a, Object b) {
+    if (a instanceof Histogram x && b instanceof Histogram y) {
+      return x.equals(withHint(y, x.counterResetHint()));
+    }
+    if (a instanceof FloatHistogram x && b instanceof FloatHistogram y) {
+      return x.equals(
+          new FloatHistogram(
+              x.counterResetHint(),
+              y.schema(),
+              y.zeroThreshold(),
+              y.zeroCount(),
+              y.count(),
+              y.sum(),
+              y.positiveSpans(),
+              y.negativeSpans(),
+              y.positiveBuckets(),
+              y.negativeBuckets()));
+    }
+    return false;
+  }
+
+  private static Histogram withHint(Histogram y, byte hint) {
+    return new Histogram(
+        hint,
+        y.schema(),
+        y.zeroThreshold(),
+        y.zeroCount(),
+        y.count(),
+        y.sum(),
+        y.positiveSpans(),
+        y.negativeSpans(),
+        y.positiveBuckets(),
+        y.negativeBuckets());
+  }
+
+  private void closeHistogramChunk() {
+    Histograms hs = hist;
+    if (hs.openSamples() > 0) {
+      addClosed(hs.openBytes(), headMinTime, hs.openLastTimestamp(), hs.open);
+    }
+    hs.forget();
+  }
+
+  // Samples in the open chunk, whichever kind it is.
+  private int openSamples() {
+    Histograms hs = hist;
+    if (hs != null && hs.open != XorChunkFormat.ENCODING) {
+      return hs.openSamples();
+    }
+    return xorNumSamples();
+  }
+
+  // Newest sample time; the series holds at least one sample.
+  private long lastTimestamp() {
+    Histograms hs = hist;
+    if (hs != null && hs.open != XorChunkFormat.ENCODING) {
+      return hs.openSamples() > 0 ? hs.openLastTimestamp() : closedTimes[2 * closedCount - 1];
+    }
+    return xorNumSamples() > 0 ? xorLastTimestamp() : closedTimes[2 * closedCount - 1];
   }
 
   private void appendInOrder(long t, long valueBits, int samplesPerChunk, long chunkRange) {
@@ -241,6 +463,11 @@ final class MemSeries extends XorAppender {
   }
 
   private void closeHeadChunk() {
+    addClosed(xorBytes(), headMinTime, xorLastTimestamp(), XorChunkFormat.ENCODING);
+    xorReset();
+  }
+
+  private void addClosed(byte[] data, long minTime, long maxTime, byte encoding) {
     if (closedData == null) {
       closedData = new byte[4][];
       closedTimes = new long[8];
@@ -248,11 +475,22 @@ final class MemSeries extends XorAppender {
       closedData = Arrays.copyOf(closedData, closedCount * 2);
       closedTimes = Arrays.copyOf(closedTimes, closedCount * 4);
     }
-    closedData[closedCount] = xorBytes();
-    closedTimes[2 * closedCount] = headMinTime;
-    closedTimes[2 * closedCount + 1] = xorLastTimestamp();
+    closedData[closedCount] = data;
+    closedTimes[2 * closedCount] = minTime;
+    closedTimes[2 * closedCount + 1] = maxTime;
+    Histograms hs = hist;
+    if (hs != null) {
+      if (hs.closedEncodings.length < closedData.length) {
+        hs.closedEncodings = Arrays.copyOf(hs.closedEncodings, closedData.length);
+      }
+      hs.closedEncodings[closedCount] = encoding;
+    }
     closedCount++;
-    xorReset();
+  }
+
+  private byte closedEncoding(int i) {
+    Histograms hs = hist;
+    return hs == null ? XorChunkFormat.ENCODING : hs.closedEncodings[i];
   }
 
   /**
@@ -272,13 +510,29 @@ final class MemSeries extends XorAppender {
     if (from == ooo.count || ooo.ts[from] > maxt) {
       return inOrder;
     }
+    List<ChunkMeta> floats = inOrder;
+    List<ChunkMeta> histograms = List.of();
+    if (hist != null) {
+      // Out-of-order floats merge with the float chunks; histogram chunks are returned as stored.
+      floats = new ArrayList<>();
+      histograms = new ArrayList<>();
+      for (ChunkMeta c : inOrder) {
+        (c.encoding() == XorChunkFormat.ENCODING ? floats : histograms).add(c);
+      }
+    }
     long lo = mint;
     long hi = maxt;
-    for (ChunkMeta c : inOrder) {
+    for (ChunkMeta c : floats) {
       lo = Math.min(lo, c.minTime());
       hi = Math.max(hi, c.maxTime());
     }
-    return merge(inOrder, lowerBound(lo), hi, oooCapMax);
+    List<ChunkMeta> merged = merge(floats, lowerBound(lo), hi, oooCapMax);
+    if (histograms.isEmpty()) {
+      return merged;
+    }
+    merged.addAll(histograms);
+    merged.sort(Comparator.comparingLong(ChunkMeta::minTime));
+    return merged;
   }
 
   // Index of the first out-of-order sample at or after t; ooo is not null.
@@ -344,10 +598,18 @@ final class MemSeries extends XorAppender {
         if (out == null) {
           out = new ArrayList<>();
         }
-        out.add(new ChunkMeta(cmin, cmax, XorChunkFormat.ENCODING, closedData[i]));
+        out.add(new ChunkMeta(cmin, cmax, closedEncoding(i), closedData[i]));
       }
     }
-    if (xorNumSamples() > 0 && headMinTime <= maxt && xorLastTimestamp() >= mint) {
+    Histograms hs = hist;
+    if (hs != null && hs.open != XorChunkFormat.ENCODING) {
+      if (hs.openSamples() > 0 && headMinTime <= maxt && hs.openLastTimestamp() >= mint) {
+        if (out == null) {
+          out = new ArrayList<>(1);
+        }
+        out.add(new ChunkMeta(headMinTime, hs.openLastTimestamp(), hs.open, hs.openBytes()));
+      }
+    } else if (xorNumSamples() > 0 && headMinTime <= maxt && xorLastTimestamp() >= mint) {
       if (out == null) {
         out = new ArrayList<>(1);
       }
@@ -370,6 +632,9 @@ final class MemSeries extends XorAppender {
     if (drop > 0) {
       System.arraycopy(closedData, drop, closedData, 0, closedCount - drop);
       System.arraycopy(closedTimes, 2 * drop, closedTimes, 0, 2 * (closedCount - drop));
+      if (hist != null) {
+        System.arraycopy(hist.closedEncodings, drop, hist.closedEncodings, 0, closedCount - drop);
+      }
       Arrays.fill(closedData, closedCount - drop, closedCount, null);
       closedCount -= drop;
       if (closedCount == 0) {
@@ -377,14 +642,20 @@ final class MemSeries extends XorAppender {
         closedTimes = null;
       }
     }
-    if (closedCount > 0 && closedTimes[0] < mint) {
+    if (closedCount > 0 && closedTimes[0] < mint && closedEncoding(0) == XorChunkFormat.ENCODING) {
       // Straddles a cut that is not a chunk-range boundary (a flush): keep the samples at and
       // after mint only, so the block and the head never both return a sample.
       ChunkMeta kept = keepFrom(closedData[0], mint);
       closedData[0] = kept.data();
       closedTimes[0] = kept.minTime();
     }
-    if (xorNumSamples() == 0 || xorLastTimestamp() < mint) {
+    Histograms hs = hist;
+    if (hs != null && hs.open != XorChunkFormat.ENCODING) {
+      // A histogram chunk that straddles the cut is kept whole (a known limit, for flushes only).
+      if (hs.openSamples() == 0 || hs.openLastTimestamp() < mint) {
+        hs.forget();
+      }
+    } else if (xorNumSamples() == 0 || xorLastTimestamp() < mint) {
       xorRelease();
     } else if (closedCount == 0 && headMinTime < mint) {
       // The open chunk straddles the cut: re-append its samples at and after mint.
@@ -434,7 +705,7 @@ final class MemSeries extends XorAppender {
   }
 
   private boolean isEmpty() {
-    return closedCount == 0 && xorNumSamples() == 0 && ooo == null;
+    return closedCount == 0 && openSamples() == 0 && ooo == null;
   }
 
   /**
@@ -459,11 +730,11 @@ final class MemSeries extends XorAppender {
     if (o != null && o.ts[0] <= maxt && o.ts[o.count - 1] >= mint) {
       return true;
     }
-    if (xorNumSamples() == 0) {
+    if (openSamples() == 0 && closedCount == 0) {
       return false;
     }
     long min = closedCount > 0 ? closedTimes[0] : headMinTime;
-    return min <= maxt && xorLastTimestamp() >= mint;
+    return min <= maxt && lastTimestamp() >= mint;
   }
 
   /** Number of out-of-order samples held (for tests and metrics). */
@@ -473,7 +744,7 @@ final class MemSeries extends XorAppender {
 
   /** Number of chunks, open one included (for tests and metrics). */
   synchronized int numChunks() {
-    return closedCount + (xorNumSamples() > 0 ? 1 : 0);
+    return closedCount + (openSamples() > 0 ? 1 : 0);
   }
 
   @Override

@@ -53,6 +53,32 @@ public final class ReplayAppender {
     head.appendReplayed(s, ts, vs, n, counts);
   }
 
+  /**
+   * As {@link #append}, for a batch that also holds native histograms: entry {@code i} is the
+   * histogram {@code hs[i]} ({@link io.sluice.tsdb.record.Histogram} or {@link
+   * io.sluice.tsdb.record.FloatHistogram}) at {@code ts[i]}, or, where {@code hs[i]} is null, the
+   * float sample {@code vs[i]}. Applied one by one, in order.
+   */
+  public void appendWithHistograms(
+      long[] refs, long[] ts, long[] vs, Object[] hs, int n, long[] counts) {
+    for (int i = 0; i < n; i++) {
+      MemSeries s = lookup(refs[i]);
+      if (s == null) {
+        counts[1]++;
+        continue;
+      }
+      AppendResult r =
+          hs[i] == null
+              ? head.appendReplayed(s, ts[i], vs[i])
+              : head.appendReplayedHistogram(s, ts[i], hs[i]);
+      if (r == AppendResult.OK) {
+        counts[0]++;
+      } else if (r != AppendResult.OUT_OF_BOUNDS) {
+        counts[1]++;
+      }
+    }
+  }
+
   // The series with this ref (one of this shard's), or null.
   private MemSeries lookup(long ref) {
     long slot = (ref - index) / stride;

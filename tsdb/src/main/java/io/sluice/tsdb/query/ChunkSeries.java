@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.sluice.tsdb.query;
 
+import io.sluice.tsdb.chunkenc.FloatHistogramChunk;
+import io.sluice.tsdb.chunkenc.FloatHistogramIterator;
+import io.sluice.tsdb.chunkenc.HistogramChunk;
+import io.sluice.tsdb.chunkenc.HistogramChunkFormat;
+import io.sluice.tsdb.chunkenc.HistogramIterator;
 import io.sluice.tsdb.chunkenc.XorChunk;
 import io.sluice.tsdb.chunkenc.XorChunkFormat;
 import io.sluice.tsdb.chunkenc.XorIterator;
@@ -56,6 +61,9 @@ public record ChunkSeries(Labels labels, List<ChunkMeta> chunks, long mint, long
     private final long maxt;
     private int next;
     private XorIterator it;
+    // The open histogram chunk's iterator, instead of it: timestamps only.
+    private HistogramIterator hit;
+    private FloatHistogramIterator fit;
 
     RangeIterator(List<ChunkMeta> chunks, long mint, long maxt) {
       this.chunks = chunks;
@@ -66,7 +74,19 @@ public record ChunkSeries(Labels labels, List<ChunkMeta> chunks, long mint, long
     @Override
     public boolean next() {
       while (true) {
-        if (it != null) {
+        if (hit != null || fit != null) {
+          while (hit != null ? hit.next() : fit.next()) {
+            long t = timestamp();
+            if (t > maxt) {
+              break;
+            }
+            if (t >= mint) {
+              return true;
+            }
+          }
+          hit = null;
+          fit = null;
+        } else if (it != null) {
           while (it.next()) {
             long t = it.timestamp();
             if (t > maxt) {
@@ -81,28 +101,49 @@ public record ChunkSeries(Labels labels, List<ChunkMeta> chunks, long mint, long
           return false;
         }
         ChunkMeta c = chunks.get(next++);
-        if (c.encoding() != XorChunkFormat.ENCODING) {
-          throw new UnsupportedOperationException("chunk encoding " + c.encoding());
-        }
         if (!c.overlaps(mint, maxt)) {
           it = null;
           continue;
         }
-        if (it == null) {
-          it = XorChunk.iterator(c.data(), 0, c.data().length);
-        } else {
-          it.reset(c.data(), 0, c.data().length);
+        switch (c.encoding()) {
+          case XorChunkFormat.ENCODING -> {
+            if (it == null) {
+              it = XorChunk.iterator(c.data(), 0, c.data().length);
+            } else {
+              it.reset(c.data(), 0, c.data().length);
+            }
+          }
+          case HistogramChunkFormat.ENCODING -> {
+            it = null;
+            hit = HistogramChunk.iterator(c.data(), 0, c.data().length);
+          }
+          case HistogramChunkFormat.FLOAT_ENCODING -> {
+            it = null;
+            fit = FloatHistogramChunk.iterator(c.data(), 0, c.data().length);
+          }
+          default -> throw new UnsupportedOperationException("chunk encoding " + c.encoding());
         }
       }
     }
 
     @Override
     public long timestamp() {
-      return it.timestamp();
+      if (hit != null) {
+        return hit.timestamp();
+      }
+      return fit != null ? fit.timestamp() : it.timestamp();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws UnsupportedOperationException at a histogram sample, which has no float value
+     */
     @Override
     public long valueBits() {
+      if (hit != null || fit != null) {
+        throw new UnsupportedOperationException("a histogram sample has no float value");
+      }
       return it.valueBits();
     }
   }

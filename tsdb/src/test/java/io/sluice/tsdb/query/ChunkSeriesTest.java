@@ -4,8 +4,10 @@ package io.sluice.tsdb.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sluice.tsdb.chunkenc.HistogramChunk;
 import io.sluice.tsdb.chunkenc.XorChunk;
 import io.sluice.tsdb.labels.Labels;
+import io.sluice.tsdb.record.Histogram;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,9 +51,25 @@ class ChunkSeriesTest {
 
   @Test
   void refusesToDecodeUnknownEncodings() {
-    ChunkMeta histogram = new ChunkMeta(0, 1, (byte) 2, new byte[] {0, 1});
-    ChunkSeries s = new ChunkSeries(Labels.EMPTY, List.of(histogram), 0, 1);
+    ChunkMeta unknown = new ChunkMeta(0, 1, (byte) 9, new byte[] {0, 1});
+    ChunkSeries s = new ChunkSeries(Labels.EMPTY, List.of(unknown), 0, 1);
     assertThatThrownBy(() -> s.samples().next()).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void walksTheTimestampsOfHistogramChunksButGivesThemNoFloatValue() {
+    HistogramChunk h = new HistogramChunk();
+    Histogram empty =
+        new Histogram((byte) 0, 0, 0.0, 0, 1, 1.0, List.of(), List.of(), new long[0], new long[0]);
+    h.append(10, empty);
+    h.append(20, empty);
+    ChunkMeta c = new ChunkMeta(10, 20, (byte) 2, h.bytes());
+    assertThat(new ChunkSeries(Labels.EMPTY, List.of(c), 11, 19).hasSampleInRange()).isFalse();
+    assertThat(new ChunkSeries(Labels.EMPTY, List.of(c), 11, 20).hasSampleInRange()).isTrue();
+    SampleIterator it = new ChunkSeries(Labels.EMPTY, List.of(c), 0, 100).samples();
+    assertThat(it.next()).isTrue();
+    assertThat(it.timestamp()).isEqualTo(10);
+    assertThatThrownBy(it::valueBits).isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test
