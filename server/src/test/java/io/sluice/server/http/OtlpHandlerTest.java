@@ -427,7 +427,7 @@ class OtlpHandlerTest {
   }
 
   @Test
-  void exponentialHistogramsMeetTheWritersNativeHistogramAnswer() {
+  void exponentialHistogramsAreStoredAsNativeHistogramsBesideTheFloatSeries() {
     Metric exp =
         Metric.newBuilder()
             .setName("latency")
@@ -453,11 +453,20 @@ class OtlpHandlerTest {
                         NumberDataPoint.newBuilder().setTimeUnixNano(NOW_NS).setAsInt(5)))
             .build();
     FullHttpResponse r = send(channel(), post(request(exp, gauge).toByteArray()));
-    // The writer does not store native histograms yet: a conflict, the float series still stored.
-    assertThat(r.status().code()).isEqualTo(409);
-    assertThat(body(r)).isEqualTo("add 1 histograms: native histograms are not supported\n");
+    assertThat(r.status().code()).isEqualTo(200);
     assertThat(stored("default-tenant", "__name__", "g", "instance", "pod-1", "job", "checkout"))
         .containsExactly(new double[] {NOW, 5});
+    try (Querier q = tsdbs.get("default-tenant").head().querier()) {
+      SeriesSet set =
+          q.select(
+              Long.MIN_VALUE,
+              Long.MAX_VALUE,
+              List.of(new Matcher(Matcher.Type.EQ, "__name__", "latency_seconds")));
+      assertThat(set.hasNext()).isTrue();
+      assertThat(set.next().labels())
+          .isEqualTo(
+              Labels.of("__name__", "latency_seconds", "instance", "pod-1", "job", "checkout"));
+    }
   }
 
   @Test
