@@ -89,10 +89,6 @@ public final class GrpcPeers implements Peers {
     if (closed) {
       throw new IllegalStateException("peers are closed");
     }
-    String unsupported = ThanosWriteRequestEncoder.unsupported(request);
-    if (unsupported != null) {
-      return new PeerFailure(ErrorKind.GENERIC, prefix(address) + unsupported);
-    }
     long remaining = deadlineNanos - System.nanoTime();
     if (remaining <= 0) {
       return new PeerFailure(ErrorKind.GENERIC, prefix(address) + "context deadline exceeded");

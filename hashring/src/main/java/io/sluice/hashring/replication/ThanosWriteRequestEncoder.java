@@ -21,9 +21,10 @@ import java.util.Arrays;
  * WriteBatch#labelsRewritten}) — gets its labels encoded from the batch, followed by every other
  * field of its raw bytes as they are. Series of a V2 batch are re-encoded from their resolved
  * labels (empty strings omitted), float samples (both fields always written, so that {@code -0.0}
- * and NaN payloads survive) and exemplars ({@code prometheus_copy.Exemplar}: labels, value and
- * timestamp, likewise); V2 histograms are not decoded, so such series cannot be forwarded ({@link
- * #unsupported}).
+ * and NaN payloads survive), exemplars ({@code prometheus_copy.Exemplar}: labels, value and
+ * timestamp, likewise) and native histograms, copied as the raw bytes of their {@code
+ * io.prometheus.write.v2.Histogram}: fields 1–16 of that message are those of {@code
+ * prometheus_copy.Histogram}, and a reader skips what it does not know (17, the start time).
  *
  * <p>Not thread-safe: one encoder per thread. The buffer grows to the largest message and is kept;
  * in steady state an encode allocates nothing (a new tenant name costs its UTF-8 bytes once).
@@ -39,6 +40,7 @@ public final class ThanosWriteRequestEncoder {
   private static final int EXEMPLAR_TAG = (3 << 3) | 2;
   private static final int EXEMPLAR_VALUE_TAG = (2 << 3) | 1;
   private static final int EXEMPLAR_TIMESTAMP_TAG = 3 << 3;
+  private static final int HISTOGRAM_TAG = (4 << 3) | 2;
 
   private byte[] buf = new byte[4096];
   private int length;
@@ -50,38 +52,11 @@ public final class ThanosWriteRequestEncoder {
   public ThanosWriteRequestEncoder() {}
 
   /**
-   * Why the request cannot be forwarded, or null if it can: a V2 series with native histograms,
-   * which this encoder would otherwise drop.
-   */
-  public static String unsupported(WriteRequest request) {
-    WriteBatch b = request.batch();
-    if (b.version() != RemoteWriteVersion.V2) {
-      return null;
-    }
-    for (int i = 0, n = request.seriesCount(); i < n; i++) {
-      int s = request.series(i);
-      if (b.histogramCount(s) > 0) {
-        return "series "
-            + s
-            + " of a remote write 2.0 request has "
-            + b.histogramCount(s)
-            + " native histograms; forwarding remote write 2.0 histograms is not supported";
-      }
-    }
-    return null;
-  }
-
-  /**
    * Encodes {@code request} into {@link #buffer()}.
    *
    * @return the message length in bytes, also {@link #length()}
-   * @throws IllegalArgumentException if {@link #unsupported} says the request cannot be forwarded
    */
   public int encode(WriteRequest request) {
-    String why = unsupported(request);
-    if (why != null) {
-      throw new IllegalArgumentException(why);
-    }
     WriteBatch b = request.batch();
     boolean raw = b.version() == RemoteWriteVersion.V1;
     boolean relabelled = b.anyLabelsRewritten();
@@ -202,6 +177,10 @@ public final class ThanosWriteRequestEncoder {
       int es = exemplarSize(b, s, i);
       size += 1 + varintSize(es) + es;
     }
+    for (int i = 0, n = b.histogramCount(s); i < n; i++) {
+      int hs = b.histogramLength(s, i);
+      size += 1 + varintSize(hs) + hs;
+    }
     return size;
   }
 
@@ -285,7 +264,16 @@ public final class ThanosWriteRequestEncoder {
       buf[p++] = (byte) SAMPLE_TIMESTAMP_TAG;
       p = putVarint64(buf, p, ts);
     }
-    return putExemplars(b, s, p);
+    p = putExemplars(b, s, p);
+    byte[] src = b.buffer();
+    for (int i = 0, n = b.histogramCount(s); i < n; i++) {
+      int len = b.histogramLength(s, i);
+      buf[p++] = (byte) HISTOGRAM_TAG;
+      p = putVarint(buf, p, len);
+      System.arraycopy(src, b.histogramOffset(s, i), buf, p, len);
+      p += len;
+    }
+    return p;
   }
 
   // ---- The fields of a raw V1 TimeSeries other than its labels (field 1) ----

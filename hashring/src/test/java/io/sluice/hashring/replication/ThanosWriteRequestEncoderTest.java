@@ -4,7 +4,6 @@ package io.sluice.hashring.replication;
 import static io.sluice.hashring.replication.Batches.sample;
 import static io.sluice.hashring.replication.Batches.series;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.receiver.decode.WriteBatch;
 import io.sluice.receiver.proto.prometheus.RemoteWrite;
@@ -290,7 +289,6 @@ class ThanosWriteRequestEncoderTest {
                             .setTimestamp(-1)))
             .build();
     WriteRequest req = new WriteRequest().resetAll("t", 0, Batches.v2(v2));
-    assertThat(ThanosWriteRequestEncoder.unsupported(req)).isNull();
     StoreRpc.WriteRequest got = encodeAndParse(req);
 
     PromTypes.TimeSeries ts = got.getTimeseries(0);
@@ -310,7 +308,28 @@ class ThanosWriteRequestEncoderTest {
   }
 
   @Test
-  void v2HistogramsAreRefusedRatherThanDropped() {
+  void v2HistogramsAreForwardedAsTheHistogramsOfTheSeries() throws Exception {
+    RemoteWriteV2.Histogram integer =
+        RemoteWriteV2.Histogram.newBuilder()
+            .setCountInt(7)
+            .setSum(12.5)
+            .setSchema(3)
+            .setZeroThreshold(1e-128)
+            .setZeroCountInt(1)
+            .addPositiveSpans(RemoteWriteV2.BucketSpan.newBuilder().setOffset(-2).setLength(2))
+            .addAllPositiveDeltas(List.of(4L, -2L))
+            .setResetHint(RemoteWriteV2.Histogram.ResetHint.RESET_HINT_NO)
+            .setTimestamp(5)
+            .build();
+    RemoteWriteV2.Histogram floats =
+        RemoteWriteV2.Histogram.newBuilder()
+            .setCountFloat(2.5)
+            .setSum(-1)
+            .setSchema(-4)
+            .addNegativeSpans(RemoteWriteV2.BucketSpan.newBuilder().setOffset(1).setLength(1))
+            .addNegativeCounts(2.5)
+            .setTimestamp(6)
+            .build();
     RemoteWriteV2.Request v2 =
         RemoteWriteV2.Request.newBuilder()
             .addSymbols("")
@@ -319,16 +338,31 @@ class ThanosWriteRequestEncoderTest {
             .addTimeseries(
                 RemoteWriteV2.TimeSeries.newBuilder()
                     .addAllLabelsRefs(List.of(1, 2))
-                    .addHistograms(
-                        RemoteWriteV2.Histogram.newBuilder().setCountInt(1).setTimestamp(5)))
+                    .addHistograms(integer)
+                    .addHistograms(floats))
             .build();
-    WriteRequest req = new WriteRequest().resetAll("t", 0, Batches.v2(v2));
-    assertThat(ThanosWriteRequestEncoder.unsupported(req))
-        .contains("1 native histograms")
-        .contains("not supported");
-    assertThatThrownBy(() -> encoder.encode(req))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("native histograms");
+    StoreRpc.WriteRequest got = encodeAndParse(new WriteRequest().resetAll("t", 0, Batches.v2(v2)));
+
+    PromTypes.TimeSeries ts = got.getTimeseries(0);
+    assertThat(labels(ts)).containsExactly("__name__=h");
+    assertThat(ts.getHistogramsCount()).isEqualTo(2);
+    PromTypes.Histogram h = ts.getHistograms(0);
+    assertThat(h.getCountInt()).isEqualTo(7);
+    assertThat(h.getSum()).isEqualTo(12.5);
+    assertThat(h.getSchema()).isEqualTo(3);
+    assertThat(h.getZeroThreshold()).isEqualTo(1e-128);
+    assertThat(h.getZeroCountInt()).isEqualTo(1);
+    assertThat(h.getPositiveSpans(0).getOffset()).isEqualTo(-2);
+    assertThat(h.getPositiveSpans(0).getLength()).isEqualTo(2);
+    assertThat(h.getPositiveDeltasList()).containsExactly(4L, -2L);
+    assertThat(h.getResetHint()).isEqualTo(PromTypes.Histogram.ResetHint.NO);
+    assertThat(h.getTimestamp()).isEqualTo(5);
+    PromTypes.Histogram f = ts.getHistograms(1);
+    assertThat(f.getCountFloat()).isEqualTo(2.5);
+    assertThat(f.getNegativeCountsList()).containsExactly(2.5);
+    assertThat(f.getNegativeSpans(0).getOffset()).isEqualTo(1);
+    assertThat(f.getSchema()).isEqualTo(-4);
+    assertThat(f.getTimestamp()).isEqualTo(6);
   }
 
   @Test
