@@ -15,6 +15,8 @@
 # Environment:
 #   RECEIVERS    receivers to run, in order (default: "prometheus sluice")
 #   PROMETHEUS   Prometheus binary (default: prometheus on PATH; Debian: apt-get install prometheus)
+#   PROMETHEUS_ARGS  extra flags for Prometheus (e.g. "--enable-feature=native-histograms", which
+#                a 2.42 receiver needs for rwload --histograms: without it it answers 500)
 #   SLUICE_JAR   Sluice server jar (default: server/target/sluice.jar)
 #   SLUICE_JAVA_OPTS  extra JVM options for Sluice (e.g. "-Xmx2g")
 #   SLUICE_ARGS  extra flags for sluice receive (e.g. "--tsdb.wal-fsync")
@@ -180,8 +182,9 @@ start_prometheus() {
     die "$PROMETHEUS not found (Debian: apt-get install -y prometheus)"
   port_busy "$PROM_ADDR" && die "$PROM_ADDR is already in use"
   printf 'global:\n  scrape_interval: 15s\nscrape_configs: []\n' >"$TMP/prom.yml"
+  # shellcheck disable=SC2086 # PROMETHEUS_ARGS is a word list on purpose
   "$PROMETHEUS" --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/prom-data" \
-    --web.listen-address="$PROM_ADDR" --web.enable-remote-write-receiver \
+    --web.listen-address="$PROM_ADDR" --web.enable-remote-write-receiver ${PROMETHEUS_ARGS:-} \
     >"$TMP/prometheus.log" 2>&1 &
   PID=$!
   URL=http://$PROM_ADDR/api/v1/write

@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param client the HTTP client implementation
  * @param jitWarmupRequests requests sent to an in-process sink before anything goes to the
  *     receiver, so that the JIT compiles the sending path before the timed phase; 0 for none
+ * @param histograms whether every sample is an integer native histogram instead of a float
  */
 public record LoadConfig(
     URI url,
@@ -43,13 +44,52 @@ public record LoadConfig(
     long seed,
     Duration timeout,
     HttpTransport.Kind client,
-    int jitWarmupRequests) {
+    int jitWarmupRequests,
+    boolean histograms) {
 
   /** Default total number of pre-encoded samples, as a multiple of the number of series. */
   public static final int DEFAULT_ROUNDS = 10;
 
   /** Upper bound on pre-encoded samples when the number of rounds is chosen automatically. */
   public static final long MAX_DEFAULT_SAMPLES = 20_000_000L;
+
+  /** A load of float samples. */
+  public LoadConfig(
+      URI url,
+      int series,
+      int samplesPerRequest,
+      int shards,
+      int rounds,
+      int warmupRounds,
+      Duration interval,
+      Duration duration,
+      double rate,
+      Protocol protocol,
+      String tenant,
+      String cluster,
+      long seed,
+      Duration timeout,
+      HttpTransport.Kind client,
+      int jitWarmupRequests) {
+    this(
+        url,
+        series,
+        samplesPerRequest,
+        shards,
+        rounds,
+        warmupRounds,
+        interval,
+        duration,
+        rate,
+        protocol,
+        tenant,
+        cluster,
+        seed,
+        timeout,
+        client,
+        jitWarmupRequests,
+        false);
+  }
 
   /** Validates every field. */
   public LoadConfig {

@@ -120,6 +120,7 @@ public final class LoadEncoder {
       this.baseTimestampMillis = baseTimestampMillis;
       this.intervalMillis = intervalMillis;
       this.encoder = RemoteWriteEncoder.create(config.protocol());
+      encoder.histograms(config.histograms());
       this.names = new String[catalog.maxLabels()];
       this.values = new String[catalog.maxLabels()];
       int perRequest = config.samplesPerRequest();
@@ -151,7 +152,7 @@ public final class LoadEncoder {
                   ? models[j].initial(bits, ts)
                   : models[j].next(sampleValues[j], bits, ts, intervalSeconds);
         }
-        int length = encoder.encode(sampleValues, ts);
+        int length = encoder.encode(sampleValues, ts, r);
         bodies[shard][r][chunk] = new EncodedLoad.Body(encoder.compressBody(), count, length);
       }
     }

@@ -29,6 +29,12 @@ import org.xerial.snappy.Snappy;
  * Sample (both):                    1: double value (fixed64), 2: int64 timestamp (ms, varint)
  * </pre>
  *
+ * <p>With {@link #histograms(boolean)} each series carries one integer native histogram per request
+ * instead of a sample ({@code TimeSeries} field 4 in RW1, 3 in RW2, the same {@code Histogram}
+ * message): schema 3, one span of 8 positive buckets of {@code round + 1} each, count {@code 8 *
+ * (round + 1)}, the series' value as its sum, and the round's timestamp, so that a series'
+ * histograms grow without counter resets from round to round.
+ *
  * <p>Instances are not thread-safe; use one per thread. Sources: Prometheus {@code
  * prompb/remote.proto}, {@code prompb/types.proto} and {@code
  * prompb/io/prometheus/write/v2/types.proto}.
@@ -36,6 +42,10 @@ import org.xerial.snappy.Snappy;
 public abstract sealed class RemoteWriteEncoder permits Rw1Encoder, Rw2Encoder {
 
   private static final int SAMPLE_FIELD = 2;
+  private static final int HISTOGRAM_BUCKETS = 8;
+  private static final double ZERO_THRESHOLD = 0x1p-128;
+
+  private boolean histograms;
 
   /** Label parts of the series of the current chunk, back to back. */
   private byte[] labelBytes = new byte[64 * 1024];
@@ -55,6 +65,11 @@ public abstract sealed class RemoteWriteEncoder permits Rw1Encoder, Rw2Encoder {
       case V1 -> new Rw1Encoder();
       case V2 -> new Rw2Encoder();
     };
+  }
+
+  /** Sends native histograms instead of float samples from the next {@link #encode} on. */
+  public void histograms(boolean on) {
+    histograms = on;
   }
 
   /** Returns the protocol this encoder writes. */
@@ -108,10 +123,35 @@ public abstract sealed class RemoteWriteEncoder permits Rw1Encoder, Rw2Encoder {
    * @return the length of the body, available from {@link #body()}
    */
   public int encode(double[] sampleValues, long timestampMillis) {
+    return encode(sampleValues, timestampMillis, 0);
+  }
+
+  /**
+   * Encodes one request of scrape round {@code round} (which sets the histograms' bucket counts).
+   *
+   * @return the length of the body, available from {@link #body()}
+   */
+  public int encode(double[] sampleValues, long timestampMillis, int round) {
+    long bucket = round + 1L;
+    int deltasSize = CodedOutputStream.computeSInt64SizeNoTag(bucket) + HISTOGRAM_BUCKETS - 1;
+    int spanSize = CodedOutputStream.computeUInt32Size(2, HISTOGRAM_BUCKETS);
     int sampleSize =
-        CodedOutputStream.computeDoubleSize(1, 0)
-            + CodedOutputStream.computeInt64Size(2, timestampMillis);
-    int sampleField = CodedOutputStream.computeTagSize(SAMPLE_FIELD);
+        histograms
+            ? CodedOutputStream.computeUInt64Size(1, HISTOGRAM_BUCKETS * bucket)
+                + CodedOutputStream.computeDoubleSize(3, 0)
+                + CodedOutputStream.computeSInt32Size(4, 3)
+                + CodedOutputStream.computeDoubleSize(5, ZERO_THRESHOLD)
+                + CodedOutputStream.computeTagSize(11)
+                + CodedOutputStream.computeUInt32SizeNoTag(spanSize)
+                + spanSize
+                + CodedOutputStream.computeTagSize(12)
+                + CodedOutputStream.computeUInt32SizeNoTag(deltasSize)
+                + deltasSize
+                + CodedOutputStream.computeInt64Size(15, timestampMillis)
+            : CodedOutputStream.computeDoubleSize(1, 0)
+                + CodedOutputStream.computeInt64Size(2, timestampMillis);
+    int field = histograms ? histogramField() : SAMPLE_FIELD;
+    int sampleField = CodedOutputStream.computeTagSize(field);
     int seriesTag = CodedOutputStream.computeTagSize(seriesField());
     int sampleEntry =
         sampleField + CodedOutputStream.computeUInt32SizeNoTag(sampleSize) + sampleSize;
@@ -136,10 +176,27 @@ public abstract sealed class RemoteWriteEncoder permits Rw1Encoder, Rw2Encoder {
         out.writeTag(seriesField(), WireFormat.WIRETYPE_LENGTH_DELIMITED);
         out.writeUInt32NoTag(labelSize + sampleEntry);
         out.writeRawBytes(labelBytes, labelStart, labelSize);
-        out.writeTag(SAMPLE_FIELD, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        out.writeTag(field, WireFormat.WIRETYPE_LENGTH_DELIMITED);
         out.writeUInt32NoTag(sampleSize);
-        out.writeDouble(1, sampleValues[j]);
-        out.writeInt64(2, timestampMillis);
+        if (histograms) {
+          out.writeUInt64(1, HISTOGRAM_BUCKETS * bucket);
+          out.writeDouble(3, Math.abs(sampleValues[j]));
+          out.writeSInt32(4, 3);
+          out.writeDouble(5, ZERO_THRESHOLD);
+          out.writeTag(11, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+          out.writeUInt32NoTag(spanSize);
+          out.writeUInt32(2, HISTOGRAM_BUCKETS);
+          out.writeTag(12, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+          out.writeUInt32NoTag(deltasSize);
+          out.writeSInt64NoTag(bucket);
+          for (int b = 1; b < HISTOGRAM_BUCKETS; b++) {
+            out.writeSInt64NoTag(0);
+          }
+          out.writeInt64(15, timestampMillis);
+        } else {
+          out.writeDouble(1, sampleValues[j]);
+          out.writeInt64(2, timestampMillis);
+        }
       }
       out.checkNoSpaceLeft();
     } catch (IOException e) {
@@ -175,6 +232,9 @@ public abstract sealed class RemoteWriteEncoder permits Rw1Encoder, Rw2Encoder {
 
   /** Field number of {@code TimeSeries} in the request message. */
   abstract int seriesField();
+
+  /** The {@code TimeSeries} field of native histograms: 4 in RW1, 3 in RW2. */
+  abstract int histogramField();
 
   /** Bytes that precede the time series in every body of the chunk. */
   abstract byte[] prefix();

@@ -21,6 +21,11 @@ public final class Rw1Encoder extends RemoteWriteEncoder {
   }
 
   @Override
+  int histogramField() {
+    return 4;
+  }
+
+  @Override
   int seriesField() {
     return 1;
   }

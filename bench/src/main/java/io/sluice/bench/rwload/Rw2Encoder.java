@@ -34,6 +34,11 @@ public final class Rw2Encoder extends RemoteWriteEncoder {
   }
 
   @Override
+  int histogramField() {
+    return 3;
+  }
+
+  @Override
   int seriesField() {
     return 5;
   }

@@ -104,6 +104,13 @@ public final class RwLoad implements Callable<Integer> {
       description = "Remote-write version: v1 or v2 (default: ${DEFAULT-VALUE}).")
   Protocol protocol;
 
+  @Option(
+      names = "--histograms",
+      description =
+          "Send every sample as an integer native histogram (schema 3, 8 buckets, counts growing"
+              + " with the round) instead of a float; the same number of samples.")
+  boolean histograms;
+
   @Option(names = "--tenant", description = "Send this THANOS-TENANT header.")
   String tenant;
 
@@ -236,7 +243,8 @@ public final class RwLoad implements Callable<Integer> {
               seed,
               timeout,
               client,
-              jitWarmup);
+              jitWarmup,
+              histograms);
       if (encodeThreads != null && encodeThreads < 1) {
         throw new IllegalArgumentException("encode-threads must be at least 1");
       }
