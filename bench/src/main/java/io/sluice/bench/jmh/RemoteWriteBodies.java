@@ -50,21 +50,16 @@ final class RemoteWriteBodies {
    * each at {@code timestampMs} (for a receiver that checks samples against its clock).
    */
   static byte[] encodeV1At(BenchSeries series, int count, long timestampMs) {
-    RemoteWrite.WriteRequest.Builder request = RemoteWrite.WriteRequest.newBuilder();
-    for (int i = 0; i < count; i++) {
-      RemoteWrite.TimeSeries.Builder ts = RemoteWrite.TimeSeries.newBuilder();
-      Labels labels = series.labels(i);
-      for (int l = 0; l < labels.size(); l++) {
-        ts.addLabels(
-            RemoteWrite.Label.newBuilder().setName(labels.name(l)).setValue(labels.value(l)));
+    try {
+      RemoteWrite.WriteRequest.Builder request =
+          RemoteWrite.WriteRequest.parseFrom(encodeV1(series, 0, count, 0)).toBuilder();
+      for (RemoteWrite.TimeSeries.Builder ts : request.getTimeseriesBuilderList()) {
+        ts.getSamplesBuilder(0).setTimestamp(timestampMs);
       }
-      ts.addSamples(
-          RemoteWrite.Sample.newBuilder()
-              .setTimestamp(timestampMs)
-              .setValue(Double.longBitsToDouble(series.valueBits(i, 0))));
-      request.addTimeseries(ts);
+      return request.build().toByteArray();
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException("re-reading a request just encoded", e);
     }
-    return request.build().toByteArray();
   }
 
   private static byte[] encodeV1(BenchSeries series, int from, int count, long pass) {

@@ -150,7 +150,7 @@ final class FramedSnappyInput extends InputStream {
     }
     if (type >= 0x80) {
       // Padding (0xfe) and skippable chunks.
-      skipFully(length);
+      in.skipNBytes(length);
       return 0;
     }
     throw new IOException("snappy: unsupported input: reserved chunk type " + type);
@@ -170,10 +170,6 @@ final class FramedSnappyInput extends InputStream {
     if (in.readNBytes(chunk, 0, length) != length) {
       throw new EOFException("snappy: truncated chunk");
     }
-  }
-
-  private void skipFully(int length) throws IOException {
-    in.skipNBytes(length);
   }
 
   private static boolean isIdentifier(byte[] c) {

@@ -135,8 +135,6 @@ public final class Replicator implements Writer, AutoCloseable {
     Map<String, Batch>[] byReplica = new Map[0];
 
     Batch[] slots = new Batch[0];
-    int[] touched = new int[16];
-    int touchedCount;
     int nodeCount;
     // Per node position: 0 not seen yet in this request, LOCAL or REMOTE.
     byte[] nodeKind = new byte[0];
@@ -164,6 +162,8 @@ public final class Replicator implements Writer, AutoCloseable {
       nodeCount = nodes;
       if (slots.length < nodes * replicas) {
         slots = new Batch[nodes * replicas];
+      } else {
+        Arrays.fill(slots, 0, nodes * replicas, null);
       }
       if (nodeKind.length < nodes) {
         nodeKind = new byte[nodes];
@@ -194,10 +194,6 @@ public final class Replicator implements Writer, AutoCloseable {
           byReplica[k].put(address, b);
         }
         slots[slot] = b;
-        if (touchedCount == touched.length) {
-          touched = Arrays.copyOf(touched, touchedCount * 2);
-        }
-        touched[touchedCount++] = slot;
       }
       return b;
     }
@@ -230,10 +226,6 @@ public final class Replicator implements Writer, AutoCloseable {
       for (Map<String, Batch> m : byReplica) {
         m.clear();
       }
-      for (int i = 0; i < touchedCount; i++) {
-        slots[touched[i]] = null;
-      }
-      touchedCount = 0;
       hasLocal = false;
       copied = false;
     }

@@ -27,6 +27,7 @@ import io.sluice.receiver.write.Writer;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -266,7 +267,7 @@ public final class WriteableService implements BindableService {
         }
         while (true) {
           if (buf.length - n < MIN_READ) {
-            buf = java.util.Arrays.copyOf(buf, Math.max(2 * buf.length, n + MIN_READ));
+            buf = Arrays.copyOf(buf, Math.max(2 * buf.length, n + MIN_READ));
           }
           int r = stream.read(buf, n, buf.length - n);
           if (r < 0) {
