@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -51,7 +52,9 @@ import java.util.function.Supplier;
  * <p>Thread-safe. The ring is read per request, so a hashring change applies to the next request.
  */
 public final class Replicator implements Writer, AutoCloseable {
-  private static final int POOLED_ROUNDS = 64;
+  // Each pooled round keeps a copy of the largest request body it has held (about 2.5 MB for 5,000
+  // samples), so the pool is kept near the number of requests in flight at once.
+  private static final int POOLED_ROUNDS = 16;
   private static final byte LOCAL = 1;
   private static final byte REMOTE = 2;
 
@@ -128,6 +131,9 @@ public final class Replicator implements Writer, AutoCloseable {
     final List<Batch> remote = new ArrayList<>();
     final List<Batch> spare = new ArrayList<>();
     final AtomicInteger users = new AtomicInteger();
+    // Remote batches not yet taken by a worker of their peer; the request waits for none (see
+    // write).
+    int unstarted;
 
     // Remote batches by replica index and address (so that an address listed twice in a ring is
     // one batch), and by (replica index, position in the ring's nodes) for the per-series lookup.
@@ -220,6 +226,20 @@ public final class Replicator implements Writer, AutoCloseable {
       }
     }
 
+    synchronized void started() {
+      if (--unstarted == 0) {
+        notifyAll();
+      }
+    }
+
+    // Waits until every remote batch is with a worker, or the deadline.
+    synchronized void awaitStarted(long deadline) throws InterruptedException {
+      long left;
+      while (unstarted > 0 && (left = deadline - System.nanoTime()) > 0) {
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+    }
+
     void clear() {
       spare.addAll(remote);
       remote.clear();
@@ -258,6 +278,7 @@ public final class Replicator implements Writer, AutoCloseable {
 
     @Override
     public void run() {
+      round.started();
       try {
         forward(this, round.quorum, round.deadline);
       } finally {
@@ -302,10 +323,14 @@ public final class Replicator implements Writer, AutoCloseable {
     quorum.reset(n, replicationFactor, replica > 0, round.remote.size() + (round.hasLocal ? 1 : 0));
     round.deadline = System.nanoTime() + forwardTimeoutNanos;
     round.users.set(round.remote.size() + 1);
+    synchronized (round) {
+      round.unstarted = round.remote.size();
+    }
     for (Batch b : round.remote) {
       try {
         pool(b.address).execute(b);
       } catch (RejectedExecutionException closed) {
+        round.started();
         failAll(b, quorum, ErrorKind.UNAVAILABLE, "receiver is shutting down");
         round.release();
       }
@@ -326,6 +351,15 @@ public final class Replicator implements Writer, AutoCloseable {
         outcome.error(ErrorKind.GENERIC, "context deadline exceeded");
         listener.replicated(false);
         return;
+      }
+      // As Thanos' peer workers (a saturated peer's batch is handed over with a blocking send): the
+      // answer waits until each forward is with a worker of its peer, though not for its result.
+      // A peer slower than the ingress so slows the ingress down instead of forwards queueing
+      // without bound, each holding a copy of its request until the forward timeout.
+      try {
+        round.awaitStarted(round.deadline);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       ErrorKind kind = quorum.result();
       listener.replicated(kind == null);
@@ -486,7 +520,7 @@ public final class Replicator implements Writer, AutoCloseable {
     }
     for (ExecutorService p : pools.values()) {
       try {
-        p.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        p.awaitTermination(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

@@ -96,15 +96,6 @@ class ReplicatorTest {
     @Override
     public PeerFailure forward(String address, WriteRequest request, long deadlineNanos) {
       calls.merge(address, 1, Integer::sum);
-      System.err.println(
-          "DBG "
-              + address
-              + " replica "
-              + request.replica()
-              + " n "
-              + request.seriesCount()
-              + " "
-              + Thread.currentThread().getName());
       Function<WriteRequest, PeerFailure> f = answers.get(address);
       PeerFailure failure = f == null ? null : f.apply(request);
       if (failure == null) {
@@ -124,6 +115,11 @@ class ReplicatorTest {
   private final FakePeers peers = new FakePeers();
 
   private Replicator replicator(ReceiveMode mode, int rf, Hashring ring) {
+    return replicator(mode, rf, ring, 5, TIMEOUT);
+  }
+
+  private Replicator replicator(
+      ReceiveMode mode, int rf, Hashring ring, int workersPerPeer, long timeoutNanos) {
     Replicator r =
         new Replicator(
             mode,
@@ -133,8 +129,8 @@ class ReplicatorTest {
             mode == ReceiveMode.ROUTER_ONLY ? null : local,
             peers,
             new PeerBackoff(TimeUnit.SECONDS.toNanos(5), System::nanoTime, new Random(1)),
-            TIMEOUT,
-            5,
+            timeoutNanos,
+            workersPerPeer,
             ReplicationListener.NONE);
     open.add(r);
     return r;
@@ -346,6 +342,56 @@ class ReplicatorTest {
     release.countDown();
     awaitSeen(C, 10);
     assertThat(peers.seen.get(C)).containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void aRequestWaitsForAWorkerOfASaturatedPeerInsteadOfQueueingItsForward() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    peers.answers.put(C, req -> hang(release));
+    // One series: one batch per peer per request.
+    Replicator r = replicator(ReceiveMode.ROUTER_INGESTOR, 3, ring3(), 1, TIMEOUT);
+    assertThat(write(r, batch(1), 0).httpStatus()).isEqualTo(200); // C's only worker now hangs
+    awaitCalls(C, 1);
+
+    WriteBatch second = batch(1);
+    java.util.concurrent.CompletableFuture<WriteStatus> pending =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> write(r, second, 0));
+    awaitCalls(B, 2);
+    Thread.sleep(300);
+    // A and B made its quorum, but its batch for C is not with a worker yet: the answer waits.
+    assertThat(pending).isNotDone();
+    assertThat(local.calls.get()).isEqualTo(2);
+
+    release.countDown();
+    WriteStatus answered = pending.get(10, TimeUnit.SECONDS);
+    assertThat(answered.httpStatus()).as(answered.message()).isEqualTo(200);
+    awaitSeen(C, 2);
+    assertThat(peers.seen.get(C)).hasSize(2);
+  }
+
+  @Test
+  void aPeerSaturatedUntilTheForwardDeadlineFailsOnlyItsReplica() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    peers.answers.put(C, req -> hang(release));
+    Replicator r =
+        replicator(ReceiveMode.ROUTER_INGESTOR, 3, ring3(), 1, TimeUnit.MILLISECONDS.toNanos(300));
+    assertThat(write(r, batch(1), 0).httpStatus()).isEqualTo(200);
+    awaitCalls(C, 1);
+    // C's worker is still held at the second request's deadline: it answers with A's and B's
+    // quorum, and its batch for C fails on that deadline once it reaches the worker.
+    WriteStatus second = write(r, batch(1), 0);
+    assertThat(second.httpStatus()).as(second.message()).isEqualTo(200);
+    assertThat(peers.calls.get(C)).isEqualTo(1);
+    release.countDown();
+  }
+
+  private static PeerFailure hang(CountDownLatch release) {
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return null;
   }
 
   private void awaitCalls(String address, int n) throws InterruptedException {
