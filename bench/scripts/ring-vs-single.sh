@@ -14,14 +14,18 @@
 # It also prints each process' CPU seconds when its load ends (THREADS=1: per group of threads), so
 # that the cost per sample of each role is visible even when the machine is shared.
 #
-# Environment: SLUICE_JAR, BENCH_JAR, SLUICE_JAVA_OPTS (per process, default -Xmx1g), RING_ARGS
+# Environment: SLUICE_JAR, BENCH_JAR, SLUICE_JAVA_OPTS (per process, default -Xmx2g), RING_ARGS
 # (more flags for the ring's nodes), THREADS=1, KEEP_TMP=1 keeps the temporary directory.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/server/target/sluice.jar}
 BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/sluice-bench.jar}
-JAVA_OPTS=${SLUICE_JAVA_OPTS:--Xmx1g}
+# 2 GiB each: the ring's ingress keeps a copy of every request whose slowest forward is still in
+# flight (25-45 of them at this load, ~2.5 MB each), which with 1 GiB put its live heap over the
+# memory guard's new-series mark (60%) within a minute; from then on every request is looked up
+# twice (once to see whether it creates series), which measures the guard, not the ring.
+JAVA_OPTS=${SLUICE_JAVA_OPTS:--Xmx2g}
 
 java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
 JAVA=""
@@ -107,7 +111,8 @@ threads "${PIDS[0]}"
 threads "${PIDS[1]}"
 for h in 29921 29922 29923; do
   m=$(curl -s "http://127.0.0.1:$h/metrics")
-  echo "node :$h head series: $(sed -n 's/^prometheus_tsdb_head_series{tenant="default-tenant"} //p' <<<"$m")" >&2
+  echo "node :$h head series: $(sed -n 's/^prometheus_tsdb_head_series{tenant="default-tenant"} //p' <<<"$m")," \
+    "memory pressure level: $(sed -n 's/^sluice_receive_memory_pressure_level //p' <<<"$m")" >&2
 done
 stop_all
 
