@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 #
-# Runs the same rwload against a reference Prometheus 2.42 remote-write receiver and against
-# Sluice, one after the other on this machine, and prints samples/s, latency and resident memory
-# of each plus the Sluice/Prometheus throughput ratio. Everything listens on 127.0.0.1 only.
+# Runs the same rwload against a reference Prometheus 2.42 remote-write receiver, a single-node
+# VictoriaMetrics and Sluice, one after the other on this machine (REPEAT=n alternates them n
+# times), and prints samples/s, latency, resident memory and the load generator's CPU of each run
+# plus Sluice's throughput ratio to each peer in every pass. Everything listens on 127.0.0.1 only.
+#
+# VictoriaMetrics (Debian: apt-get install -y victoria-metrics; 1.79 takes POST /api/v1/write)
+# buffers samples in memory and has no WAL, so it does less work per sample than Sluice and
+# Prometheus, which log every sample before they answer.
 #
 # Usage:
 #   bench/scripts/compare-receivers.sh [rwload options]
@@ -13,7 +18,11 @@
 # Build first: ./mvnw -B -q -pl server,bench -am package -DskipTests
 #
 # Environment:
-#   RECEIVERS    receivers to run, in order (default: "prometheus sluice")
+#   RECEIVERS    receivers to run, in order (default: "prometheus victoriametrics sluice",
+#                victoriametrics left out when its binary is not installed)
+#   REPEAT       passes over RECEIVERS (default: 1)
+#   VICTORIAMETRICS  VictoriaMetrics binary (default: victoria-metrics on PATH)
+#   VICTORIAMETRICS_ARGS  extra flags for VictoriaMetrics
 #   PROMETHEUS   Prometheus binary (default: prometheus on PATH; Debian: apt-get install prometheus)
 #   PROMETHEUS_ARGS  extra flags for Prometheus (e.g. "--enable-feature=native-histograms", which
 #                a 2.42 receiver needs for rwload --histograms: without it it answers 500)
@@ -24,17 +33,23 @@
 #   READY_TIMEOUT  seconds to wait for /-/ready (default: 120)
 #   KEEP_TMP=1   keep the temporary directory (data, logs, JSON results)
 #
-# Ports: Prometheus 19090; Sluice 19291 (remote write), 10902 (HTTP), 10901 (gRPC).
+# Ports: Prometheus 19090; VictoriaMetrics 18428; Sluice 19291 (remote write), 10902 (HTTP), 10901 (gRPC).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-RECEIVERS=${RECEIVERS:-"prometheus sluice"}
 PROMETHEUS=${PROMETHEUS:-prometheus}
+VICTORIAMETRICS=${VICTORIAMETRICS:-victoria-metrics}
+if [[ -z "${RECEIVERS:-}" ]]; then
+  RECEIVERS="prometheus victoriametrics sluice"
+  command -v "$VICTORIAMETRICS" >/dev/null 2>&1 || RECEIVERS="prometheus sluice"
+fi
+REPEAT=${REPEAT:-1}
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/server/target/sluice.jar}
 BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/sluice-bench.jar}
 READY_TIMEOUT=${READY_TIMEOUT:-120}
 
 PROM_ADDR=127.0.0.1:19090
+VM_ADDR=127.0.0.1:18428
 SLUICE_RW_ADDR=127.0.0.1:19291
 SLUICE_HTTP_ADDR=127.0.0.1:10902
 SLUICE_GRPC_ADDR=127.0.0.1:10901
@@ -183,13 +198,26 @@ start_prometheus() {
   port_busy "$PROM_ADDR" && die "$PROM_ADDR is already in use"
   printf 'global:\n  scrape_interval: 15s\nscrape_configs: []\n' >"$TMP/prom.yml"
   # shellcheck disable=SC2086 # PROMETHEUS_ARGS is a word list on purpose
-  "$PROMETHEUS" --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/prom-data" \
+  "$PROMETHEUS" --config.file="$TMP/prom.yml" --storage.tsdb.path="$TMP/prom-data-$PASS" \
     --web.listen-address="$PROM_ADDR" --web.enable-remote-write-receiver ${PROMETHEUS_ARGS:-} \
     >"$TMP/prometheus.log" 2>&1 &
   PID=$!
   URL=http://$PROM_ADDR/api/v1/write
   READY_ADDR=$PROM_ADDR
   READY_PATH=/-/ready
+}
+
+start_victoriametrics() {
+  command -v "$VICTORIAMETRICS" >/dev/null 2>&1 ||
+    die "$VICTORIAMETRICS not found (Debian: apt-get install -y victoria-metrics)"
+  port_busy "$VM_ADDR" && die "$VM_ADDR is already in use"
+  # shellcheck disable=SC2086 # VICTORIAMETRICS_ARGS is a word list on purpose
+  "$VICTORIAMETRICS" -httpListenAddr="$VM_ADDR" -storageDataPath="$TMP/vm-data-$PASS" \
+    -retentionPeriod=100y ${VICTORIAMETRICS_ARGS:-} >"$TMP/victoriametrics.log" 2>&1 &
+  PID=$!
+  URL=http://$VM_ADDR/api/v1/write
+  READY_ADDR=$VM_ADDR
+  READY_PATH=/health
 }
 
 start_sluice() {
@@ -201,7 +229,7 @@ start_sluice() {
   done
   # shellcheck disable=SC2086 # SLUICE_JAVA_OPTS / SLUICE_ARGS are word lists on purpose
   "$JAVA" "${JAVA_OPTS[@]}" ${SLUICE_JAVA_OPTS:-} -jar "$SLUICE_JAR" receive \
-    --tsdb.path="$TMP/sluice-data" \
+    --tsdb.path="$TMP/sluice-data-$PASS" \
     --remote-write.address="$SLUICE_RW_ADDR" --http-address="$SLUICE_HTTP_ADDR" \
     --grpc-address="$SLUICE_GRPC_ADDR" --label='replica="bench"' ${SLUICE_ARGS:-} \
     >"$TMP/sluice.log" 2>&1 &
@@ -233,68 +261,88 @@ declare -A RESULT RSS HWM
 
 for name in $RECEIVERS; do
   case "$name" in
-    prometheus | sluice) ;;
-    *) die "unknown receiver '$name' (use prometheus and/or sluice)" ;;
+    prometheus | victoriametrics | sluice) ;;
+    *) die "unknown receiver '$name' (use prometheus, victoriametrics and/or sluice)" ;;
   esac
-  echo "=== $name"
-  "start_$name"
-  PIDS+=("$PID")
-  if ! wait_ready "$name"; then
+done
+
+for ((PASS = 1; PASS <= REPEAT; PASS++)); do
+  for name in $RECEIVERS; do
+    key=$name-$PASS
+    echo "=== $name (pass $PASS of $REPEAT)"
+    "start_$name"
+    PIDS+=("$PID")
+    if ! wait_ready "$name"; then
+      stop_pid "$PID"
+      RESULT[$key]=failed
+      continue
+    fi
+    echo "$name ready (pid $PID); running rwload ${RWLOAD_ARGS[*]}"
+    set +e
+    "$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" io.sluice.bench.rwload.RwLoad --url "$URL" \
+      "${RWLOAD_ARGS[@]}" | tee "$TMP/$key.out"
+    rc=${PIPESTATUS[0]}
+    set -e
+    if [[ "$rc" == 2 ]]; then
+      die "rwload rejected its arguments"
+    fi
+    tail -n 1 "$TMP/$key.out" >"$TMP/$key.json"
+    if [[ "$rc" != 0 ]] || ! grep -q '"tool":"rwload"' "$TMP/$key.json"; then
+      echo "compare-receivers: rwload failed against $name (exit $rc)" >&2
+      RESULT[$key]=failed
+    else
+      RESULT[$key]=$TMP/$key.json
+    fi
+    if kill -0 "$PID" 2>/dev/null; then
+      read -r RSS[$key] HWM[$key] < <(rss_mib "$PID")
+    else
+      echo "compare-receivers: $name died during the run; last log lines:" >&2
+      tail -n 20 "$TMP/$name.log" >&2 || true
+      RSS[$key]="?" HWM[$key]="?"
+    fi
     stop_pid "$PID"
-    RESULT[$name]=failed
-    continue
-  fi
-  echo "$name ready (pid $PID); running rwload ${RWLOAD_ARGS[*]}"
-  set +e
-  "$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" io.sluice.bench.rwload.RwLoad --url "$URL" \
-    "${RWLOAD_ARGS[@]}" | tee "$TMP/$name.out"
-  rc=${PIPESTATUS[0]}
-  set -e
-  if [[ "$rc" == 2 ]]; then
-    die "rwload rejected its arguments"
-  fi
-  tail -n 1 "$TMP/$name.out" >"$TMP/$name.json"
-  if [[ "$rc" != 0 ]] || ! grep -q '"tool":"rwload"' "$TMP/$name.json"; then
-    echo "compare-receivers: rwload failed against $name (exit $rc)" >&2
-    RESULT[$name]=failed
-  else
-    RESULT[$name]=$TMP/$name.json
-  fi
-  if kill -0 "$PID" 2>/dev/null; then
-    read -r RSS[$name] HWM[$name] < <(rss_mib "$PID")
-  else
-    echo "compare-receivers: $name died during the run; last log lines:" >&2
-    tail -n 20 "$TMP/$name.log" >&2 || true
-    RSS[$name]="?" HWM[$name]="?"
-  fi
-  stop_pid "$PID"
+    [[ "${KEEP_TMP:-0}" == 1 ]] || rm -rf "$TMP"/*-data-"$PASS"
+  done
 done
 
 # ---- report ------------------------------------------------------------------------------------
 
 echo
-printf '%-11s %12s %9s %9s %9s %9s %8s %7s %8s %9s\n' \
-  receiver samples/s req/s p50_ms p90_ms p99_ms non2xx errors rss_MiB peak_MiB
-for name in $RECEIVERS; do
-  f=${RESULT[$name]:-failed}
-  if [[ "$f" == failed ]]; then
-    printf '%-11s %12s\n' "$name" "(failed)"
-    continue
-  fi
-  printf '%-11s %12.0f %9.1f %9s %9s %9s %8s %7s %8s %9s\n' "$name" \
-    "$(json_field "$f" samplesPerSecond)" "$(json_field "$f" requestsPerSecond)" \
-    "$(json_field "$f" latencyP50Ms)" "$(json_field "$f" latencyP90Ms)" \
-    "$(json_field "$f" latencyP99Ms)" "$(json_field "$f" non2xx)" "$(json_field "$f" errors)" \
-    "${RSS[$name]}" "${HWM[$name]}"
+printf '%-17s %12s %9s %9s %9s %9s %8s %7s %8s %9s %8s\n' \
+  receiver samples/s req/s p50_ms p90_ms p99_ms non2xx errors rss_MiB peak_MiB gen_cpu
+for ((PASS = 1; PASS <= REPEAT; PASS++)); do
+  for name in $RECEIVERS; do
+    key=$name-$PASS
+    f=${RESULT[$key]:-failed}
+    if [[ "$f" == failed ]]; then
+      printf '%-17s %12s\n' "$key" "(failed)"
+      continue
+    fi
+    # gen_cpu: the load generator's CPU seconds over the timed phase's wall seconds (of 1 core)
+    printf '%-17s %12.0f %9.1f %9s %9s %9s %8s %7s %8s %9s %8s\n' "$key" \
+      "$(json_field "$f" samplesPerSecond)" "$(json_field "$f" requestsPerSecond)" \
+      "$(json_field "$f" latencyP50Ms)" "$(json_field "$f" latencyP90Ms)" \
+      "$(json_field "$f" latencyP99Ms)" "$(json_field "$f" non2xx)" "$(json_field "$f" errors)" \
+      "${RSS[$key]}" "${HWM[$key]}" \
+      "$(awk -v c="$(json_field "$f" generatorCpuSeconds)" -v t="$(json_field "$f" timedSeconds)" \
+        'BEGIN { if (t > 0) printf "%.2f", c / t; else print "?" }')"
+  done
 done
-if [[ "${RESULT[prometheus]:-failed}" != failed && "${RESULT[sluice]:-failed}" != failed ]]; then
-  awk -v s="$(json_field "${RESULT[sluice]}" samplesPerSecond)" \
-    -v p="$(json_field "${RESULT[prometheus]}" samplesPerSecond)" \
-    'BEGIN { if (p > 0) printf "sluice/prometheus samples/s: %.2f\n", s / p;
-             else print "sluice/prometheus samples/s: n/a (prometheus accepted nothing)" }'
-fi
+for ((PASS = 1; PASS <= REPEAT; PASS++)); do
+  s=${RESULT[sluice-$PASS]:-failed}
+  [[ "$s" != failed ]] || continue
+  for peer in $RECEIVERS; do
+    [[ "$peer" != sluice ]] || continue
+    p=${RESULT[$peer-$PASS]:-failed}
+    [[ "$p" != failed ]] || continue
+    awk -v s="$(json_field "$s" samplesPerSecond)" -v p="$(json_field "$p" samplesPerSecond)" \
+      -v name="$peer" -v pass="$PASS" \
+      'BEGIN { if (p > 0) printf "pass %d: sluice/%s samples/s: %.2f\n", pass, name, s / p;
+               else printf "pass %d: sluice/%s samples/s: n/a (%s accepted nothing)\n", pass, name, name }'
+  done
+done
 for name in $RECEIVERS; do
-  f=${RESULT[$name]:-failed}
+  f=${RESULT[$name-1]:-failed}
   if [[ "$f" != failed && "$(json_field "$f" protocol)" == v2 && "$name" == prometheus ]]; then
     echo "note: Prometheus 2.42 has no remote write 2.0; it answers 204 to v2 bodies and stores nothing"
   fi
