@@ -21,10 +21,10 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SLUICE_JAR=${SLUICE_JAR:-$ROOT/server/target/sluice.jar}
 BENCH_JAR=${BENCH_JAR:-$ROOT/bench/target/sluice-bench.jar}
-# 2 GiB each: the ring's ingress keeps a copy of every request whose slowest forward is still in
-# flight (25-45 of them at this load, ~2.5 MB each), which with 1 GiB put its live heap over the
-# memory guard's new-series mark (60%) within a minute; from then on every request is looked up
-# twice (once to see whether it creates series), which measures the guard, not the ring.
+# 2 GiB each, so that no node nears the memory guard's new-series mark (60% of the heap): from
+# there on every request is looked up twice (once to see whether it creates series), which would
+# measure the guard, not the ring. Before forwards waited for a worker of their peer, the ingress
+# reached that mark with 1 GiB, holding 25-45 copies of requests whose last forward was queued.
 JAVA_OPTS=${SLUICE_JAVA_OPTS:--Xmx2g}
 
 java_major() { "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p'; }
