@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -81,10 +83,42 @@ public final class PrometheusTools {
     return text;
   }
 
-  /** A free TCP port on the loopback interface. */
+  /**
+   * A free TCP port on the loopback interface, below the kernel's ephemeral range. A port the
+   * kernel hands out for {@code bind(0)} comes from the range that outgoing connections draw from
+   * too, so a test that starts several servers on ports picked in advance saw one taken by a
+   * connection between the pick and the bind ("Address already in use").
+   */
   public static int freePort() throws IOException {
+    int below = ephemeralLow();
+    if (below > FIRST_PORT + 1000) {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      for (int attempt = 0; attempt < 100; attempt++) {
+        int port = random.nextInt(FIRST_PORT, below);
+        try (ServerSocket s = new ServerSocket()) {
+          s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+          return port;
+        } catch (IOException taken) {
+          // try another
+        }
+      }
+    }
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
+    }
+  }
+
+  private static final int FIRST_PORT = 10000;
+
+  // The first port of Linux's ephemeral range (32768 by default, and elsewhere).
+  private static int ephemeralLow() {
+    try {
+      // readAllLines, not readString: /proc files report a size of 0 and readString got "3".
+      String range =
+          Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+      return Integer.parseInt(range.split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      return 32768;
     }
   }
 
