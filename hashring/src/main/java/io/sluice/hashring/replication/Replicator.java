@@ -131,8 +131,7 @@ public final class Replicator implements Writer, AutoCloseable {
     final List<Batch> remote = new ArrayList<>();
     final List<Batch> spare = new ArrayList<>();
     final AtomicInteger users = new AtomicInteger();
-    // Remote batches not yet taken by a worker of their peer; the request waits for none (see
-    // write).
+    // Remote batches not yet taken by a worker of their peer; the answer waits until this is 0.
     int unstarted;
 
     // Remote batches by replica index and address (so that an address listed twice in a ring is

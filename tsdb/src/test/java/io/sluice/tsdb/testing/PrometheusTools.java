@@ -83,6 +83,9 @@ public final class PrometheusTools {
     return text;
   }
 
+  // The lowest port freePort picks.
+  private static final int FIRST_PORT = 10000;
+
   /**
    * A free TCP port on the loopback interface, below the kernel's ephemeral range. A port the
    * kernel hands out for {@code bind(0)} comes from the range that outgoing connections draw from
@@ -107,8 +110,6 @@ public final class PrometheusTools {
       return s.getLocalPort();
     }
   }
-
-  private static final int FIRST_PORT = 10000;
 
   // The first port of Linux's ephemeral range (32768 by default, and elsewhere).
   private static int ephemeralLow() {
